@@ -1,0 +1,10 @@
+"""Active learning for scikit-learn: samplers that pick what to label next."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from ._random import RandomSampler
+from ._uncertainty import UncertaintySampler
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["RandomSampler", "UncertaintySampler", "__version__"]

@@ -1,0 +1,282 @@
+"""Uncertainty sampling: label the samples the model is least sure about."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import _fit_context, clone
+from sklearn.frozen import FrozenEstimator
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import _num_samples, validate_data
+
+from ._base import BaseSampler
+from .acquisition import (
+    decision_margin,
+    entropy,
+    least_confidence,
+    margin,
+    ratio,
+    variance,
+)
+
+# strategy -> (acquisition function, sign that makes higher = pick first)
+_STRATEGIES = {
+    "entropy": (entropy, 1),
+    "least_confidence": (least_confidence, 1),
+    "margin": (margin, -1),
+    "ratio": (ratio, 1),
+    "variance": (variance, -1),
+}
+# Strategies that keep their meaning on decision_function values.
+_DECISION_STRATEGIES = ("margin", "least_confidence")
+
+
+def _score_chunk(X, *, estimator, response_method, function, sign):
+    """Scores of one chunk of the pool, higher = more informative."""
+    response = getattr(estimator, response_method)(X)
+    if response_method == "decision_function":
+        scores = decision_margin(response)
+    else:
+        scores = np.asarray(function(response))
+        if scores.shape != (response.shape[0],):
+            raise ValueError(
+                f"The strategy callable returned an array of shape {scores.shape}"
+                f" for {response.shape[0]} samples: it must return one score per "
+                "sample, shape (n_samples,)."
+            )
+        if not np.isfinite(scores).all():
+            raise ValueError(
+                "The strategy callable returned NaN or infinite scores: it must "
+                "return finite values."
+            )
+    if sign < 0:
+        scores = np.negative(scores, out=scores)
+    return scores
+
+
+class UncertaintySampler(BaseSampler):
+    """Select the pool samples a classifier is least certain about.
+
+    The sampler fits a clone of ``estimator`` on the labeled data, turns its
+    ``predict_proba`` on the pool into one uncertainty score per sample with
+    an acquisition function from :mod:`skactive.acquisition`, and selects the
+    highest scores.
+
+    Scores always read **higher = select earlier**. The functions whose
+    formula ranks the other way are negated, which keeps exactly the order
+    of the formula:
+
+    ====================  ========================  ===================
+    strategy              score                     range of the score
+    ====================  ========================  ===================
+    ``"entropy"``         :math:`-\\sum p \\log_2 p`  [0, log2 C]
+    ``"least_confidence"``  :math:`1 - p_{(1)}`     [0, 1 - 1/C]
+    ``"margin"``          :math:`-(p_{(1)} - p_{(2)})`  [-1, 0]
+    ``"ratio"``           :math:`p_{(2)} / p_{(1)}`   [0, 1]
+    ``"variance"``        :math:`-\\mathrm{Var}_c(p)`  [-(C-1)/C², 0]
+    ====================  ========================  ===================
+
+    Parameters
+    ----------
+    estimator : classifier
+        Classifier with ``predict_proba`` or ``decision_function``; may be a
+        :class:`~sklearn.pipeline.Pipeline`. A clone is fitted in :meth:`fit`.
+        Pass an already trained model as
+        :class:`~sklearn.frozen.FrozenEstimator` to use it as it is: it is
+        then never refitted nor modified.
+
+    strategy : {"margin", "entropy", "least_confidence", "ratio", \
+            "variance"} or callable, default="margin"
+        Acquisition function. A callable takes the probability matrix of a
+        chunk of the pool, shape (n_chunk, n_classes), and returns one score
+        per row, higher = more informative. Without ``predict_proba`` only
+        ``"margin"`` and ``"least_confidence"`` apply, and both rank by the
+        gap in ``decision_function`` (binary: smallest ``|f(x)|`` first;
+        multiclass: smallest gap between the two highest values first).
+
+    chunk_size : int, default=None
+        Number of pool rows scored at once (per worker). None picks it from
+        ``sklearn.get_config()["working_memory"]``, at most 65536 rows.
+        Peak memory is one chunk of probabilities per worker plus the
+        scores of the pool.
+
+    n_jobs : int, default=None
+        Number of jobs scoring chunks in parallel through joblib. ``None``
+        means 1 unless in a :func:`joblib.parallel_config` context (for
+        example the dask backend); -1 uses all processors. Scores do not
+        depend on it.
+
+    random_state : int, RandomState instance or None, default=None
+        Breaks exact ties in :meth:`select`, and gives the random order used
+        when the labeled data hold a single class. Pass an int for the same
+        batch at every call.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The fitted clone of ``estimator`` (``estimator`` itself when it is a
+        :class:`~sklearn.frozen.FrozenEstimator`).
+
+    response_method_ : {"predict_proba", "decision_function", "random"}
+        How the pool is scored; ``"random"`` when the labeled data had a
+        single class, so that no classifier could be trained.
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`, when ``X`` has a shape.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`, when ``X`` has string
+        column names.
+
+    See Also
+    --------
+    skactive.RandomSampler : The random baseline.
+    skactive.acquisition : The acquisition functions as plain functions.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skactive import UncertaintySampler
+    >>> X, y = load_digits(return_X_y=True)
+    >>> X = X / 16
+    >>> sampler = UncertaintySampler(LogisticRegression(), strategy="margin")
+    >>> sampler.fit(X[:100], y[:100])
+    UncertaintySampler(estimator=LogisticRegression())
+    >>> sampler.score(X[100:]).shape
+    (1697,)
+    >>> sampler.select(X[100:], batch_size=5).shape
+    (5,)
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit"])],
+        "strategy": [StrOptions(set(_STRATEGIES)), callable],
+        "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        strategy="margin",
+        chunk_size=None,
+        n_jobs=None,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.strategy = strategy
+        self.chunk_size = chunk_size
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, **fit_params):
+        """Fit a clone of the estimator on the labeled data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Labeled samples, in any form the estimator accepts.
+
+        y : array-like of shape (n_samples,)
+            Their labels.
+
+        **fit_params : dict
+            Passed to the estimator's ``fit``.
+
+        Returns
+        -------
+        self : object
+            The fitted sampler.
+        """
+        validate_data(self, X, y, skip_check_array=True)
+        if _num_samples(X) == 0:
+            raise ValueError(
+                "X is empty (0 samples): fit the sampler on the labeled samples."
+            )
+        self.response_method_ = _response_method(self.estimator, self.strategy)
+        self.estimator_ = clone(self.estimator)
+        if isinstance(self.estimator_, FrozenEstimator):
+            n_classes = len(getattr(self.estimator_, "classes_", (0, 1)))
+        else:
+            n_classes = np.unique(np.asarray(y)).shape[0]
+            if n_classes > 1:
+                self.estimator_.fit(X, y, **fit_params)
+        if n_classes < 2:
+            warnings.warn(
+                "The labeled data hold a single class, so the classifier cannot "
+                "tell uncertain samples apart; the pool is ranked in random "
+                "order (seeded by random_state) until a second class is labeled.",
+                UserWarning,
+            )
+            self.response_method_ = "random"
+        return self
+
+    def _validate_pool(self, X):
+        # The estimator validates X itself (it may be a Pipeline taking
+        # DataFrames or text); here only the feature count and names.
+        X = validate_data(self, X, reset=False, skip_check_array=True)
+        if _num_samples(X) == 0:
+            raise ValueError(
+                "The pool X is empty (0 samples): pass at least one sample to "
+                "score or select from."
+            )
+        return X
+
+    def _score(self, X):
+        if self.response_method_ == "random":
+            rng = check_random_state(self.random_state)
+            return rng.uniform(size=_num_samples(X))
+        if callable(self.strategy):
+            function, sign = self.strategy, 1
+        else:
+            function, sign = _STRATEGIES[self.strategy]
+        n_outputs = len(getattr(self.estimator_, "classes_", (0, 1)))
+        return self._map_chunks(
+            _score_chunk,
+            X,
+            row_bytes=2 * 8 * n_outputs,
+            estimator=self.estimator_,
+            response_method=self.response_method_,
+            function=function,
+            sign=sign,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        inner = get_tags(self.estimator)
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags.string = inner.input_tags.string
+        tags.input_tags.categorical = inner.input_tags.categorical
+        tags.input_tags.pairwise = inner.input_tags.pairwise
+        return tags
+
+
+def _response_method(estimator, strategy):
+    """Which method of ``estimator`` feeds ``strategy``; raise if none can."""
+    name = type(estimator).__name__
+    if hasattr(estimator, "predict_proba"):
+        return "predict_proba"
+    if not hasattr(estimator, "decision_function"):
+        raise TypeError(
+            f"{name} has neither predict_proba nor decision_function. "
+            "UncertaintySampler needs a classifier that provides one of them, "
+            "such as LogisticRegression or SVC."
+        )
+    if callable(strategy) or strategy not in _DECISION_STRATEGIES:
+        shown = getattr(strategy, "__name__", strategy)
+        raise ValueError(
+            f"strategy={shown!r} needs class probabilities, but {name} has no "
+            "predict_proba. Wrap it in sklearn.calibration.CalibratedClassifierCV "
+            "to get calibrated probabilities, or use strategy='margin' or "
+            "'least_confidence', which work from decision_function."
+        )
+    return "decision_function"

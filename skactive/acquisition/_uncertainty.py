@@ -1,0 +1,254 @@
+"""Uncertainty acquisition functions on a matrix of class probabilities.
+
+Every function takes ``P`` of shape (n_samples, n_classes), one row of
+predicted class probabilities per sample, and returns one value per row: the
+seed's formula, untransformed. They check ``P`` and then work through it in
+row blocks that fit in cache, so the extra memory is O(n_samples) whatever the
+number of classes.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+from scipy.special import entr
+from sklearn.utils import check_array
+
+# Rows of one block: about 512 KiB of float64 per block, whatever n_classes.
+_BLOCK_ELEMENTS = 2**16
+_ROW_SUM_ATOL = {np.dtype(np.float64): 1e-6, np.dtype(np.float32): 1e-4}
+
+
+def _blocks(P):
+    """Yield row slices of ``P`` after checking each block holds probabilities.
+
+    Checking block by block keeps the check in the same pass over memory as
+    the computation that follows it.
+    """
+    n_samples, n_classes = P.shape
+    step = max(1, _BLOCK_ELEMENTS // n_classes)
+    atol = _ROW_SUM_ATOL[P.dtype]
+    for start in range(0, n_samples, step):
+        rows = slice(start, min(start + step, n_samples))
+        block = P[rows]
+        row_sums = block.sum(axis=1)
+        if not np.isfinite(row_sums).all():
+            raise ValueError(
+                "P contains NaN or infinity. Class probabilities must be finite: "
+                "check the model that produced them."
+            )
+        if block.min() < 0 or block.max() > 1 + atol:
+            raise ValueError(
+                f"P has values outside [0, 1] (min {block.min():.3g}, max "
+                f"{block.max():.3g}). Pass class probabilities such as the output "
+                "of predict_proba, not decision_function scores or logits."
+            )
+        worst = np.abs(row_sums - 1).argmax()
+        if abs(row_sums[worst] - 1) > atol:
+            raise ValueError(
+                f"The rows of P must sum to 1, but row {start + worst} sums to "
+                f"{row_sums[worst]:.6g}. Pass one probability per class for each "
+                "sample (normalise the rows, or use predict_proba)."
+            )
+        yield rows
+
+
+def _check_probabilities(P):
+    """Return ``P`` as a 2-D float array with at least two class columns."""
+    P = check_array(P, dtype=[np.float64, np.float32], input_name="P",
+                    ensure_all_finite=False)
+    if P.shape[1] < 2:
+        raise ValueError(
+            f"P has {P.shape[1]} column; acquisition functions need one "
+            "probability column per class, at least two. For a binary problem "
+            "pass both columns of predict_proba, e.g. np.column_stack([1 - p, p])."
+        )
+    return P
+
+
+def entropy(P):
+    """Shannon entropy of each row of class probabilities, in bits.
+
+    .. math:: H(p) = -\\sum_c p_c \\log_2 p_c
+
+    with :math:`0 \\log 0 = 0`, computed through :func:`scipy.special.entr`.
+
+    Parameters
+    ----------
+    P : array-like of shape (n_samples, n_classes)
+        Predicted class probabilities: values in [0, 1], rows summing to 1.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples,)
+        In ``[0, log2(n_classes)]``. Higher means more uncertain: 0 for a
+        one-hot row, ``log2(n_classes)`` for the uniform row. Same dtype as
+        ``P`` when ``P`` is float32, float64 otherwise.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import entropy
+    >>> entropy([[0.5, 0.5], [1.0, 0.0], [0.25, 0.75]])
+    array([1.        , 0.        , 0.81127812])
+    """
+    P = _check_probabilities(P)
+    out = np.empty(P.shape[0], dtype=P.dtype)
+    for rows in _blocks(P):
+        out[rows] = entr(P[rows]).sum(axis=1)
+    out /= np.log(2).astype(P.dtype)
+    return out
+
+
+def least_confidence(P):
+    """One minus the highest class probability of each row.
+
+    .. math:: LC(p) = 1 - \\max_c p_c
+
+    Parameters
+    ----------
+    P : array-like of shape (n_samples, n_classes)
+        Predicted class probabilities: values in [0, 1], rows summing to 1.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples,)
+        In ``[0, 1 - 1/n_classes]``. Higher means more uncertain.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import least_confidence
+    >>> least_confidence([[0.5, 0.5], [0.9, 0.1], [0.2, 0.8]])
+    array([0.5, 0.1, 0.2])
+    """
+    P = _check_probabilities(P)
+    out = np.empty(P.shape[0], dtype=P.dtype)
+    for rows in _blocks(P):
+        np.subtract(1, P[rows].max(axis=1), out=out[rows])
+    return out
+
+
+def margin(P):
+    """Gap between the two highest class probabilities of each row.
+
+    .. math:: M(p) = p_{(1)} - p_{(2)}
+
+    where :math:`p_{(1)} \\geq p_{(2)}` are the highest and second highest
+    probabilities of the row, found with :func:`numpy.partition` (no sort).
+
+    Parameters
+    ----------
+    P : array-like of shape (n_samples, n_classes)
+        Predicted class probabilities: values in [0, 1], rows summing to 1.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples,)
+        In ``[0, 1]``. **Lower** means more uncertain: 0 when the two top
+        classes tie, 1 for a one-hot row.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import margin
+    >>> margin([[0.5, 0.5, 0.0], [0.7, 0.2, 0.1], [0.1, 0.3, 0.6]])
+    array([0. , 0.5, 0.3])
+    """
+    P = _check_probabilities(P)
+    out = np.empty(P.shape[0], dtype=P.dtype)
+    for rows in _blocks(P):
+        top_two = np.partition(P[rows], -2, axis=1)[:, -2:]
+        np.subtract(top_two[:, 1], top_two[:, 0], out=out[rows])
+    return out
+
+
+def ratio(P):
+    """Ratio of the second highest to the highest class probability of each row.
+
+    .. math:: R(p) = p_{(2)} / p_{(1)}
+
+    Parameters
+    ----------
+    P : array-like of shape (n_samples, n_classes)
+        Predicted class probabilities: values in [0, 1], rows summing to 1.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples,)
+        In ``[0, 1]``. Higher means more uncertain: 1 when the two top classes
+        tie, 0 for a one-hot row.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import ratio
+    >>> ratio([[0.5, 0.5, 0.0], [0.8, 0.2, 0.0], [0.1, 0.3, 0.6]])
+    array([1.  , 0.25, 0.5 ])
+    """
+    P = _check_probabilities(P)
+    out = np.empty(P.shape[0], dtype=P.dtype)
+    for rows in _blocks(P):
+        top_two = np.partition(P[rows], -2, axis=1)[:, -2:]
+        np.divide(top_two[:, 0], top_two[:, 1], out=out[rows])
+    return out
+
+
+def variance(P):
+    """Population variance of the class probabilities of each row.
+
+    .. math:: V(p) = \\frac{1}{C} \\sum_c (p_c - 1/C)^2
+
+    where ``C`` is the number of classes (the mean of a row is ``1/C``).
+
+    Parameters
+    ----------
+    P : array-like of shape (n_samples, n_classes)
+        Predicted class probabilities: values in [0, 1], rows summing to 1.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples,)
+        In ``[0, (C - 1) / C**2]``. **Lower** means more uncertain: 0 for the
+        uniform row, ``(C - 1) / C**2`` for a one-hot row.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import variance
+    >>> variance([[0.5, 0.5], [1.0, 0.0], [0.2, 0.8]])
+    array([0.  , 0.25, 0.09])
+    """
+    P = _check_probabilities(P)
+    out = np.empty(P.shape[0], dtype=P.dtype)
+    for rows in _blocks(P):
+        out[rows] = P[rows].var(axis=1)
+    return out
+
+
+def decision_margin(decision):
+    """Confidence gap of each row of decision-function values.
+
+    For models without class probabilities. With one column (a binary
+    classifier's ``decision_function``) it is :math:`|f(x)|`, the distance to
+    the decision boundary; with one column per class it is the gap between
+    the two highest values, :math:`f_{(1)} - f_{(2)}`.
+
+    Parameters
+    ----------
+    decision : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Output of a classifier's ``decision_function``.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples,)
+        Non-negative. **Lower** means more uncertain.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import decision_margin
+    >>> decision_margin([-2.0, 0.5, 0.0])
+    array([2. , 0.5, 0. ])
+    >>> decision_margin([[1.0, -1.0, 0.5], [0.2, 0.1, -3.0]])
+    array([0.5, 0.1])
+    """
+    decision = check_array(decision, dtype=[np.float64, np.float32],
+                           ensure_2d=False, input_name="decision")
+    if decision.ndim == 1 or decision.shape[1] == 1:
+        return np.abs(decision.reshape(-1))
+    top_two = np.partition(decision, -2, axis=1)[:, -2:]
+    return top_two[:, 1] - top_two[:, 0]
