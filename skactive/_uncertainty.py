@@ -30,6 +30,7 @@ _STRATEGIES = {
     "ratio": (ratio, 1),
     "variance": (variance, -1),
 }
+_BUILT_IN_FUNCTIONS = {function for function, _ in _STRATEGIES.values()}
 # Strategies that keep their meaning on decision_function values.
 _DECISION_STRATEGIES = ("margin", "least_confidence")
 
@@ -38,9 +39,11 @@ def _score_chunk(X, *, estimator, response_method, function, sign):
     """Scores of one chunk of the pool, higher = more informative."""
     response = getattr(estimator, response_method)(X)
     if response_method == "decision_function":
+        # Whatever the strategy, the smallest gap is the most uncertain.
         scores = decision_margin(response)
-    else:
-        scores = np.asarray(function(response))
+        return np.negative(scores, out=scores)
+    scores = np.asarray(function(response))
+    if function not in _BUILT_IN_FUNCTIONS:
         if scores.shape != (response.shape[0],):
             raise ValueError(
                 f"The strategy callable returned an array of shape {scores.shape}"
@@ -221,6 +224,12 @@ class UncertaintySampler(BaseSampler):
     def _validate_pool(self, X):
         # The estimator validates X itself (it may be a Pipeline taking
         # DataFrames or text); here only the feature count and names.
+        if hasattr(self, "n_features_in_") and np.ndim(X) == 1:
+            raise ValueError(
+                "Expected 2D array, got 1D array instead: the pool must have "
+                "shape (n_samples, n_features). Reshape a single sample with "
+                "X.reshape(1, -1)."
+            )
         X = validate_data(self, X, reset=False, skip_check_array=True)
         if _num_samples(X) == 0:
             raise ValueError(

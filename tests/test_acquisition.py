@@ -1,0 +1,141 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from numpy.testing import assert_allclose, assert_array_equal
+
+from skactive.acquisition import (
+    decision_margin,
+    entropy,
+    least_confidence,
+    margin,
+    ratio,
+    variance,
+)
+
+FUNCTIONS = [entropy, least_confidence, margin, ratio, variance]
+
+P = np.array([[0.5, 0.3, 0.2], [1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3]])
+
+# Worked out by hand from the formulas.
+EXPECTED = {
+    entropy: [0.5 + 0.3 * np.log2(1 / 0.3) + 0.2 * np.log2(5), 0.0, np.log2(3)],
+    least_confidence: [0.5, 0.0, 2 / 3],
+    margin: [0.2, 1.0, 0.0],
+    ratio: [0.6, 0.0, 1.0],
+    variance: [42 / 2700, 2 / 9, 0.0],
+}
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_hand_computed_values(function):
+    assert_allclose(function(P), EXPECTED[function], atol=1e-12)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_is_kept(function, dtype):
+    scores = function(P.astype(dtype))
+    assert scores.dtype == dtype
+    assert_allclose(scores, EXPECTED[function], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_input_not_modified_and_lists_accepted(function):
+    P_copy = P.copy()
+    assert_array_equal(function(P.tolist()), function(P))
+    assert_array_equal(P, P_copy)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_blocks_give_the_same_result(function, monkeypatch):
+    rng = np.random.RandomState(0)
+    Q = rng.dirichlet(np.ones(7), size=1000)
+    expected = function(Q)
+    monkeypatch.setattr("skactive.acquisition._uncertainty._BLOCK_ELEMENTS", 7 * 33)
+    assert_array_equal(function(Q), expected)
+
+
+def test_extremes_of_the_ranges():
+    C = 4
+    uniform = np.full((1, C), 1 / C)
+    one_hot = np.eye(C)[:1]
+    assert_allclose(entropy(uniform), np.log2(C))
+    assert_allclose(least_confidence(uniform), 1 - 1 / C)
+    assert_allclose(variance(one_hot), (C - 1) / C**2)
+    assert_allclose(margin(one_hot), 1)
+    assert_allclose(ratio(uniform), 1)
+
+
+def test_decision_margin():
+    assert_array_equal(decision_margin([-2.0, 0.5, 0.0]), [2.0, 0.5, 0.0])
+    assert_array_equal(decision_margin([[-2.0], [0.5]]), [2.0, 0.5])
+    assert_allclose(decision_margin([[1.0, -1.0, 0.5], [0.2, 0.1, -3.0]]), [0.5, 0.1])
+    with pytest.raises(ValueError, match="NaN"):
+        decision_margin([0.1, np.nan])
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        ([[0.5, np.nan], [0.5, 0.5]], "NaN or infinity"),
+        ([[np.inf, 0.0]], "NaN or infinity"),
+        ([[1.5, -0.5]], r"outside \[0, 1\]"),
+        ([[2.0, 0.0]], r"outside \[0, 1\]"),
+        ([[0.5, 0.5], [0.3, 0.3]], "row 1 sums to 0.6"),
+        ([[1.0], [1.0]], "1 column"),
+        ([0.2, 0.8], "Expected 2D array"),
+        (np.zeros((0, 3)), "0 sample"),
+    ],
+)
+def test_bad_probabilities(function, bad, match):
+    with pytest.raises(ValueError, match=match):
+        function(bad)
+
+
+probabilities = st.integers(2, 6).flatmap(
+    lambda n_classes: arrays(
+        np.float64,
+        st.tuples(st.integers(1, 30), st.just(n_classes)),
+        elements=st.floats(0.01, 1.0),
+    )
+).map(lambda A: A / A.sum(axis=1, keepdims=True))
+
+
+@settings(deadline=None, max_examples=60)
+@given(P=probabilities, seed=st.integers(0, 2**31 - 1))
+def test_permuting_classes_changes_nothing(P, seed):
+    columns = np.random.RandomState(seed).permutation(P.shape[1])
+    for function in FUNCTIONS:
+        assert_allclose(function(P[:, columns]), function(P), rtol=1e-12, atol=1e-15)
+
+
+@settings(deadline=None, max_examples=60)
+@given(P=probabilities, seed=st.integers(0, 2**31 - 1))
+def test_permuting_rows_permutes_scores(P, seed):
+    rows = np.random.RandomState(seed).permutation(P.shape[0])
+    for function in FUNCTIONS:
+        assert_array_equal(function(P[rows]), function(P)[rows])
+
+
+@settings(deadline=None, max_examples=100)
+@given(
+    p=arrays(np.float64, st.integers(2, 40), elements=st.floats(0.0, 1.0)),
+)
+def test_binary_problems_share_one_order(p):
+    """On two classes entropy, least confidence, margin and ratio all rank by
+    the distance of p to 1/2."""
+    P = np.column_stack([p, 1 - p])
+    confidence = np.abs(p - 0.5)
+    uncertainty = {
+        "entropy": entropy(P),
+        "least_confidence": least_confidence(P),
+        "margin": -margin(P),
+        "ratio": ratio(P),
+    }
+    clearly_less = confidence[:, None] < confidence[None, :] - 1e-6
+    for name, u in uncertainty.items():
+        more_uncertain = u[:, None] > u[None, :]
+        assert more_uncertain[clearly_less].all(), name

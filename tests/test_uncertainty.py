@@ -1,0 +1,312 @@
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skactive import UncertaintySampler
+from skactive import acquisition
+
+from .conftest import LookupClassifier
+
+STRATEGIES = ["entropy", "least_confidence", "margin", "ratio", "variance"]
+# The order the seed ranks each function in: True when higher comes first.
+HIGHER_FIRST = {"entropy": True, "least_confidence": True, "margin": False,
+                "ratio": True, "variance": False}
+
+
+@pytest.fixture
+def labeled(digits):
+    X, y = digits
+    return X[:150], y[:150], X[150:650]
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_scores_follow_the_seed_order(labeled, strategy):
+    X, y, X_pool = labeled
+    sampler = UncertaintySampler(LogisticRegression(), strategy=strategy).fit(X, y)
+    raw = getattr(acquisition, strategy)(
+        LogisticRegression().fit(X, y).predict_proba(X_pool)
+    )
+    sign = 1 if HIGHER_FIRST[strategy] else -1
+    assert_array_equal(sampler.score(X_pool), sign * raw)
+    assert_array_equal(sampler.score_samples(X_pool), sign * raw)
+    seed_order = np.argsort(-sign * raw, kind="stable")
+    assert_array_equal(sampler.select(X_pool, batch_size=25), seed_order[:25])
+
+
+def test_select_equals_a_full_stable_sort_on_tie_free_scores():
+    rng = np.random.RandomState(0)
+    proba = rng.dirichlet(np.ones(4), size=300)
+    X = np.arange(300).reshape(-1, 1)
+    sampler = UncertaintySampler(LookupClassifier(proba)).fit(X, np.arange(300) % 4)
+    scores = sampler.score(X)
+    assert np.unique(scores).size == scores.size
+    full = np.argsort(-scores, kind="stable")
+    for k in (1, 2, 17, 299, 300):
+        picked = sampler.select(X, batch_size=k)
+        assert np.unique(picked).size == k
+        assert_array_equal(picked, full[:k])
+
+
+def test_ties_are_broken_by_the_random_state():
+    proba = np.tile([0.5, 0.5], (50, 1))
+    X = np.arange(50).reshape(-1, 1)
+    batches = {
+        seed: UncertaintySampler(LookupClassifier(proba), random_state=seed)
+        .fit(X, [0, 1] * 25)
+        .select(X, batch_size=10)
+        for seed in range(5)
+    }
+    sampler = UncertaintySampler(LookupClassifier(proba), random_state=3)
+    assert_array_equal(sampler.fit(X, [0, 1] * 25).select(X, 10), batches[3])
+    assert len({tuple(b) for b in batches.values()}) == 5
+    for batch in batches.values():
+        assert np.unique(batch).size == 10
+
+
+def test_ties_at_the_edge_of_the_batch():
+    # Two clear winners, then eight samples tied for the last three places.
+    proba = np.array([[0.5, 0.5], [0.55, 0.45]] + [[0.9, 0.1]] * 8)
+    X = np.arange(10).reshape(-1, 1)
+    sampler = UncertaintySampler(LookupClassifier(proba), random_state=0)
+    picked = sampler.fit(X, [0, 1] * 5).select(X, batch_size=5)
+    assert_array_equal(picked[:2], [0, 1])
+    assert set(picked[2:]) <= set(range(2, 10))
+    assert np.unique(picked).size == 5
+
+
+def test_decision_function_binary_and_multiclass(labeled):
+    X, y, X_pool = labeled
+    binary = y % 2
+    svc = LinearSVC().fit(X, binary)
+    for strategy in ("margin", "least_confidence"):
+        sampler = UncertaintySampler(LinearSVC(), strategy=strategy).fit(X, binary)
+        assert sampler.response_method_ == "decision_function"
+        assert_array_equal(sampler.score(X_pool), -np.abs(svc.decision_function(X_pool)))
+
+    decision = LinearSVC().fit(X, y).decision_function(X_pool)
+    top_two = np.sort(decision, axis=1)[:, -2:]
+    sampler = UncertaintySampler(LinearSVC()).fit(X, y)
+    assert_allclose(sampler.score(X_pool), top_two[:, 0] - top_two[:, 1])
+
+
+def test_estimator_without_probabilities(labeled):
+    X, y, _ = labeled
+    with pytest.raises(ValueError, match="CalibratedClassifierCV"):
+        UncertaintySampler(LinearSVC(), strategy="entropy").fit(X, y)
+    calibrated = CalibratedClassifierCV(LinearSVC(), cv=3)
+    sampler = UncertaintySampler(calibrated, strategy="entropy").fit(X, y)
+    assert sampler.response_method_ == "predict_proba"
+    with pytest.raises(TypeError, match="neither predict_proba nor decision_function"):
+        UncertaintySampler(LinearRegression()).fit(X, y)
+
+
+def test_callable_strategy(labeled):
+    X, y, X_pool = labeled
+
+    def top_probability(P):
+        return P.max(axis=1)
+
+    sampler = UncertaintySampler(LogisticRegression(), strategy=top_probability)
+    proba = LogisticRegression().fit(X, y).predict_proba(X_pool)
+    assert_array_equal(sampler.fit(X, y).score(X_pool), proba.max(axis=1))
+
+    sampler.set_params(strategy=lambda P: P)
+    with pytest.raises(ValueError, match="one score per sample"):
+        sampler.fit(X, y).score(X_pool)
+    sampler.set_params(strategy=lambda P: np.full(P.shape[0], np.nan))
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        sampler.fit(X, y).score(X_pool)
+
+
+def test_single_class_falls_back_to_a_seeded_random_order(labeled):
+    X, _, X_pool = labeled
+    y = np.zeros(X.shape[0])
+    sampler = UncertaintySampler(LogisticRegression(), random_state=0)
+    with pytest.warns(UserWarning, match="single class"):
+        sampler.fit(X, y)
+    assert sampler.response_method_ == "random"
+    first = sampler.select(X_pool, batch_size=20)
+    assert_array_equal(sampler.select(X_pool, batch_size=20), first)
+    assert np.unique(first).size == 20
+    assert not np.array_equal(first, np.arange(20))
+
+
+def test_frozen_estimator_is_used_as_is(labeled):
+    X, y, X_pool = labeled
+    model = LogisticRegression().fit(X, y)
+    coef = model.coef_.copy()
+    frozen = FrozenEstimator(model)
+    sampler = UncertaintySampler(frozen).fit(X_pool[:40], y[:40] % 3)
+    assert sampler.estimator_ is frozen
+    assert_array_equal(model.coef_, coef)
+    expected = -acquisition.margin(model.predict_proba(X_pool))
+    assert_array_equal(sampler.score(X_pool), expected)
+    sampler.select(X_pool, batch_size=5)
+    assert_array_equal(model.coef_, coef)
+
+
+def test_nothing_passed_in_is_modified(labeled):
+    X, y, X_pool = labeled
+    copies = X.copy(), y.copy(), X_pool.copy()
+    estimator = LogisticRegression()
+    params = estimator.get_params()
+    sampler = UncertaintySampler(estimator).fit(X, y)
+    sampler.score(X_pool)
+    sampler.select(X_pool, batch_size=10)
+    for original, copy in zip((X, y, X_pool), copies):
+        assert_array_equal(original, copy)
+    assert estimator.get_params() == params
+    assert not hasattr(estimator, "coef_")
+
+
+def test_pickle_and_clone_round_trips(labeled):
+    X, y, X_pool = labeled
+    sampler = UncertaintySampler(LogisticRegression(), strategy="entropy",
+                                 random_state=0).fit(X, y)
+    restored = pickle.loads(pickle.dumps(sampler))
+    assert_array_equal(restored.score(X_pool), sampler.score(X_pool))
+    assert_array_equal(restored.select(X_pool, 7), sampler.select(X_pool, 7))
+    cloned = clone(sampler)
+    assert cloned.get_params()["strategy"] == "entropy"
+    with pytest.raises(NotFittedError):
+        cloned.score(X_pool)
+    assert_array_equal(cloned.fit(X, y).score(X_pool), sampler.score(X_pool))
+
+
+def test_pipelines_both_ways(labeled):
+    X, y, X_pool = labeled
+    inner = make_pipeline(StandardScaler(), LogisticRegression())
+    sampler = UncertaintySampler(inner).fit(X, y)
+    proba = clone(inner).fit(X, y).predict_proba(X_pool)
+    assert_array_equal(sampler.score(X_pool), -acquisition.margin(proba))
+
+    pipe = make_pipeline(StandardScaler(), UncertaintySampler(LogisticRegression()))
+    pipe.fit(X, y)
+    expected = pipe[-1].score(pipe[:-1].transform(X_pool))
+    assert expected.shape == (X_pool.shape[0],)
+    assert_array_equal(pipe.score(X_pool), expected)
+    assert_array_equal(pipe.score_samples(X_pool), expected)
+    picked = pipe[-1].select(pipe[:-1].transform(X_pool), batch_size=5)
+    assert_array_equal(picked, np.argsort(-expected, kind="stable")[:5])
+
+
+@pytest.mark.parametrize("estimator", [LogisticRegression(), KNeighborsClassifier()])
+def test_n_jobs_and_chunks_do_not_change_the_result(labeled, estimator):
+    X, y, X_pool = labeled
+    serial = UncertaintySampler(estimator, chunk_size=64, random_state=0).fit(X, y)
+    parallel = clone(serial).set_params(n_jobs=2).fit(X, y)
+    assert_array_equal(parallel.score(X_pool), serial.score(X_pool))
+    assert_array_equal(parallel.select(X_pool, 30), serial.select(X_pool, 30))
+    with joblib.parallel_config(backend="threading", n_jobs=2):
+        assert_array_equal(serial.score(X_pool), parallel.score(X_pool))
+
+
+def test_dask_backend_gives_the_serial_result(labeled):
+    distributed = pytest.importorskip("distributed")
+    X, y, X_pool = labeled
+    sampler = UncertaintySampler(LogisticRegression(), chunk_size=100,
+                                 random_state=0).fit(X, y)
+    expected_scores = sampler.score(X_pool)
+    expected_batch = sampler.select(X_pool, 30)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster, distributed.Client(cluster):
+        with joblib.parallel_config(backend="dask"):
+            scores = sampler.score(X_pool)
+            batch = sampler.select(X_pool, 30)
+    assert_array_equal(scores, expected_scores)
+    assert_array_equal(batch, expected_batch)
+
+
+# Bad input: one test per case, each with the message it must show.
+
+
+@pytest.fixture
+def fitted(labeled):
+    X, y, _ = labeled
+    return UncertaintySampler(LogisticRegression()).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "proba, match",
+    [
+        ([[0.5, np.nan], [0.5, 0.5]], "NaN or infinity"),
+        ([[np.inf, 0.0], [0.5, 0.5]], "NaN or infinity"),
+        ([[1.5, -0.5], [0.5, 0.5]], r"outside \[0, 1\]"),
+        ([[0.5, 0.5], [0.3, 0.3]], "row 1 sums to 0.6"),
+        ([[1.0], [1.0]], "1 column"),
+    ],
+)
+def test_bad_probabilities_from_the_model(proba, match):
+    X = np.array([[0], [1]])
+    sampler = UncertaintySampler(LookupClassifier(proba), strategy="entropy")
+    sampler.fit(X, [0, 1])
+    with pytest.raises(ValueError, match=match):
+        sampler.score(X)
+
+
+def test_wrong_number_of_features(fitted, labeled):
+    with pytest.raises(ValueError, match="X has 3 features, but UncertaintySampler "
+                                         "is expecting 64 features"):
+        fitted.score(labeled[2][:, :3])
+
+
+def test_score_before_fit(labeled):
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        UncertaintySampler(LogisticRegression()).score(labeled[2])
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        UncertaintySampler(LogisticRegression()).select(labeled[2])
+
+
+def test_empty_pool(fitted):
+    with pytest.raises(ValueError, match="pool X is empty"):
+        fitted.score(np.empty((0, 64)))
+    with pytest.raises(ValueError, match="pool X is empty"):
+        fitted.select(np.empty((0, 64)))
+
+
+@pytest.mark.parametrize(
+    "batch_size, error, match",
+    [
+        (0, ValueError, "batch_size must be at least 1, got 0"),
+        (-3, ValueError, "batch_size must be at least 1, got -3"),
+        (2.5, TypeError, "batch_size must be an integer, got 2.5"),
+        ("5", TypeError, "batch_size must be an integer"),
+        (True, TypeError, "batch_size must be an integer"),
+        (501, ValueError, r"batch_size=501 is larger than the pool \(500 samples\)"),
+    ],
+)
+def test_bad_batch_size(fitted, labeled, batch_size, error, match):
+    with pytest.raises(error, match=match):
+        fitted.select(labeled[2], batch_size=batch_size)
+
+
+def test_unknown_strategy(labeled):
+    X, y, _ = labeled
+    with pytest.raises(InvalidParameterError, match="'strategy' parameter"):
+        UncertaintySampler(LogisticRegression(), strategy="confidence").fit(X, y)
+
+
+def test_one_dimensional_X(fitted, labeled):
+    with pytest.raises(ValueError, match="Expected 2D array"):
+        fitted.score(labeled[2][0])
+    with pytest.raises(ValueError, match="Expected 2D array"):
+        UncertaintySampler(LogisticRegression()).fit(labeled[0][:, 0], labeled[1])
+
+
+def test_y_is_required(labeled):
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        UncertaintySampler(LogisticRegression()).fit(labeled[0], None)
