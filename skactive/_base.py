@@ -16,7 +16,7 @@ from sklearn.utils.validation import _num_samples, check_is_fitted, validate_dat
 # working memory is cut into pieces that several workers can share. It does
 # not depend on n_jobs: the same chunks, hence the same floating-point
 # results, whatever the number of workers.
-_MAX_CHUNK_ROWS = 2**16
+_MAX_CHUNK_ROWS = 2**14
 
 
 class BaseSampler(BaseEstimator, metaclass=ABCMeta):
@@ -116,9 +116,10 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         n_samples = _num_samples(X)
         chunk_size = self.chunk_size
         if chunk_size is None:
-            chunk_size = get_chunk_n_rows(
-                row_bytes, max_n_rows=min(n_samples, _MAX_CHUNK_ROWS)
-            )
+            chunk_size = get_chunk_n_rows(row_bytes, max_n_rows=_MAX_CHUNK_ROWS)
+            # Chunks of equal size, so that workers share the pool evenly.
+            n_chunks = -(-n_samples // chunk_size)
+            chunk_size = -(-n_samples // n_chunks)
         results = Parallel(n_jobs=self.n_jobs)(
             delayed(func)(_safe_indexing(X, rows), **kwargs)
             for rows in gen_batches(n_samples, chunk_size)

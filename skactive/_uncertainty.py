@@ -102,7 +102,8 @@ class UncertaintySampler(BaseSampler):
 
     chunk_size : int, default=None
         Number of pool rows scored at once (per worker). None picks it from
-        ``sklearn.get_config()["working_memory"]``, at most 65536 rows.
+        ``sklearn.get_config()["working_memory"]``, at most 16384 rows, in
+        chunks of equal size.
         Peak memory is one chunk of probabilities per worker plus the
         scores of the pool.
 

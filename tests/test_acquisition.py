@@ -57,6 +57,16 @@ def test_blocks_give_the_same_result(function, monkeypatch):
     assert_array_equal(function(Q), expected)
 
 
+@pytest.mark.parametrize("n_classes", [2, 5, 16, 17, 40])
+def test_agrees_with_a_full_sort(n_classes):
+    rng = np.random.RandomState(n_classes)
+    Q = rng.dirichlet(np.ones(n_classes), size=200)
+    ordered = np.sort(Q, axis=1)
+    assert_array_equal(margin(Q), ordered[:, -1] - ordered[:, -2])
+    assert_array_equal(ratio(Q), ordered[:, -2] / ordered[:, -1])
+    assert_array_equal(least_confidence(Q), 1 - ordered[:, -1])
+
+
 def test_extremes_of_the_ranges():
     C = 4
     uniform = np.full((1, C), 1 / C)
