@@ -2,9 +2,10 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._diversity import DiversitySampler
 from ._random import RandomSampler
 from ._uncertainty import UncertaintySampler
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["RandomSampler", "UncertaintySampler", "__version__"]
+__all__ = ["DiversitySampler", "RandomSampler", "UncertaintySampler", "__version__"]

@@ -6,6 +6,7 @@ from abc import ABCMeta, abstractmethod
 from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.utils import _safe_indexing, check_random_state, gen_batches
 from sklearn.utils._chunking import get_chunk_n_rows
@@ -113,6 +114,8 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         concatenated in order, so they do not depend on ``n_jobs`` or the
         joblib backend.
         """
+        if sp.issparse(X) and X.format not in ("csr", "csc"):
+            X = X.tocsr()  # formats that can be sliced by rows
         n_samples = _num_samples(X)
         chunk_size = self.chunk_size
         if chunk_size is None:
