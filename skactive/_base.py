@@ -106,20 +106,20 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
     def _select(self, X, batch_size):
         return _top_k(self._score(X), batch_size, self.random_state)
 
-    def _map_chunks(self, func, X, *, row_bytes, **kwargs):
+    def _map_chunks(self, func, X, *, row_bytes, max_rows=_MAX_CHUNK_ROWS, **kwargs):
         """Apply ``func(X_chunk, **kwargs)`` over row chunks of ``X`` in parallel.
 
         Chunks hold ``chunk_size`` rows, or as many as ``row_bytes`` per row
-        allows within ``sklearn.get_config()["working_memory"]``; results are
-        concatenated in order, so they do not depend on ``n_jobs`` or the
-        joblib backend.
+        allows within ``sklearn.get_config()["working_memory"]`` (at most
+        ``max_rows``); results are concatenated in order, so they do not
+        depend on ``n_jobs`` or the joblib backend.
         """
         if sp.issparse(X) and X.format not in ("csr", "csc"):
             X = X.tocsr()  # formats that can be sliced by rows
         n_samples = _num_samples(X)
         chunk_size = self.chunk_size
         if chunk_size is None:
-            chunk_size = get_chunk_n_rows(row_bytes, max_n_rows=_MAX_CHUNK_ROWS)
+            chunk_size = get_chunk_n_rows(row_bytes, max_n_rows=max_rows)
             # Chunks of equal size, so that workers share the pool evenly.
             n_chunks = -(-n_samples // chunk_size)
             chunk_size = -(-n_samples // n_chunks)

@@ -17,24 +17,27 @@ from sklearn.utils.validation import _num_samples, validate_data
 
 from ._base import BaseSampler
 from .acquisition import k_center_greedy, round_robin
-from .acquisition._diversity import _squared_distances
+from .acquisition._diversity import _nearest_squared_distances
 
 _DEFAULT_N_CLUSTERS = 10
+# A chunk of the pool meets the reference set _REFERENCE_BLOCK rows at a
+# time, in distance matrices of at most _DISTANCE_CHUNK_BYTES.
+_REFERENCE_BLOCK = 1024
+_DISTANCE_CHUNK_BYTES = 16 * 2**20
 
 
 def _transform_chunk(X, *, transformer):
     return transformer.transform(X)
 
 
-def _nearest_squared_distance(X, *, reference):
+def _distance_chunk(X, *, reference):
     """Squared distance of each row of X to its nearest reference row."""
     X_squared_norms = row_norms(X, squared=True)
-    nearest = np.empty(X.shape[0], dtype=np.float64)
+    nearest = None
     # Blocks of reference rows keep the distance matrix of a chunk small.
-    for rows in gen_batches(reference.shape[0], 1024):
-        distances = _squared_distances(X, reference[rows], X_squared_norms)
-        block_min = distances.min(axis=1)
-        nearest = block_min if rows.start == 0 else np.minimum(nearest, block_min)
+    for rows in gen_batches(reference.shape[0], _REFERENCE_BLOCK):
+        block = _nearest_squared_distances(X, reference[rows], X_squared_norms)
+        nearest = block if nearest is None else np.minimum(nearest, block)
     return nearest
 
 
@@ -100,7 +103,8 @@ class DiversitySampler(BaseSampler):
     chunk_size : int, default=None
         Rows transformed, and compared with the reference set, at once per
         worker. None picks it from ``sklearn.get_config()["working_memory"]``,
-        at most 16384 rows.
+        at most 16384 rows, and keeps each chunk's distance matrix within
+        16 MiB.
 
     n_jobs : int, default=None
         Number of jobs transforming and comparing chunks in parallel through
@@ -318,9 +322,10 @@ class DiversitySampler(BaseSampler):
                 f"The pool's embeddings have {embeddings.shape[1]} features but "
                 f"the reference set's have {reference.shape[1]}."
             )
+        block_bytes = 8 * min(reference.shape[0], _REFERENCE_BLOCK)
         return self._map_chunks(
-            _nearest_squared_distance, embeddings,
-            row_bytes=8 * min(reference.shape[0], 1024),
+            _distance_chunk, embeddings, row_bytes=block_bytes,
+            max_rows=max(1, _DISTANCE_CHUNK_BYTES // block_bytes),
             reference=reference,
         )
 
@@ -328,9 +333,9 @@ class DiversitySampler(BaseSampler):
         if self.reference_ is None:
             # Cold start: the most central samples first.
             mean = embeddings.mean(axis=0, keepdims=True)
-            squared = _squared_distances(
+            squared = _nearest_squared_distances(
                 embeddings, mean, row_norms(embeddings, squared=True)
-            )[:, 0]
+            )
             return -self._metric_distance(squared)
         return self._metric_distance(self._squared_distance_to_reference(embeddings))
 
