@@ -1,0 +1,330 @@
+"""Simulated active learning on a labeled data set."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import json
+import os
+import warnings
+from numbers import Integral
+from pathlib import Path
+
+import joblib
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_array, check_consistent_length
+
+from ._result import ExperimentResult
+
+_MANIFEST = "manifest.json"
+
+
+def run_experiment(
+    estimator,
+    samplers,
+    X,
+    y,
+    *,
+    X_test=None,
+    y_test=None,
+    test_size=0.25,
+    initial_size=None,
+    batch_size=10,
+    n_rounds=None,
+    budget=None,
+    n_repeats=5,
+    scoring=None,
+    random_state=0,
+    n_jobs=None,
+    progress=False,
+    checkpoint=None,
+):
+    """Simulate active learning with several samplers and record learning curves.
+
+    The labels of ``y`` are hidden and revealed only for the samples a
+    sampler selects. For each repeat and each sampler:
+
+    1. Split ``X, y`` into a pool and a test set (stratified, ``test_size``),
+       unless ``X_test, y_test`` are given; then all of ``X`` is the pool.
+    2. Draw the initial labeled set from the pool: one sample of each class
+       (of ``initial_size`` classes drawn at random when there are more
+       classes than that), then samples drawn uniformly from the rest.
+    3. At each round: fit a clone of ``estimator`` on the labeled set and
+       score it on the test set; then fit a clone of the sampler on the
+       labeled set, select ``batch_size`` samples from the unlabeled pool and
+       reveal their labels. The last round is scored only.
+
+    Steps 1 and 2 depend only on ``random_state`` and the repeat number, so
+    every sampler of a repeat starts from the same split and the same labels
+    (a paired comparison). A sampler whose ``random_state`` is None gets a
+    seed drawn from the repeat's, so the whole experiment is reproducible
+    and independent of ``n_jobs``.
+
+    Parameters
+    ----------
+    estimator : classifier
+        The model evaluated at every round. Give it a fixed ``random_state``
+        if it uses randomness.
+
+    samplers : dict of str to sampler
+        The strategies to compare, by name, e.g.
+        ``{"margin": UncertaintySampler(...), "random": RandomSampler()}``.
+
+    X : array-like of shape (n_samples, n_features)
+        The data, all of it labeled (the labels are revealed on demand).
+
+    y : array-like of shape (n_samples,)
+        Labels.
+
+    X_test, y_test : array-like, default=None
+        A fixed test set. Then ``X, y`` is the pool and ``test_size`` is
+        ignored.
+
+    test_size : float or int, default=0.25
+        Size of the test set split off in each repeat.
+
+    initial_size : int, default=None
+        Size of the initial labeled set; None means ``batch_size``, and at
+        least the number of classes.
+
+    batch_size : int, default=10
+        Labels revealed per round.
+
+    n_rounds : int, default=None
+        Rounds of selection. None derives it from ``budget``, or uses 10.
+
+    budget : int, default=None
+        Final number of labels, initial set included; exclusive with
+        ``n_rounds``.
+
+    n_repeats : int, default=5
+        Repeats, each with its own split and initial set.
+
+    scoring : str or callable, default=None
+        Scikit-learn scorer name or callable ``scorer(estimator, X, y)``;
+        None uses the estimator's ``score`` (accuracy for classifiers).
+
+    random_state : int, default=0
+        Seed of the splits, the initial sets and the samplers' seeds.
+
+    n_jobs : int, default=None
+        (sampler, repeat) runs in parallel through joblib. Results do not
+        depend on it.
+
+    progress : bool, default=False
+        Show a progress bar over the runs (needs tqdm, the ``progress``
+        extra).
+
+    checkpoint : str or path-like, default=None
+        Folder where every finished (sampler, repeat) run is saved as soon as
+        it finishes. Calling again with the same arguments skips the runs
+        found there and returns the same result as an uninterrupted run; a
+        folder written with other arguments is refused.
+
+    Returns
+    -------
+    result : :class:`~skactive.experiment.ExperimentResult`
+        The tidy table of scores, with AUBC, CSV export and plots.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skactive import RandomSampler, UncertaintySampler
+    >>> from skactive.experiment import run_experiment
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = LogisticRegression()
+    >>> result = run_experiment(
+    ...     model, {"margin": UncertaintySampler(model), "random": RandomSampler()},
+    ...     X, y, batch_size=5, n_rounds=3, n_repeats=2)
+    >>> len(result)  # 2 strategies x 2 repeats x 4 scored rounds
+    16
+    >>> sorted(result.aubc())
+    ['margin', 'random']
+    """
+    if not isinstance(samplers, dict) or not samplers:
+        raise ValueError(
+            "samplers must be a non-empty dict of name -> sampler, e.g. "
+            "{'margin': UncertaintySampler(model), 'random': RandomSampler()}."
+        )
+    if not isinstance(random_state, Integral):
+        raise ValueError(
+            f"random_state must be an int, got {random_state!r}: an experiment "
+            "is meant to be reproduced."
+        )
+    for name, value in (("batch_size", batch_size), ("n_repeats", n_repeats)):
+        _check_positive_int(name, value)
+    X, y = _check_data(X, y)
+    if (X_test is None) != (y_test is None):
+        raise ValueError("Pass both X_test and y_test, or neither.")
+    if X_test is not None:
+        X_test, y_test = _check_data(X_test, y_test)
+    classes = np.unique(y)
+    if classes.size < 2:
+        raise ValueError(
+            f"y has a single class ({classes[0]!r}); a classification experiment "
+            "needs at least two."
+        )
+    if initial_size is None:
+        initial_size = max(batch_size, classes.size)
+    _check_positive_int("initial_size", initial_size)
+    n_rounds = _n_rounds(n_rounds, budget, initial_size, batch_size)
+    scorer = check_scoring(estimator, scoring=scoring)
+
+    settings = dict(
+        test_size=test_size, initial_size=initial_size, batch_size=batch_size,
+        n_rounds=n_rounds, random_state=random_state,
+    )
+    runs = [(name, repeat) for repeat in range(n_repeats) for name in samplers]
+    finished = {}
+    if checkpoint is not None:
+        fingerprint = joblib.hash(
+            (estimator, samplers, X, y, X_test, y_test, scoring, settings)
+        )
+        finished = _open_checkpoint(Path(checkpoint), fingerprint, settings)
+    todo = [run for run in runs if run not in finished]
+
+    jobs = (
+        delayed(_run_one)(
+            estimator, name, samplers[name], X, y, X_test, y_test, repeat, scorer,
+            checkpoint=checkpoint, **settings,
+        )
+        for name, repeat in todo
+    )
+    outputs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs)
+    if progress:
+        outputs = _progress_bar(outputs, total=len(runs), initial=len(finished))
+    for (name, repeat), rows in outputs:
+        finished[name, repeat] = rows
+    rows = [row for run in runs for row in finished[run]]
+    return ExperimentResult(rows, list(samplers))
+
+
+def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
+             test_size, initial_size, batch_size, n_rounds, random_state,
+             checkpoint):
+    """One (sampler, repeat) run: its rows (name, repeat, round, n_labeled, score)."""
+    seeds = np.random.SeedSequence([random_state, repeat]).generate_state(3)
+    if X_test is None:
+        X_pool, X_test, y_pool, y_test = train_test_split(
+            X, y, test_size=test_size, stratify=y, random_state=int(seeds[0])
+        )
+    else:
+        X_pool, y_pool = X, y
+    labeled = np.zeros(y_pool.shape[0], dtype=bool)
+    labeled[_initial_set(y_pool, initial_size, int(seeds[1]))] = True
+
+    sampler = clone(sampler)
+    if "random_state" in sampler.get_params() and sampler.random_state is None:
+        sampler.set_params(random_state=int(seeds[2]))
+    rows = []
+    for round_ in range(n_rounds + 1):
+        model = clone(estimator).fit(X_pool[labeled], y_pool[labeled])
+        score = float(scorer(model, X_test, y_test))
+        rows.append((name, repeat, round_, int(labeled.sum()), score))
+        pool = np.flatnonzero(~labeled)
+        if round_ == n_rounds or pool.size == 0:
+            break
+        sampler.fit(X_pool[labeled], y_pool[labeled])
+        with warnings.catch_warnings():
+            # A single labeled class is expected at a cold start.
+            warnings.filterwarnings("ignore", message="The labeled data hold")
+            picked = sampler.select(X_pool[pool], batch_size=min(batch_size, pool.size))
+        labeled[pool[picked]] = True
+    if checkpoint is not None:
+        _save_run(Path(checkpoint), name, repeat, rows)
+    return (name, repeat), rows
+
+
+def _initial_set(y, size, seed):
+    """One sample per class (of ``size`` random classes if fewer), then random."""
+    rng = check_random_state(seed)
+    classes = np.unique(y)
+    if size < classes.size:
+        classes = rng.choice(classes, size=size, replace=False)
+    chosen = [rng.choice(np.flatnonzero(y == c)) for c in np.sort(classes)]
+    rest = np.setdiff1d(np.arange(y.shape[0]), chosen)
+    extra = rng.choice(rest, size=min(size - len(chosen), rest.size), replace=False)
+    return np.concatenate([chosen, extra]).astype(np.intp)
+
+
+def _n_rounds(n_rounds, budget, initial_size, batch_size):
+    if n_rounds is not None and budget is not None:
+        raise ValueError("Pass n_rounds or budget, not both.")
+    if budget is not None:
+        _check_positive_int("budget", budget)
+        if budget < initial_size:
+            raise ValueError(
+                f"budget={budget} is smaller than the initial labeled set "
+                f"({initial_size})."
+            )
+        return -(-(budget - initial_size) // batch_size)
+    if n_rounds is None:
+        return 10
+    if isinstance(n_rounds, bool) or not isinstance(n_rounds, Integral) or n_rounds < 0:
+        raise ValueError(f"n_rounds must be a non-negative integer, got {n_rounds!r}.")
+    return int(n_rounds)
+
+
+def _check_positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+
+
+def _check_data(X, y):
+    X = check_array(X, accept_sparse="csr", dtype=None, ensure_all_finite=False)
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D (one label per sample), got shape {y.shape}.")
+    check_consistent_length(X, y)
+    return X, y
+
+
+def _open_checkpoint(folder, fingerprint, settings):
+    """Check (or create) a checkpoint folder; return the runs it holds."""
+    manifest = folder / _MANIFEST
+    if manifest.exists():
+        saved = json.loads(manifest.read_text())
+        if saved.get("fingerprint") != fingerprint:
+            raise ValueError(
+                f"The checkpoint folder {str(folder)!r} was written by an "
+                "experiment with other arguments (estimator, samplers, data or "
+                f"settings; it had {saved.get('settings')}). Use another folder, "
+                "or delete this one to start over."
+            )
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_atomic(manifest, {"fingerprint": fingerprint, "settings": settings})
+    finished = {}
+    for path in folder.glob("run-*.json"):
+        saved = json.loads(path.read_text())
+        rows = [tuple(row) for row in saved["rows"]]
+        finished[saved["strategy"], saved["repeat"]] = rows
+    return finished
+
+
+def _save_run(folder, name, repeat, rows):
+    digest = joblib.hash(name)[:12]
+    _write_atomic(folder / f"run-{digest}-{repeat}.json",
+                  {"strategy": name, "repeat": repeat, "rows": rows})
+
+
+def _write_atomic(path, content):
+    """Write JSON so that a killed process leaves the old file or the new one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(content))
+    os.replace(tmp, path)
+
+
+def _progress_bar(iterable, total, initial):
+    try:
+        from tqdm.auto import tqdm
+    except ImportError as exc:
+        raise ImportError(
+            "progress=True needs tqdm: pip install 'skactive[progress]'."
+        ) from exc
+    return tqdm(iterable, total=total, initial=initial, unit="run",
+                desc="active learning")

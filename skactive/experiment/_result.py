@@ -1,0 +1,239 @@
+"""The result of an active-learning experiment: a tidy table of scores."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import csv
+
+import numpy as np
+
+COLUMNS = ("strategy", "repeat", "round", "n_labeled", "score")
+
+
+def aubc(n_labeled, scores):
+    """Area under the budget curve, normalised by the budget it spans.
+
+    The trapezoidal area under ``scores`` as a function of ``n_labeled``,
+    divided by ``n_labeled[-1] - n_labeled[0]``: the mean score over the
+    labeling budget, in the units of the score (in [0, 1] for accuracy).
+    One summary of a whole learning curve: a strategy that reaches a good
+    score with fewer labels has a larger AUBC.
+
+    Parameters
+    ----------
+    n_labeled : array-like of shape (n_rounds,)
+        Number of labeled samples at each round, increasing.
+
+    scores : array-like of shape (n_rounds,)
+        Test score at each round.
+
+    Returns
+    -------
+    area : float
+        The normalised area; the score itself for a single round.
+
+    Examples
+    --------
+    >>> from skactive.experiment import aubc
+    >>> aubc([10, 20, 30], [0.5, 0.7, 0.8])
+    0.675
+    """
+    n_labeled = np.asarray(n_labeled, dtype=float)
+    scores = np.asarray(scores, dtype=float)
+    if n_labeled.shape != scores.shape or n_labeled.ndim != 1 or n_labeled.size == 0:
+        raise ValueError(
+            "n_labeled and scores must be non-empty 1-D arrays of one length, got "
+            f"shapes {n_labeled.shape} and {scores.shape}."
+        )
+    if np.any(np.diff(n_labeled) <= 0):
+        raise ValueError("n_labeled must be strictly increasing.")
+    if n_labeled.size == 1:
+        return float(scores[0])
+    widths = np.diff(n_labeled)
+    area = np.sum(widths * (scores[1:] + scores[:-1]) / 2)
+    return float(area / (n_labeled[-1] - n_labeled[0]))
+
+
+class ExperimentResult:
+    """Learning curves of an experiment, one row per (strategy, repeat, round).
+
+    Returned by :func:`~skactive.experiment.run_experiment`.
+
+    Parameters
+    ----------
+    rows : list of tuple
+        ``(strategy, repeat, round, n_labeled, score)`` tuples.
+
+    strategies : list of str
+        Strategy names, in the order they were given.
+
+    Attributes
+    ----------
+    table : dict of ndarray
+        The tidy table: one array per column of :data:`COLUMNS`, rows sorted
+        by strategy (in the given order), repeat and round.
+
+    strategies : list of str
+        Strategy names, in the order they were given.
+
+    Examples
+    --------
+    >>> from skactive.experiment import ExperimentResult
+    >>> result = ExperimentResult(
+    ...     [("margin", 0, 0, 10, 0.5), ("margin", 0, 1, 20, 0.7)], ["margin"])
+    >>> result.aubc()
+    {'margin': (0.6, 0.0)}
+    """
+
+    def __init__(self, rows, strategies):
+        self.strategies = list(strategies)
+        position = {name: i for i, name in enumerate(self.strategies)}
+        rows = sorted(rows, key=lambda r: (position[r[0]], r[1], r[2]))
+        columns = list(zip(*rows)) if rows else [()] * len(COLUMNS)
+        dtypes = (object, np.intp, np.intp, np.intp, np.float64)
+        self.table = {
+            name: np.array(values, dtype=dtype)
+            for name, values, dtype in zip(COLUMNS, columns, dtypes)
+        }
+
+    def __len__(self):
+        return self.table["score"].shape[0]
+
+    def __repr__(self):
+        return (f"ExperimentResult({len(self.strategies)} strategies, "
+                f"{len(self)} rows)")
+
+    def __eq__(self, other):
+        if not isinstance(other, ExperimentResult):
+            return NotImplemented
+        return self.strategies == other.strategies and all(
+            np.array_equal(self.table[c], other.table[c]) for c in COLUMNS
+        )
+
+    def rows(self):
+        """The table as a list of ``(strategy, repeat, round, n_labeled, score)``."""
+        return list(zip(*(self.table[c].tolist() for c in COLUMNS)))
+
+    def curves(self, strategy):
+        """Learning curves of one strategy.
+
+        Parameters
+        ----------
+        strategy : str
+            A strategy name.
+
+        Returns
+        -------
+        n_labeled : ndarray of shape (n_rounds,)
+            Labeled-set size at each round (the same in every repeat).
+
+        scores : ndarray of shape (n_repeats, n_rounds)
+            Test score of each repeat at each round.
+        """
+        if strategy not in self.strategies:
+            raise ValueError(
+                f"Unknown strategy {strategy!r}; this result has {self.strategies}."
+            )
+        mask = self.table["strategy"] == strategy
+        repeats = self.table["repeat"][mask]
+        n_repeats = np.unique(repeats).size
+        scores = self.table["score"][mask].reshape(n_repeats, -1)
+        n_labeled = self.table["n_labeled"][mask].reshape(n_repeats, -1)[0]
+        return n_labeled, scores
+
+    def aubc(self):
+        """Area under the budget curve of each strategy, mean and std over repeats.
+
+        Returns
+        -------
+        aubc : dict
+            ``{strategy: (mean, std)}``; the standard deviation is the sample
+            one (``ddof=1``), 0 for a single repeat. See
+            :func:`~skactive.experiment.aubc`.
+        """
+        summary = {}
+        for strategy in self.strategies:
+            n_labeled, scores = self.curves(strategy)
+            areas = np.array([aubc(n_labeled, curve) for curve in scores])
+            std = areas.std(ddof=1) if areas.size > 1 else 0.0
+            summary[strategy] = (float(areas.mean()), float(std))
+        return summary
+
+    def final_scores(self):
+        """Score after the last round of each strategy, mean and std over repeats.
+
+        Returns
+        -------
+        final : dict
+            ``{strategy: (mean, std)}`` with the sample standard deviation.
+        """
+        final = {}
+        for strategy in self.strategies:
+            last = self.curves(strategy)[1][:, -1]
+            std = last.std(ddof=1) if last.size > 1 else 0.0
+            final[strategy] = (float(last.mean()), float(std))
+        return final
+
+    def summary(self):
+        """A printable table: strategy, AUBC mean ± std, final score mean ± std.
+
+        Strategies are sorted by decreasing mean AUBC.
+        """
+        areas, final = self.aubc(), self.final_scores()
+        order = sorted(self.strategies, key=lambda s: -areas[s][0])
+        width = max(len("strategy"), *(len(s) for s in order))
+        lines = [f"{'strategy':<{width}}  {'AUBC':>15}  {'final score':>15}"]
+        for s in order:
+            lines.append(
+                f"{s:<{width}}  {areas[s][0]:>7.4f} ± {areas[s][1]:.4f}"
+                f"  {final[s][0]:>7.4f} ± {final[s][1]:.4f}"
+            )
+        return "\n".join(lines)
+
+    def to_csv(self, path):
+        """Write the tidy table as CSV with a header row.
+
+        Parameters
+        ----------
+        path : str or path-like
+            File to write.
+        """
+        with open(path, "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(COLUMNS)
+            writer.writerows(self.rows())
+
+    def to_frame(self):
+        """The tidy table as a :class:`pandas.DataFrame` (needs pandas).
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            Columns strategy, repeat, round, n_labeled, score.
+        """
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise ImportError(
+                "to_frame needs pandas: pip install pandas (or use to_csv)."
+            ) from exc
+        return pd.DataFrame({c: self.table[c] for c in COLUMNS})
+
+    def plot(self, ax=None, **kwargs):
+        """Plot the mean learning curve of each strategy with a ± std band.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure when None.
+
+        **kwargs : dict
+            Passed to :meth:`BudgetCurveDisplay.from_result`, such as
+            ``score_name="accuracy"``.
+
+        Returns
+        -------
+        display : :class:`~skactive.experiment.BudgetCurveDisplay`
+        """
+        from ._plot import BudgetCurveDisplay
+
+        return BudgetCurveDisplay.from_result(self, ax=ax, **kwargs)

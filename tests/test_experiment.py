@@ -1,0 +1,249 @@
+import csv
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.datasets import load_iris, load_wine
+from sklearn.linear_model import LogisticRegression
+
+from skactive import DiversitySampler, RandomSampler, UncertaintySampler
+from skactive.experiment import ExperimentResult, aubc, run_experiment
+from skactive.experiment import _loop
+
+
+@pytest.fixture(scope="module")
+def wine():
+    X, y = load_wine(return_X_y=True)
+    return (X - X.mean(axis=0)) / X.std(axis=0), y
+
+
+def samplers():
+    model = LogisticRegression()
+    return {
+        "margin": UncertaintySampler(model, strategy="margin"),
+        "coreset": DiversitySampler(strategy="coreset"),
+        "random": RandomSampler(),
+    }
+
+
+def test_aubc_hand_computed():
+    assert aubc([10, 20, 30], [0.5, 0.7, 0.8]) == pytest.approx(0.675)
+    assert aubc([10, 30], [0.5, 0.5]) == 0.5
+    assert aubc([10], [0.7]) == 0.7
+    with pytest.raises(ValueError, match="strictly increasing"):
+        aubc([10, 10], [0.5, 0.6])
+    with pytest.raises(ValueError, match="of one length"):
+        aubc([10, 20], [0.5])
+
+
+def test_each_round_adds_batch_size_labels_and_nothing_leaks(wine, monkeypatch):
+    """Instrument the loop: every selection is distinct, new, from the pool,
+    and the test set never enters the labeled set."""
+    X, y = wine
+    seen = {}
+    original = _loop.train_test_split
+
+    def recording_split(*args, **kwargs):
+        X_pool, X_test, y_pool, y_test = original(*args, **kwargs)
+        seen.setdefault("splits", []).append((X_pool, X_test))
+        return X_pool, X_test, y_pool, y_test
+
+    fits = []
+    original_fit = LogisticRegression.fit
+
+    def recording_fit(self, X_fit, y_fit, *args, **kwargs):
+        fits.append(X_fit.copy())
+        return original_fit(self, X_fit, y_fit, *args, **kwargs)
+
+    monkeypatch.setattr(_loop, "train_test_split", recording_split)
+    monkeypatch.setattr(LogisticRegression, "fit", recording_fit)
+    result = run_experiment(LogisticRegression(), {"random": RandomSampler()}, X, y,
+                            batch_size=7, n_rounds=4, n_repeats=1, initial_size=5)
+    n_labeled = result.table["n_labeled"]
+    assert list(n_labeled) == [5, 12, 19, 26, 33]
+    (X_pool, X_test), = seen["splits"]
+    test_rows = {row.tobytes() for row in X_test}
+    evaluated = fits  # the evaluation model's labeled set, round by round
+    for before, after in zip(evaluated, evaluated[1:]):
+        assert len(after) == len(before) + 7
+        # Previous labels are kept; the new ones were not labeled before.
+        old = {row.tobytes() for row in before}
+        new = [row.tobytes() for row in after if row.tobytes() not in old]
+        assert len(new) == len(set(new)) == 7
+    for labeled in evaluated:
+        assert not test_rows & {row.tobytes() for row in labeled}
+
+
+def test_initial_set_has_one_per_class_then_random():
+    y = np.repeat([0, 1, 2], [50, 30, 20])
+    chosen = _loop._initial_set(y, 8, seed=0)
+    assert len(set(chosen)) == 8
+    assert set(y[chosen]) == {0, 1, 2}
+    fewer = _loop._initial_set(y, 2, seed=0)
+    assert len(set(y[fewer])) == 2
+
+
+def test_splits_and_initial_sets_are_shared_by_strategies(wine):
+    X, y = wine
+    result = run_experiment(LogisticRegression(), samplers(), X, y, batch_size=5,
+                            n_rounds=2, n_repeats=3, random_state=1)
+    for repeat in range(3):
+        first_round = [
+            result.table["score"][(result.table["strategy"] == s)
+                                  & (result.table["repeat"] == repeat)
+                                  & (result.table["round"] == 0)][0]
+            for s in result.strategies
+        ]
+        # Same split and same initial labels: the same model before any pick.
+        assert len(set(first_round)) == 1
+    scores_by_repeat = [
+        result.table["score"][(result.table["repeat"] == r)
+                              & (result.table["round"] == 0)][0] for r in range(3)
+    ]
+    assert len(set(scores_by_repeat)) > 1
+
+
+def test_same_table_with_any_n_jobs(wine):
+    X, y = wine
+    kwargs = dict(batch_size=5, n_rounds=3, n_repeats=2, random_state=0)
+    serial = run_experiment(LogisticRegression(), samplers(), X, y, n_jobs=1, **kwargs)
+    parallel = run_experiment(LogisticRegression(), samplers(), X, y, n_jobs=2,
+                              **kwargs)
+    assert serial == parallel
+    assert serial.rows() == parallel.rows()
+
+
+def test_budget_and_fixed_test_set(wine):
+    X, y = wine
+    result = run_experiment(LogisticRegression(), {"random": RandomSampler()},
+                            X[:120], y[:120], X_test=X[120:], y_test=y[120:],
+                            batch_size=10, budget=45, initial_size=10, n_repeats=1)
+    assert list(result.table["n_labeled"]) == [10, 20, 30, 40, 50]
+
+
+class FailingSampler(RandomSampler):
+    """Raises after a number of fits, like a run killed half-way."""
+
+    fits_before_failure = None
+
+    def fit(self, X, y=None):
+        if FailingSampler.fits_before_failure is not None:
+            if FailingSampler.fits_before_failure == 0:
+                raise KeyboardInterrupt
+            FailingSampler.fits_before_failure -= 1
+        return super().fit(X, y)
+
+
+def test_checkpoint_resume_gives_the_uninterrupted_result(wine, tmp_path):
+    X, y = wine
+    strategies = {"margin": UncertaintySampler(LogisticRegression()),
+                  "random": FailingSampler()}
+    kwargs = dict(batch_size=5, n_rounds=3, n_repeats=3, random_state=0)
+    uninterrupted = run_experiment(LogisticRegression(), strategies, X, y, **kwargs)
+
+    folder = tmp_path / "checkpoint"
+    FailingSampler.fits_before_failure = 7  # dies in the third random run
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_experiment(LogisticRegression(), strategies, X, y,
+                           checkpoint=folder, **kwargs)
+    finally:
+        FailingSampler.fits_before_failure = None
+    saved = sorted(p.name for p in folder.glob("run-*.json"))
+    # Runs go margin 0, random 0, margin 1, ...: all but random's third finished.
+    assert len(saved) == 5
+    resumed = run_experiment(LogisticRegression(), strategies, X, y,
+                             checkpoint=folder, **kwargs)
+    assert resumed == uninterrupted
+    assert len(list(folder.glob("run-*.json"))) == 6
+
+
+def test_checkpoint_skips_finished_runs(wine, tmp_path):
+    X, y = wine
+    kwargs = dict(batch_size=5, n_rounds=2, n_repeats=2, random_state=0,
+                  checkpoint=tmp_path)
+    first = run_experiment(LogisticRegression(), {"random": FailingSampler()}, X, y,
+                           **kwargs)
+    FailingSampler.fits_before_failure = 0  # any new run would fail
+    try:
+        again = run_experiment(LogisticRegression(), {"random": FailingSampler()},
+                               X, y, **kwargs)
+    finally:
+        FailingSampler.fits_before_failure = None
+    assert again == first
+
+
+def test_checkpoint_with_other_arguments_is_refused(wine, tmp_path):
+    X, y = wine
+    kwargs = dict(batch_size=5, n_rounds=1, n_repeats=1, checkpoint=tmp_path)
+    run_experiment(LogisticRegression(), {"random": RandomSampler()}, X, y, **kwargs)
+    with pytest.raises(ValueError, match="written by an experiment with other"):
+        run_experiment(LogisticRegression(C=2.0), {"random": RandomSampler()}, X, y,
+                       **kwargs)
+    with pytest.raises(ValueError, match="written by an experiment with other"):
+        run_experiment(LogisticRegression(), {"random": RandomSampler()}, X, y,
+                       random_state=1, **kwargs)
+
+
+def test_result_table_csv_frame_and_plot(tmp_path):
+    X, y = load_iris(return_X_y=True)
+    result = run_experiment(LogisticRegression(), samplers(), X, y, batch_size=5,
+                            n_rounds=2, n_repeats=2)
+    assert len(result) == 3 * 2 * 3
+    path = tmp_path / "curves.csv"
+    result.to_csv(path)
+    with open(path) as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["strategy", "repeat", "round", "n_labeled", "score"]
+    assert len(rows) == 1 + len(result)
+    assert float(rows[1][4]) == result.table["score"][0]
+
+    pd = pytest.importorskip("pandas")
+    frame = result.to_frame()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == ["strategy", "repeat", "round", "n_labeled", "score"]
+
+    n_labeled, scores = result.curves("margin")
+    areas = [aubc(n_labeled, curve) for curve in scores]
+    assert_allclose(result.aubc()["margin"], (np.mean(areas), np.std(areas, ddof=1)))
+    assert "margin" in result.summary()
+
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    display = result.plot()
+    assert set(display.lines_) == set(result.strategies)
+    assert_allclose(display.lines_["margin"].get_ydata(), scores.mean(axis=0))
+    assert display.ax_.get_xlabel() == "number of labeled samples"
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(samplers={}), "non-empty dict"),
+        (dict(batch_size=0), "batch_size must be a positive integer"),
+        (dict(n_rounds=2, budget=50), "n_rounds or budget, not both"),
+        (dict(budget=3, initial_size=10), "smaller than the initial labeled set"),
+        (dict(random_state=None), "random_state must be an int"),
+        (dict(y=np.zeros(178)), "single class"),
+        (dict(X_test=np.zeros((3, 13))), "both X_test and y_test"),
+    ],
+)
+def test_bad_arguments(wine, kwargs, match):
+    X, y = wine
+    arguments = dict(estimator=LogisticRegression(),
+                     samplers={"random": RandomSampler()}, X=X, y=y)
+    arguments.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        run_experiment(**arguments)
+
+
+def test_result_equality_and_unknown_strategy():
+    rows = [("a", 0, 0, 10, 0.5), ("a", 0, 1, 20, 0.6)]
+    assert ExperimentResult(rows, ["a"]) == ExperimentResult(rows[::-1], ["a"])
+    with pytest.raises(ValueError, match="Unknown strategy 'b'"):
+        ExperimentResult(rows, ["a"]).curves("b")
