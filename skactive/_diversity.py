@@ -127,10 +127,10 @@ class DiversitySampler(BaseSampler):
         no sample (the cold start).
 
     n_features_in_ : int
-        Number of features seen during :term:`fit`.
+        Number of features seen during ``fit``.
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`, when ``X`` has string
+        Names of features seen during ``fit``, when ``X`` has string
         column names.
 
     Notes

@@ -72,15 +72,14 @@ class UncertaintySampler(BaseSampler):
     formula ranks the other way are negated, which keeps exactly the order
     of the formula:
 
-    ====================  ========================  ===================
-    strategy              score                     range of the score
-    ====================  ========================  ===================
-    ``"entropy"``         :math:`-\\sum p \\log_2 p`  [0, log2 C]
-    ``"least_confidence"``  :math:`1 - p_{(1)}`     [0, 1 - 1/C]
-    ``"margin"``          :math:`-(p_{(1)} - p_{(2)})`  [-1, 0]
-    ``"ratio"``           :math:`p_{(2)} / p_{(1)}`   [0, 1]
-    ``"variance"``        :math:`-\\mathrm{Var}_c(p)`  [-(C-1)/C², 0]
-    ====================  ========================  ===================
+    - ``"entropy"``: :math:`-\\sum_c p_c \\log_2 p_c`, in [0, log2 C];
+    - ``"least_confidence"``: :math:`1 - p_{(1)}`, in [0, 1 - 1/C];
+    - ``"margin"``: :math:`-(p_{(1)} - p_{(2)})`, in [-1, 0];
+    - ``"ratio"``: :math:`p_{(2)} / p_{(1)}`, in [0, 1];
+    - ``"variance"``: :math:`-\\mathrm{Var}_c(p)`, in [-(C - 1) / C^2, 0];
+
+    where :math:`p_{(1)} \\geq p_{(2)}` are the two highest probabilities of
+    a sample and C the number of classes.
 
     Parameters
     ----------
@@ -129,10 +128,10 @@ class UncertaintySampler(BaseSampler):
         single class, so that no classifier could be trained.
 
     n_features_in_ : int
-        Number of features seen during :term:`fit`, when ``X`` has a shape.
+        Number of features seen during ``fit``, when ``X`` has a shape.
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`, when ``X`` has string
+        Names of features seen during ``fit``, when ``X`` has string
         column names.
 
     See Also

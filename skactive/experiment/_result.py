@@ -69,8 +69,9 @@ class ExperimentResult:
     Attributes
     ----------
     table : dict of ndarray
-        The tidy table: one array per column of :data:`COLUMNS`, rows sorted
-        by strategy (in the given order), repeat and round.
+        The tidy table: one array per column (strategy, repeat, round,
+        n_labeled, score), rows sorted by strategy (in the given order),
+        repeat and round.
 
     strategies : list of str
         Strategy names, in the order they were given.
