@@ -2,10 +2,12 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._committee import CommitteeSampler
 from ._diversity import DiversitySampler
+from ._groups import select_groups
 from ._random import RandomSampler
 from ._uncertainty import UncertaintySampler
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["DiversitySampler", "RandomSampler", "UncertaintySampler", "__version__"]
+__all__ = ["CommitteeSampler", "DiversitySampler", "RandomSampler", "select_groups", "UncertaintySampler", "__version__"]

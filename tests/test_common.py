@@ -1,11 +1,18 @@
 """scikit-learn's estimator checks on every public sampler."""
 
 from sklearn.decomposition import PCA
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
 from sklearn.svm import LinearSVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skactive import DiversitySampler, RandomSampler, UncertaintySampler
+from skactive import (
+    CommitteeSampler,
+    DiversitySampler,
+    RandomSampler,
+    UncertaintySampler,
+)
 
 RANDOM_SCORES = (
     "scores are uniform draws for the pool as a whole, so a sample's score "
@@ -53,6 +60,11 @@ def _expected_failed_checks(estimator):
         DiversitySampler(strategy="coreset", random_state=0),
         DiversitySampler(PCA(n_components=1), strategy="coreset", metric="cosine"),
         DiversitySampler(PCA(n_components=1), n_clusters=2, random_state=0),
+        CommitteeSampler([LogisticRegression(), GaussianNB()]),
+        CommitteeSampler([LogisticRegression(), GaussianNB()], strategy="bald",
+                         bootstrap=True, random_state=0),
+        CommitteeSampler(RandomForestClassifier(n_estimators=5, random_state=0),
+                         strategy="kl_consensus"),
     ],
     expected_failed_checks=_expected_failed_checks,
 )

@@ -5,11 +5,17 @@ direction the formula has (for :func:`margin`, :func:`variance` and
 :func:`decision_margin`, lower means more uncertain). The samplers map them
 to one direction: higher means pick first. The diversity functions
 (:func:`round_robin`, :func:`k_center_greedy`) return an order of the pool.
+The committee functions (:func:`vote_entropy`, :func:`kl_consensus`,
+:func:`bald`) measure disagreement between models, and :func:`group_scores`
+and :func:`mean_object_confidence` turn per-detection values into per-image
+ones.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._committee import bald, kl_consensus, vote_entropy
 from ._diversity import k_center_greedy, round_robin
+from ._groups import group_scores, mean_object_confidence
 from ._uncertainty import (
     decision_margin,
     entropy,
@@ -20,12 +26,17 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "bald",
     "decision_margin",
     "entropy",
+    "group_scores",
     "k_center_greedy",
+    "kl_consensus",
     "least_confidence",
     "margin",
+    "mean_object_confidence",
     "ratio",
     "round_robin",
     "variance",
+    "vote_entropy",
 ]

@@ -1,0 +1,280 @@
+"""Query by committee: label the samples a committee of models disagrees on."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import _fit_context, clone
+from sklearn.frozen import FrozenEstimator
+from sklearn.tree import BaseDecisionTree
+from sklearn.utils import (
+    _safe_indexing,
+    check_array,
+    check_random_state,
+    get_tags,
+    resample,
+)
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import _num_samples, validate_data
+
+from ._base import BaseSampler
+from .acquisition import bald, kl_consensus, vote_entropy
+
+_FUNCTIONS = {"vote_entropy": vote_entropy, "kl_consensus": kl_consensus,
+              "bald": bald}
+
+
+def _committee_chunk(X, *, members, columns, n_classes, strategy):
+    """Disagreement of the committee on one chunk of the pool."""
+    if all(isinstance(member, BaseDecisionTree) for member in members):
+        # Trees of an ensemble: validate the chunk once, as forests do, not
+        # once per tree.
+        X = check_array(X, dtype=np.float32, accept_sparse="csr")
+        kwargs = {"check_input": False}
+    else:
+        kwargs = {}
+    n_samples = _num_samples(X)
+    if strategy == "vote_entropy":
+        votes = np.empty((n_samples, len(members)), dtype=np.intp)
+        for m, (member, cols) in enumerate(zip(members, columns)):
+            predicted = member.predict(X, **kwargs)
+            votes[:, m] = cols[np.searchsorted(member.classes_, predicted)]
+        return vote_entropy(votes, n_classes)
+    P = np.zeros((len(members), n_samples, n_classes))
+    for m, (member, cols) in enumerate(zip(members, columns)):
+        P[m][:, cols] = member.predict_proba(X, **kwargs)
+    return _FUNCTIONS[strategy](P)
+
+
+class CommitteeSampler(BaseSampler):
+    """Select the pool samples on which a committee of models disagrees most.
+
+    The committee is either a list of estimators, each cloned and fitted on
+    the labeled data (on a seeded, stratified bootstrap sample of it with
+    ``bootstrap=True``), or one ensemble that exposes ``estimators_``
+    (:class:`~sklearn.ensemble.RandomForestClassifier`, ``ExtraTrees``,
+    ``Bagging``, ``Voting``), whose members are used as they are. An ensemble
+    that is already trained is passed as
+    :class:`~sklearn.frozen.FrozenEstimator` and never refitted.
+
+    Members that saw different subsets of the classes are aligned on the
+    union of the classes (a missing class has probability 0). Scores read
+    higher = select earlier; all three strategies do so as they are.
+
+    Parameters
+    ----------
+    committee : list of estimators or ensemble estimator
+        The members, or an ensemble whose ``estimators_`` are the members.
+        At least two members.
+
+    strategy : {"vote_entropy", "kl_consensus", "bald"}, default="vote_entropy"
+        Disagreement measure, from :mod:`skactive.acquisition`:
+        :func:`~skactive.acquisition.vote_entropy` needs only ``predict``;
+        :func:`~skactive.acquisition.kl_consensus` and
+        :func:`~skactive.acquisition.bald` (equal in value) need
+        ``predict_proba`` from every member.
+
+    bootstrap : bool, default=False
+        Fit each listed member on its own stratified bootstrap sample of the
+        labeled data (seeded by ``random_state``); ``X`` must then be an array
+        or a sparse matrix. Ignored for an ensemble, which draws its own.
+
+    chunk_size : int, default=None
+        Pool rows scored at once (per worker). None picks it from
+        ``sklearn.get_config()["working_memory"]`` with the probabilities of
+        every member counted, so memory is bounded by the chunk, not by
+        members x pool.
+
+    n_jobs : int, default=None
+        Number of jobs scoring chunks in parallel through joblib. Scores do
+        not depend on it.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the bootstrap samples and breaks exact ties in :meth:`select`.
+
+    Attributes
+    ----------
+    members_ : list of estimators
+        The fitted members.
+
+    classes_ : ndarray of shape (n_classes,)
+        The union of the members' classes.
+
+    columns_ : list of ndarray
+        For each member, the column of ``classes_`` of each of its classes.
+
+    n_features_in_ : int
+        Number of features seen during ``fit``, when ``X`` has a shape.
+
+    See Also
+    --------
+    skactive.UncertaintySampler : Uncertainty of a single model.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.naive_bayes import GaussianNB
+    >>> from skactive import CommitteeSampler
+    >>> X, y = load_iris(return_X_y=True)
+    >>> committee = CommitteeSampler([LogisticRegression(), GaussianNB()])
+    >>> committee.fit(X[::5], y[::5]).select(X, batch_size=3).shape
+    (3,)
+    >>> forest = CommitteeSampler(RandomForestClassifier(20, random_state=0),
+    ...                           strategy="bald")
+    >>> forest.fit(X[::5], y[::5]).score(X).shape
+    (150,)
+    """
+
+    _parameter_constraints: dict = {
+        "committee": [list, HasMethods(["fit"])],
+        "strategy": [StrOptions(set(_FUNCTIONS))],
+        "bootstrap": ["boolean"],
+        "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        committee,
+        *,
+        strategy="vote_entropy",
+        bootstrap=False,
+        chunk_size=None,
+        n_jobs=None,
+        random_state=None,
+    ):
+        self.committee = committee
+        self.strategy = strategy
+        self.bootstrap = bootstrap
+        self.chunk_size = chunk_size
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, **fit_params):
+        """Fit the committee on the labeled data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Labeled samples, in any form the members accept.
+
+        y : array-like of shape (n_samples,)
+            Their labels.
+
+        **fit_params : dict
+            Passed to each member's (or the ensemble's) ``fit``.
+
+        Returns
+        -------
+        self : object
+            The fitted sampler.
+        """
+        validate_data(self, X, y, skip_check_array=True)
+        if _num_samples(X) == 0:
+            raise ValueError("X is empty (0 samples): fit the sampler on the "
+                             "labeled samples.")
+        if isinstance(self.committee, list):
+            self._fit_list(X, y, fit_params)
+        else:
+            self._fit_ensemble(X, y, fit_params)
+        if len(self.members_) < 2:
+            raise ValueError(
+                f"The committee has {len(self.members_)} member; disagreement "
+                "needs at least two."
+            )
+        if self.strategy != "vote_entropy":
+            for i, member in enumerate(self.members_):
+                if not hasattr(member, "predict_proba"):
+                    raise TypeError(
+                        f"Member {i} ({type(member).__name__}) has no "
+                        f"predict_proba, which strategy={self.strategy!r} needs "
+                        "from every member. Use strategy='vote_entropy' (hard "
+                        "votes) or members with predict_proba."
+                    )
+        return self
+
+    def _fit_list(self, X, y, fit_params):
+        if len(self.committee) < 2:
+            raise ValueError(
+                f"The committee is a list of {len(self.committee)} estimator(s); "
+                "pass at least two, or one ensemble such as RandomForestClassifier."
+            )
+        y = np.asarray(y)
+        if self.bootstrap:
+            # Rows are drawn by index: X must be an array or a sparse matrix,
+            # checked whole (a bootstrap sample may miss its bad rows).
+            allow_nan = self.__sklearn_tags__().input_tags.allow_nan
+            X = check_array(X, accept_sparse="csr", dtype=None,
+                            ensure_all_finite="allow-nan" if allow_nan else True)
+        rng = check_random_state(self.random_state)
+        self.members_ = []
+        for estimator in self.committee:
+            member = clone(estimator)
+            if self.bootstrap and not isinstance(member, FrozenEstimator):
+                rows = resample(np.arange(y.shape[0]), stratify=y,
+                                random_state=rng.randint(np.iinfo(np.int32).max))
+                member.fit(_safe_indexing(X, rows), y[rows], **fit_params)
+            else:
+                member.fit(X, y, **fit_params)
+            self.members_.append(member)
+        self.classes_ = np.unique(np.concatenate(
+            [np.asarray(member.classes_) for member in self.members_]
+        ))
+        self.columns_ = [np.searchsorted(self.classes_, member.classes_)
+                         for member in self.members_]
+
+    def _fit_ensemble(self, X, y, fit_params):
+        ensemble = clone(self.committee)
+        ensemble.fit(X, y, **fit_params)  # a no-op when frozen
+        if not hasattr(ensemble, "estimators_"):
+            raise TypeError(
+                f"{type(self.committee).__name__} has no estimators_: pass a list "
+                "of estimators, or an ensemble such as RandomForestClassifier, "
+                "ExtraTreesClassifier, BaggingClassifier or VotingClassifier."
+            )
+        self.members_ = list(ensemble.estimators_)
+        self.classes_ = np.asarray(ensemble.classes_)
+        self.columns_ = [self._ensemble_columns(member) for member in self.members_]
+
+    def _ensemble_columns(self, member):
+        # scikit-learn ensembles fit their members on the class indices
+        # 0..n_classes-1; a member may have seen only some of them.
+        member_classes = np.asarray(member.classes_)
+        n_classes = self.classes_.shape[0]
+        if (np.issubdtype(member_classes.dtype, np.number)
+                and np.all(member_classes == np.round(member_classes))
+                and member_classes.min() >= 0 and member_classes.max() < n_classes):
+            return member_classes.astype(np.intp)
+        return np.searchsorted(self.classes_, member_classes)
+
+    def _validate_pool(self, X):
+        X = validate_data(self, X, reset=False, skip_check_array=True)
+        if _num_samples(X) == 0:
+            raise ValueError("The pool X is empty (0 samples): pass at least one "
+                             "sample to score or select from.")
+        return X
+
+    def _score(self, X):
+        n_classes = self.classes_.shape[0]
+        return self._map_chunks(
+            _committee_chunk, X,
+            row_bytes=16 * len(self.members_) * max(n_classes, 1),
+            members=self.members_, columns=self.columns_, n_classes=n_classes,
+            strategy=self.strategy,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        committee = self.committee
+        members = committee if isinstance(committee, list) else [committee]
+        if members:
+            inner = [get_tags(member).input_tags for member in members]
+            tags.input_tags.allow_nan = all(t.allow_nan for t in inner)
+            tags.input_tags.sparse = all(t.sparse for t in inner)
+        return tags

@@ -1,0 +1,147 @@
+"""Scores of groups of rows: detections aggregated into images."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+from sklearn.utils import check_array
+
+_REDUCERS = ("mean", "min", "max", "sum")
+
+
+def group_scores(scores, groups, *, reduce="mean", all_groups=None, empty=0.0):
+    """Aggregate per-row scores into one score per group.
+
+    For object detection a row is one detection and a group one image: any
+    per-detection informativeness becomes a per-image one.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_rows,)
+        One finite score per row.
+
+    groups : array-like of shape (n_rows,)
+        Group (image id) of each row.
+
+    reduce : {"mean", "min", "max", "sum"}, default="mean"
+        How the rows of a group are combined.
+
+    all_groups : array-like of shape (n_groups,), default=None
+        Every group to score, including groups without rows (images with no
+        detection), which get ``empty``. None scores the groups present in
+        ``groups``.
+
+    empty : float, default=0.0
+        Score of a group of ``all_groups`` that has no row.
+
+    Returns
+    -------
+    group_ids : ndarray of shape (n_groups,)
+        The groups, sorted (``all_groups`` in its order when given).
+
+    aggregated : ndarray of shape (n_groups,)
+        Their scores.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import group_scores
+    >>> ids, values = group_scores([0.2, 0.4, 0.9], ["a", "a", "b"],
+    ...                            all_groups=["a", "b", "c"], empty=-1.0)
+    >>> ids.tolist(), values.round(2).tolist()
+    (['a', 'b', 'c'], [0.3, 0.9, -1.0])
+    """
+    scores = check_array(scores, ensure_2d=False, ensure_min_samples=0,
+                         input_name="scores")
+    groups = np.asarray(groups)
+    if scores.ndim != 1 or groups.shape != scores.shape:
+        raise ValueError(
+            f"scores and groups must be 1-D and of one length (one group per row), "
+            f"got shapes {scores.shape} and {groups.shape}."
+        )
+    if reduce not in _REDUCERS:
+        raise ValueError(f"reduce must be one of {_REDUCERS}, got {reduce!r}.")
+    if all_groups is None:
+        group_ids, inverse = np.unique(groups, return_inverse=True)
+    else:
+        group_ids = np.asarray(all_groups)
+        if np.unique(group_ids).size != group_ids.size:
+            raise ValueError("all_groups must not repeat a group.")
+        order = np.argsort(group_ids, kind="stable")
+        position = np.searchsorted(group_ids, groups, sorter=order)
+        position = np.minimum(position, group_ids.size - 1)
+        inverse = order[position] if group_ids.size else position
+        if groups.size and not np.array_equal(group_ids[inverse], groups):
+            missing = np.setdiff1d(groups, group_ids)
+            raise ValueError(
+                f"groups {missing[:5].tolist()} are not in all_groups; all_groups "
+                "must list every group that has rows."
+            )
+    n_groups = group_ids.shape[0]
+    counts = np.bincount(inverse, minlength=n_groups)
+    if reduce in ("mean", "sum"):
+        aggregated = np.bincount(inverse, weights=scores,
+                                 minlength=n_groups).astype(np.float64)
+        if reduce == "mean":
+            aggregated = np.divide(aggregated, counts, out=aggregated,
+                                   where=counts > 0)
+    else:
+        aggregated = np.full(n_groups, np.inf if reduce == "min" else -np.inf)
+        ufunc = np.minimum if reduce == "min" else np.maximum
+        ufunc.at(aggregated, inverse, scores)
+    aggregated[counts == 0] = empty
+    return group_ids, aggregated
+
+
+def mean_object_confidence(confidences, groups, *, all_groups=None, empty=0.0):
+    """The seed's Mean Object Confidence of each image.
+
+    For each image, the mean over its detections of each detection's
+    highest class probability (or its confidence).
+
+    Parameters
+    ----------
+    confidences : array-like of shape (n_detections,) or \
+            (n_detections, n_classes)
+        Confidence of each detection, or its class probabilities (values in
+        [0, 1]; per-class sigmoid outputs need not sum to 1).
+
+    groups : array-like of shape (n_detections,)
+        Image id of each detection.
+
+    all_groups : array-like of shape (n_images,), default=None
+        Every image, including images with no detection. None scores the
+        images that have detections.
+
+    empty : float, default=0.0
+        Score of an image with no detection. The default, 0, ranks such
+        images first: either the detector missed every object or the image
+        is empty, and only a label tells which. Pass 1.0 to rank them last.
+
+    Returns
+    -------
+    image_ids : ndarray of shape (n_images,)
+        The images.
+
+    scores : ndarray of shape (n_images,)
+        In [0, 1]. **Lower** means more uncertain.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import mean_object_confidence
+    >>> P = [[0.9, 0.1], [0.6, 0.4], [0.2, 0.8]]  # three detections
+    >>> ids, moc = mean_object_confidence(P, groups=[7, 7, 8], all_groups=[7, 8, 9])
+    >>> ids.tolist(), moc.round(2).tolist()
+    ([7, 8, 9], [0.75, 0.8, 0.0])
+    """
+    confidences = check_array(confidences, ensure_2d=False, ensure_min_samples=0,
+                              input_name="confidences")
+    if confidences.size and (confidences.min() < 0 or confidences.max() > 1):
+        raise ValueError(
+            "confidences must be in [0, 1]: pass probabilities or detection "
+            "confidences, not logits."
+        )
+    if confidences.ndim == 2:
+        if confidences.shape[1] == 0:
+            raise ValueError("confidences has no class column.")
+        confidences = confidences.max(axis=1)
+    return group_scores(confidences, groups, reduce="mean", all_groups=all_groups,
+                        empty=empty)

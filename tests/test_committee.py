@@ -1,0 +1,242 @@
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
+from sklearn.ensemble import (
+    BaggingClassifier,
+    ExtraTreesClassifier,
+    RandomForestClassifier,
+    VotingClassifier,
+)
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
+from sklearn.svm import LinearSVC
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skactive import CommitteeSampler
+from skactive.acquisition import (
+    bald,
+    group_scores,
+    kl_consensus,
+    mean_object_confidence,
+    vote_entropy,
+)
+
+
+@pytest.fixture
+def labeled(digits):
+    X, y = digits
+    return X[:200], y[:200], X[200:700]
+
+
+# --- the pure functions, against hand-computed values -----------------------
+
+
+def test_vote_entropy_hand_computed():
+    votes = [[0, 0, 0, 0], [0, 0, 1, 1], [0, 1, 2, 2], [2, 1, 1, 1]]
+    # 4 of 4; 2/2; 1/1/2 of 4: -(1/4 log 1/4)*2 - 1/2 log 1/2 = 1.5; 3/1 of 4.
+    expected = [0, 1, 1.5, -(0.75 * np.log2(0.75) + 0.25 * np.log2(0.25))]
+    assert_allclose(vote_entropy(votes, n_classes=3), expected)
+    with pytest.raises(ValueError, match=r"class indices in \[0, 3\)"):
+        vote_entropy([[0, 3]], n_classes=3)
+
+
+def test_kl_consensus_and_bald_hand_computed():
+    # Two members, three samples, two classes.
+    P = np.array([[[0.8, 0.2], [0.5, 0.5], [1.0, 0.0]],
+                  [[0.2, 0.8], [0.5, 0.5], [0.5, 0.5]]])
+    # Sample 0: consensus (0.5, 0.5); each member's KL = 1 - H(0.8, 0.2).
+    h = -(0.8 * np.log2(0.8) + 0.2 * np.log2(0.2))
+    # Sample 2: consensus (0.75, 0.25); H = 0.811278; mean H = (0 + 1) / 2.
+    h_mean = -(0.75 * np.log2(0.75) + 0.25 * np.log2(0.25))
+    expected = [1 - h, 0.0, h_mean - 0.5]
+    assert_allclose(kl_consensus(P), expected, atol=1e-12)
+    assert_allclose(bald(P), expected, atol=1e-12)
+
+
+@settings(deadline=None, max_examples=40)
+@given(n_members=st.integers(2, 5), n_samples=st.integers(1, 20),
+       n_classes=st.integers(2, 6), seed=st.integers(0, 2**31 - 1))
+def test_kl_consensus_equals_bald(n_members, n_samples, n_classes, seed):
+    rng = np.random.RandomState(seed)
+    P = rng.dirichlet(np.full(n_classes, 0.5), size=(n_members, n_samples))
+    assert_allclose(kl_consensus(P), bald(P), atol=1e-10)
+    assert (bald(P) >= 0).all()
+
+
+def test_committee_functions_reject_bad_probabilities():
+    with pytest.raises(ValueError, match="n_members, n_samples, n_classes"):
+        bald(np.ones((3, 2)) / 2)
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        bald(np.array([[[0.5, np.nan]], [[0.5, 0.5]]]))
+    with pytest.raises(ValueError, match="sums to"):
+        kl_consensus(np.array([[[0.5, 0.1]], [[0.5, 0.5]]]))
+
+
+def test_group_scores_hand_computed():
+    scores = [0.2, 0.4, 0.9, 0.5]
+    groups = ["a", "a", "b", "a"]
+    for reduce, expected in [("mean", [0.366667, 0.9]), ("min", [0.2, 0.9]),
+                             ("max", [0.5, 0.9]), ("sum", [1.1, 0.9])]:
+        ids, values = group_scores(scores, groups, reduce=reduce)
+        assert ids.tolist() == ["a", "b"]
+        assert_allclose(values, expected, atol=1e-6)
+    ids, values = group_scores(scores, groups, all_groups=["c", "b", "a"], empty=-1)
+    assert ids.tolist() == ["c", "b", "a"]
+    assert_allclose(values, [-1, 0.9, 0.366667], atol=1e-6)
+    with pytest.raises(ValueError, match="not in all_groups"):
+        group_scores(scores, groups, all_groups=["a"])
+    with pytest.raises(ValueError, match="of one length"):
+        group_scores(scores, groups[:3])
+    with pytest.raises(ValueError, match="reduce must be one of"):
+        group_scores(scores, groups, reduce="median")
+
+
+def test_mean_object_confidence_zero_and_one_detection():
+    P = [[0.9, 0.1], [0.6, 0.4], [0.2, 0.8]]
+    ids, moc = mean_object_confidence(P, [7, 7, 8], all_groups=[7, 8, 9])
+    assert_allclose(moc, [0.75, 0.8, 0.0])  # 9 has no detection: 0 by default
+    _, moc = mean_object_confidence([0.3], [1], all_groups=[1, 2], empty=1.0)
+    assert_allclose(moc, [0.3, 1.0])
+    _, moc = mean_object_confidence(np.zeros((0, 3)), [], all_groups=[1, 2])
+    assert_allclose(moc, [0.0, 0.0])
+    with pytest.raises(ValueError, match="NaN"):
+        mean_object_confidence([0.5, np.nan], [1, 2])
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        mean_object_confidence([0.5, 2.0], [1, 2])
+    with pytest.raises(ValueError, match="of one length"):
+        mean_object_confidence([0.5, 0.6], [1])
+
+
+# --- the sampler ------------------------------------------------------------
+
+
+def test_list_committee_scores_from_members_by_hand(labeled):
+    X, y, X_pool = labeled
+    members = [LogisticRegression(max_iter=500), GaussianNB(),
+               DecisionTreeClassifier(random_state=0)]
+    for strategy in ("vote_entropy", "kl_consensus", "bald"):
+        sampler = CommitteeSampler(members, strategy=strategy).fit(X, y)
+        fitted = [clone(m).fit(X, y) for m in members]
+        if strategy == "vote_entropy":
+            votes = np.column_stack([m.predict(X_pool) for m in fitted])
+            expected = vote_entropy(votes, 10)
+        else:
+            P = np.stack([m.predict_proba(X_pool) for m in fitted])
+            expected = (bald if strategy == "bald" else kl_consensus)(P)
+        assert_allclose(sampler.score(X_pool), expected, atol=1e-12)
+
+
+def test_fitted_forest_used_as_is_equals_members_by_hand(labeled):
+    X, y, X_pool = labeled
+    forest = RandomForestClassifier(n_estimators=15, random_state=0).fit(X, y)
+    before = [tree.tree_.node_count for tree in forest.estimators_]
+    sampler = CommitteeSampler(FrozenEstimator(forest), strategy="bald")
+    sampler.fit(X_pool[:30], y[:30])  # other data: must not refit anything
+    assert sampler.members_[0] is forest.estimators_[0]
+    P = np.stack([tree.predict_proba(X_pool) for tree in forest.estimators_])
+    assert_allclose(sampler.score(X_pool), bald(P), atol=1e-12)
+    assert [tree.tree_.node_count for tree in forest.estimators_] == before
+    votes = np.column_stack([tree.predict(X_pool) for tree in forest.estimators_])
+    sampler.set_params(strategy="vote_entropy")
+    assert_allclose(sampler.score(X_pool), vote_entropy(votes.astype(int), 10))
+
+
+def test_members_missing_classes_are_aligned_on_the_union():
+    X = np.array([[0.0], [1.0], [2.0], [3.0], [10.0], [11.0]])
+    y = np.array(["a", "a", "b", "b", "c", "c"])
+    # Member 0 knows a and b only, member 1 b and c only.
+    m0 = FrozenEstimator(LogisticRegression().fit(X[:4], y[:4]))
+    m1 = FrozenEstimator(LogisticRegression().fit(X[2:], y[2:]))
+    sampler = CommitteeSampler([m0, m1], strategy="kl_consensus").fit(X, y)
+    assert sampler.classes_.tolist() == ["a", "b", "c"]
+    assert [c.tolist() for c in sampler.columns_] == [[0, 1], [1, 2]]
+    P = np.zeros((2, 6, 3))
+    P[0][:, :2] = m0.predict_proba(X)
+    P[1][:, 1:] = m1.predict_proba(X)
+    assert_allclose(sampler.score(X), kl_consensus(P))
+
+
+@pytest.mark.parametrize("ensemble", [
+    ExtraTreesClassifier(n_estimators=8, random_state=0),
+    BaggingClassifier(DecisionTreeClassifier(), n_estimators=8, random_state=0),
+    VotingClassifier([("lr", LogisticRegression(max_iter=500)), ("nb", GaussianNB())],
+                     voting="soft"),
+])
+def test_other_ensembles(labeled, ensemble):
+    X, y, X_pool = labeled
+    y = np.array(list("abcdefghij"))[y]  # string labels: members see indices
+    sampler = CommitteeSampler(ensemble, strategy="bald").fit(X, y)
+    fitted = clone(ensemble).fit(X, y)
+    P = np.zeros((len(fitted.estimators_), X_pool.shape[0], 10))
+    for m, member in enumerate(fitted.estimators_):
+        P[m][:, member.classes_.astype(int)] = member.predict_proba(X_pool)
+    assert_allclose(sampler.score(X_pool), bald(P), atol=1e-12)
+
+
+def test_bootstrap_is_seeded_and_differs_from_full_fits(labeled):
+    X, y, X_pool = labeled
+    members = [DecisionTreeClassifier(random_state=0)] * 3
+    one = CommitteeSampler(members, bootstrap=True, random_state=0).fit(X, y)
+    two = CommitteeSampler(members, bootstrap=True, random_state=0).fit(X, y)
+    assert_array_equal(one.score(X_pool), two.score(X_pool))
+    full = CommitteeSampler(members).fit(X, y)
+    assert_array_equal(full.score(X_pool), 0)  # identical trees always agree
+    assert one.score(X_pool).max() > 0
+
+
+def test_same_scores_with_any_n_jobs_and_nothing_modified(labeled):
+    X, y, X_pool = labeled
+    X_copy, pool_copy = X.copy(), X_pool.copy()
+    forest = RandomForestClassifier(n_estimators=10, random_state=0)
+    serial = CommitteeSampler(forest, strategy="bald", chunk_size=64,
+                              random_state=0).fit(X, y)
+    parallel = clone(serial).set_params(n_jobs=2).fit(X, y)
+    assert_array_equal(parallel.score(X_pool), serial.score(X_pool))
+    assert_array_equal(parallel.select(X_pool, 20), serial.select(X_pool, 20))
+    assert_array_equal(X, X_copy)
+    assert_array_equal(X_pool, pool_copy)
+    assert not hasattr(forest, "estimators_")
+    restored = pickle.loads(pickle.dumps(serial))
+    assert_array_equal(restored.score(X_pool), serial.score(X_pool))
+
+
+def test_bad_committees(labeled):
+    X, y, _ = labeled
+    with pytest.raises(ValueError, match="list of 0 estimator"):
+        CommitteeSampler([]).fit(X, y)
+    with pytest.raises(ValueError, match="list of 1 estimator"):
+        CommitteeSampler([GaussianNB()]).fit(X, y)
+    with pytest.raises(TypeError, match="has no predict_proba"):
+        CommitteeSampler([GaussianNB(), LinearSVC()], strategy="bald").fit(X, y)
+    CommitteeSampler([GaussianNB(), LinearSVC()]).fit(X, y)  # votes need predict
+    with pytest.raises(TypeError, match="has no estimators_"):
+        CommitteeSampler(GaussianNB()).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="'strategy' parameter"):
+        CommitteeSampler([GaussianNB(), GaussianNB()], strategy="qbc").fit(X, y)
+    with pytest.raises(ValueError, match="1 member"):
+        CommitteeSampler(RandomForestClassifier(n_estimators=1)).fit(X, y)
+
+
+def test_select_groups_ranks_images_like_mean_object_confidence():
+    rng = np.random.RandomState(0)
+    images = rng.randint(0, 40, size=300)
+    confidence = rng.uniform(0.3, 1.0, size=300)
+    all_images = np.arange(45)  # five images with no detection
+    from skactive import select_groups
+
+    picked = select_groups(1 - confidence, images, batch_size=45,
+                           all_groups=all_images, random_state=0)
+    ids, moc = mean_object_confidence(confidence, images, all_groups=all_images)
+    assert_array_equal(np.sort(picked[:5]), np.setdiff1d(all_images, images))
+    assert_array_equal(picked[5:], ids[np.argsort(moc, kind="stable")][5:])
+    with pytest.raises(ValueError, match="larger than the pool"):
+        select_groups([0.5], ["a"], batch_size=2)
+    with pytest.raises(ValueError, match="of one length"):
+        select_groups([0.5, 0.2], ["a"])
