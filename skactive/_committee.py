@@ -19,10 +19,9 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _num_samples, validate_data
 
 from ._base import BaseSampler
-from .acquisition import bald, kl_consensus, vote_entropy
+from .acquisition import entropy, vote_entropy
 
-_FUNCTIONS = {"vote_entropy": vote_entropy, "kl_consensus": kl_consensus,
-              "bald": bald}
+_STRATEGIES = ("vote_entropy", "kl_consensus", "bald")
 
 
 def _committee_chunk(X, *, members, columns, n_classes, strategy):
@@ -41,10 +40,18 @@ def _committee_chunk(X, *, members, columns, n_classes, strategy):
             predicted = member.predict(X, **kwargs)
             votes[:, m] = cols[np.searchsorted(member.classes_, predicted)]
         return vote_entropy(votes, n_classes)
-    P = np.zeros((len(members), n_samples, n_classes))
-    for m, (member, cols) in enumerate(zip(members, columns)):
-        P[m][:, cols] = member.predict_proba(X, **kwargs)
-    return _FUNCTIONS[strategy](P)
+    # BALD and the mean KL to the consensus are equal: H(mean p) - mean H(p).
+    # Accumulated member by member, memory is one chunk of probabilities
+    # whatever the size of the committee.
+    consensus = np.zeros((n_samples, n_classes))
+    member_entropy = np.zeros(n_samples)
+    for member, cols in zip(members, columns):
+        proba = member.predict_proba(X, **kwargs)
+        if proba.shape[1] > 1:  # a member that saw one class is certain
+            member_entropy += entropy(proba)
+        consensus[:, cols] += proba
+    consensus /= len(members)
+    return np.maximum(entropy(consensus) - member_entropy / len(members), 0)
 
 
 class CommitteeSampler(BaseSampler):
@@ -72,8 +79,9 @@ class CommitteeSampler(BaseSampler):
         Disagreement measure, from :mod:`skactive.acquisition`:
         :func:`~skactive.acquisition.vote_entropy` needs only ``predict``;
         :func:`~skactive.acquisition.kl_consensus` and
-        :func:`~skactive.acquisition.bald` (equal in value) need
-        ``predict_proba`` from every member.
+        :func:`~skactive.acquisition.bald` need ``predict_proba`` from every
+        member. The two are equal in value; the sampler computes both as
+        ``H(mean p) - mean H(p)``, member by member.
 
     bootstrap : bool, default=False
         Fit each listed member on its own stratified bootstrap sample of the
@@ -82,9 +90,9 @@ class CommitteeSampler(BaseSampler):
 
     chunk_size : int, default=None
         Pool rows scored at once (per worker). None picks it from
-        ``sklearn.get_config()["working_memory"]`` with the probabilities of
-        every member counted, so memory is bounded by the chunk, not by
-        members x pool.
+        ``sklearn.get_config()["working_memory"]``, at most 16384 rows.
+        Members are accumulated one after the other, so memory is a few
+        chunks of probabilities whatever the number of members.
 
     n_jobs : int, default=None
         Number of jobs scoring chunks in parallel through joblib. Scores do
@@ -130,7 +138,7 @@ class CommitteeSampler(BaseSampler):
 
     _parameter_constraints: dict = {
         "committee": [list, HasMethods(["fit"])],
-        "strategy": [StrOptions(set(_FUNCTIONS))],
+        "strategy": [StrOptions(set(_STRATEGIES))],
         "bootstrap": ["boolean"],
         "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
         "n_jobs": [Integral, None],
@@ -263,7 +271,7 @@ class CommitteeSampler(BaseSampler):
         n_classes = self.classes_.shape[0]
         return self._map_chunks(
             _committee_chunk, X,
-            row_bytes=16 * len(self.members_) * max(n_classes, 1),
+            row_bytes=3 * 8 * n_classes,
             members=self.members_, columns=self.columns_, n_classes=n_classes,
             strategy=self.strategy,
         )
