@@ -5,9 +5,11 @@
 from ._committee import CommitteeSampler
 from ._diversity import DiversitySampler
 from ._groups import select_groups
+from ._hybrid import HybridSampler
 from ._random import RandomSampler
 from ._uncertainty import UncertaintySampler
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["CommitteeSampler", "DiversitySampler", "RandomSampler", "select_groups", "UncertaintySampler", "__version__"]
+__all__ = ["CommitteeSampler", "DiversitySampler", "HybridSampler", "RandomSampler",
+           "select_groups", "UncertaintySampler", "__version__"]

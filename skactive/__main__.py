@@ -9,11 +9,13 @@ from pathlib import Path
 
 import numpy as np
 
-from . import DiversitySampler, RandomSampler, UncertaintySampler
+from . import DiversitySampler, HybridSampler, RandomSampler, UncertaintySampler
 from .experiment import run_experiment
 
 UNCERTAINTY = ("entropy", "least_confidence", "margin", "ratio", "variance")
-STRATEGIES = UNCERTAINTY + ("kmeans", "coreset", "random")
+DEMO_STRATEGIES = UNCERTAINTY + ("kmeans", "coreset", "random")
+HYBRID = ("weighted_kmeans", "cluster_margin")
+STRATEGIES = DEMO_STRATEGIES + HYBRID + ("typiclust",)
 DATASETS = ("digits", "breast_cancer", "wine", "iris")
 ESTIMATORS = ("logistic", "svc", "forest")
 
@@ -39,6 +41,8 @@ def make_estimator(name, seed):
 
 def make_samplers(names, estimator):
     """Samplers by strategy name; those the estimator cannot serve are dropped."""
+    from sklearn.preprocessing import StandardScaler
+
     has_proba = hasattr(estimator, "predict_proba")
     samplers, dropped = {}, []
     for name in names:
@@ -47,10 +51,13 @@ def make_samplers(names, estimator):
                 dropped.append(name)
                 continue
             samplers[name] = UncertaintySampler(estimator, strategy=name)
-        elif name in ("kmeans", "coreset"):
-            from sklearn.preprocessing import StandardScaler
-
+        elif name in ("kmeans", "coreset", "typiclust"):
             samplers[name] = DiversitySampler(StandardScaler(), strategy=name)
+        elif name in HYBRID:
+            samplers[name] = HybridSampler(
+                UncertaintySampler(estimator, strategy="margin"),
+                DiversitySampler(StandardScaler()), strategy=name,
+            )
         else:
             samplers[name] = RandomSampler()
     return samplers, dropped
@@ -140,9 +147,10 @@ def build_parser():
     common.add_argument("--estimator", choices=ESTIMATORS, default="logistic",
                         help="model trained at each round (default: %(default)s)")
     common.add_argument("--strategies", type=parse_strategies,
-                        default=list(STRATEGIES),
-                        help="comma-separated strategies (default: all of "
-                        f"{','.join(STRATEGIES)})")
+                        default=list(DEMO_STRATEGIES),
+                        help="comma-separated strategies among "
+                        f"{','.join(STRATEGIES)} (default: "
+                        f"{','.join(DEMO_STRATEGIES)})")
     common.add_argument("--repeats", type=positive_int, default=10,
                         help="repeats, each with its own split (default: %(default)s)")
     common.add_argument("--batch-size", type=positive_int, default=20,

@@ -16,7 +16,7 @@ from sklearn.utils.extmath import row_norms
 from sklearn.utils.validation import _num_samples, validate_data
 
 from ._base import BaseSampler
-from .acquisition import k_center_greedy, round_robin
+from .acquisition import k_center_greedy, round_robin, typicality
 from .acquisition._diversity import _nearest_squared_distances
 
 _DEFAULT_N_CLUSTERS = 10
@@ -41,6 +41,15 @@ def _distance_chunk(X, *, reference):
     return nearest
 
 
+def _typicality_by_cluster(embeddings, labels):
+    """Typicality of each sample among the members of its cluster."""
+    scores = np.empty(embeddings.shape[0])
+    for cluster in np.unique(labels):
+        members = np.flatnonzero(labels == cluster)
+        scores[members] = typicality(embeddings[members])
+    return scores
+
+
 class DiversitySampler(BaseSampler):
     """Select batches that cover the input space, from embeddings alone.
 
@@ -61,6 +70,14 @@ class DiversitySampler(BaseSampler):
         samples picked before it (see
         :func:`~skactive.acquisition.k_center_greedy`).
 
+    ``"typiclust"``, TypiClust (Hacohen et al., 2022), for the cold start
+        Cluster the pool and the labeled samples together with k-means into
+        ``n_reference + batch_size`` clusters; from each of the largest
+        clusters that hold no labeled sample, take its most *typical* member
+        (see :func:`~skactive.acquisition.typicality`: inverse mean
+        distance to its 20 nearest neighbours in the cluster). Made for the
+        first batches, when labels are few or none.
+
     Scores read higher = select earlier. For ``"kmeans"`` they depend on the
     whole pool (a sample's place in the round-robin): ``score_samples(X)[i]``
     is ``n_samples`` minus the position of sample ``i`` in the order, so the
@@ -79,8 +96,9 @@ class DiversitySampler(BaseSampler):
         :class:`~sklearn.frozen.FrozenEstimator` is used as it is. None means
         ``X`` already holds the embeddings.
 
-    strategy : {"kmeans", "coreset"}, default="kmeans"
-        How the batch is built; see above.
+    strategy : {"kmeans", "coreset", "typiclust"}, default="kmeans"
+        How the batch is built; see above. The scores of ``"typiclust"`` are
+        typicalities within ``n_clusters_`` k-means clusters of the pool.
 
     n_clusters : int, default=None
         Number of k-means clusters. None takes the number of distinct labels
@@ -163,7 +181,7 @@ class DiversitySampler(BaseSampler):
 
     _parameter_constraints: dict = {
         "transformer": [HasMethods(["fit", "transform"]), None],
-        "strategy": [StrOptions({"kmeans", "coreset"})],
+        "strategy": [StrOptions({"kmeans", "coreset", "typiclust"})],
         "n_clusters": [Interval(Integral, 1, None, closed="left"), None],
         "clusterer": [HasMethods(["fit"]), None],
         "metric": [StrOptions({"euclidean", "cosine"})],
@@ -282,38 +300,71 @@ class DiversitySampler(BaseSampler):
             scores = np.empty(order.shape[0])
             scores[order] = np.arange(order.shape[0], 0, -1)
             return scores
+        if self.strategy == "typiclust":
+            labels = self._cluster(embeddings, self.n_clusters_)[0]
+            return _typicality_by_cluster(embeddings, labels)
         return self._distance_to_reference(embeddings)
 
     def _select(self, X, batch_size):
         embeddings = self._embed(X)
         if self.strategy == "kmeans":
             return self._kmeans_order(embeddings)[:batch_size]
+        if self.strategy == "typiclust":
+            return self._typiclust(embeddings, batch_size)
         squared = None
         if self.reference_ is not None:
             squared = self._squared_distance_to_reference(embeddings)
         return k_center_greedy(embeddings, batch_size, squared_distances=squared,
                                random_state=self.random_state)
 
-    def _kmeans_order(self, embeddings):
+    def _cluster(self, embeddings, n_clusters):
+        """k-means labels and centers of ``embeddings`` (at most one cluster
+        per sample)."""
         n_samples = embeddings.shape[0]
-        n_clusters = self.n_clusters_
         if n_samples < n_clusters:
             warnings.warn(
-                f"The pool has {n_samples} samples, fewer than n_clusters_="
-                f"{n_clusters}: each sample is its own cluster.",
+                f"The pool has {n_samples} samples, fewer than the {n_clusters} "
+                "clusters asked for: each sample is its own cluster.",
                 UserWarning,
             )
             n_clusters = n_samples
         clusterer = clone(KMeans() if self.clusterer is None else self.clusterer)
         clusterer.set_params(n_clusters=n_clusters, random_state=self.random_state)
         clusterer.fit(embeddings)
-        labels = clusterer.labels_
-        centers = clusterer.cluster_centers_
-        distances = np.empty(n_samples)
-        for rows in gen_batches(n_samples, 4096):
+        return clusterer.labels_, clusterer.cluster_centers_
+
+    def _kmeans_order(self, embeddings):
+        labels, centers = self._cluster(embeddings, self.n_clusters_)
+        distances = np.empty(embeddings.shape[0])
+        for rows in gen_batches(embeddings.shape[0], 4096):
             offsets = embeddings[rows] - centers[labels[rows]]
             distances[rows] = row_norms(offsets)
         return round_robin(labels, distances)
+
+    def _typiclust(self, embeddings, batch_size):
+        """TypiClust: the most typical sample of each of the largest clusters
+        that hold no labeled sample."""
+        n_reference = 0 if self.reference_ is None else self.reference_.shape[0]
+        data = embeddings
+        if n_reference:
+            data = np.vstack([self.reference_, embeddings])
+        labels = self._cluster(data, n_reference + batch_size)[0]
+        covered = np.unique(labels[:n_reference])
+        labels = labels[n_reference:]
+        sizes = np.bincount(labels)
+        clusters = np.setdiff1d(np.flatnonzero(sizes), covered)
+        clusters = clusters[np.argsort(-sizes[clusters], kind="stable")]
+        typical = _typicality_by_cluster(embeddings, labels)
+        picks = []
+        for cluster in clusters[:batch_size]:
+            members = np.flatnonzero(labels == cluster)
+            picks.append(members[np.argmax(typical[members])])
+        if len(picks) < batch_size:
+            # Fewer uncovered clusters than picks: the most typical of the rest.
+            rest = np.setdiff1d(np.arange(labels.shape[0]), picks)
+            order = rest[np.argsort(-typical[rest], kind="stable")]
+            picks.extend(order[:batch_size - len(picks)])
+        return np.asarray(picks, dtype=np.intp)
 
     def _squared_distance_to_reference(self, embeddings):
         reference = self.reference_

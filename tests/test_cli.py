@@ -105,3 +105,12 @@ def test_help_everywhere(command, capsys):
         main([*command, "--help"])
     assert exit_info.value.code == 0
     assert "usage: skactive" in capsys.readouterr().out
+
+
+def test_demo_offers_the_hybrid_strategies(tmp_path):
+    assert main(["demo", "--dataset", "wine", "--output", str(tmp_path),
+                 "--strategies", "weighted_kmeans,cluster_margin,typiclust",
+                 *SMALL]) == 0
+    summary = (tmp_path / "summary.csv").read_text()
+    for name in ("weighted_kmeans", "cluster_margin", "typiclust"):
+        assert name in summary

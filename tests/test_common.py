@@ -10,6 +10,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skactive import (
     CommitteeSampler,
     DiversitySampler,
+    HybridSampler,
     RandomSampler,
     UncertaintySampler,
 )
@@ -40,7 +41,7 @@ def _expected_failed_checks(estimator):
         expected = {}
         if estimator.transformer is None:
             expected["check_estimators_empty_data_messages"] = COLD_START
-        if estimator.strategy == "kmeans":
+        if estimator.strategy in ("kmeans", "typiclust"):
             expected["check_methods_subset_invariance"] = ROUND_ROBIN_SCORES
             expected["check_methods_sample_order_invariance"] = ROUND_ROBIN_SCORES
         return expected
@@ -65,6 +66,10 @@ def _expected_failed_checks(estimator):
                          bootstrap=True, random_state=0),
         CommitteeSampler(RandomForestClassifier(n_estimators=5, random_state=0),
                          strategy="kl_consensus"),
+        DiversitySampler(strategy="typiclust", random_state=0),
+        HybridSampler(UncertaintySampler(LogisticRegression()), random_state=0),
+        HybridSampler(UncertaintySampler(LogisticRegression()),
+                      DiversitySampler(PCA(n_components=1)), strategy="cluster_margin"),
     ],
     expected_failed_checks=_expected_failed_checks,
 )

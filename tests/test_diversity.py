@@ -92,7 +92,7 @@ def test_n_clusters_from_labels_or_default(blobs):
 def test_fewer_samples_than_clusters_warns(blobs):
     X, _ = blobs
     sampler = DiversitySampler(n_clusters=10, random_state=0).fit(X)
-    with pytest.warns(UserWarning, match="fewer than n_clusters_=10"):
+    with pytest.warns(UserWarning, match="fewer than the 10 clusters"):
         picked = sampler.select(X[:4], batch_size=4)
     assert sorted(picked) == [0, 1, 2, 3]
 

@@ -14,7 +14,7 @@ ones.
 # SPDX-License-Identifier: BSD-3-Clause
 
 from ._committee import bald, kl_consensus, vote_entropy
-from ._diversity import k_center_greedy, round_robin
+from ._diversity import k_center_greedy, round_robin, typicality
 from ._groups import group_scores, mean_object_confidence
 from ._uncertainty import (
     decision_margin,
@@ -37,6 +37,7 @@ __all__ = [
     "mean_object_confidence",
     "ratio",
     "round_robin",
+    "typicality",
     "variance",
     "vote_entropy",
 ]

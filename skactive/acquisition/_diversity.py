@@ -195,3 +195,49 @@ def _first_of_ties(values, priority):
     """Index of the largest value; among exact ties, the lowest priority."""
     tied = np.flatnonzero(values == values.max())
     return tied[np.argmin(priority[tied])]
+
+
+def typicality(X, n_neighbors=20):
+    """Typicality of each sample: the inverse of its mean distance to its
+    nearest neighbours (Hacohen et al., 2022).
+
+    .. math:: T(x) = \\left(\\frac{1}{K} \\sum_{x_i \\in KNN(x)}
+              \\lVert x - x_i \\rVert\\right)^{-1}
+
+    with :math:`K` = ``min(n_neighbors, n_samples - 1)``. Dense regions are
+    typical. Neighbours come from
+    :class:`~sklearn.neighbors.NearestNeighbors`, so memory is
+    O(n_samples x n_neighbors), never n_samples squared.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Embeddings, typically the members of one cluster.
+
+    n_neighbors : int, default=20
+        Number of neighbours K (TypiClust's default).
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples,)
+        Higher means more typical; ``inf`` for a sample whose neighbours all
+        coincide with it, 0 for a lone sample.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import typicality
+    >>> typicality([[0.0], [1.0], [2.0], [10.0]], n_neighbors=2)
+    array([0.66666667, 1.        , 0.66666667, 0.11764706])
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
+    n_samples = X.shape[0]
+    k = min(n_neighbors, n_samples - 1)
+    if k < 1:
+        return np.zeros(n_samples)
+    distances, _ = NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors(X)
+    # Column 0 is the sample itself (or a duplicate at distance 0).
+    mean_distance = distances[:, 1:].mean(axis=1)
+    with np.errstate(divide="ignore"):
+        return 1 / mean_distance

@@ -1,0 +1,149 @@
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+from sklearn.base import clone
+from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skactive import DiversitySampler, HybridSampler, UncertaintySampler
+from skactive.acquisition import typicality
+
+
+@pytest.fixture
+def data(digits):
+    X, y = digits
+    return X[:150], y[:150], X[150:750]
+
+
+def uncertainty_scores(X, y, pool):
+    scores = UncertaintySampler(LogisticRegression()).fit(X, y).score(pool)
+    assert np.unique(scores).size == scores.size  # tie-free: stable sort = top-k
+    return scores
+
+
+def brute_weighted_kmeans(X, y, pool, k, beta, seed):
+    scores = uncertainty_scores(X, y, pool)
+    candidates = np.argsort(-scores, kind="stable")[:int(np.ceil(beta * k))]
+    E = pool[candidates]
+    weights = scores[candidates] - scores.min()
+    kmeans = KMeans(n_clusters=k, random_state=seed).fit(E, sample_weight=weights)
+    picks = []
+    for c, center in enumerate(kmeans.cluster_centers_):
+        members = np.flatnonzero(kmeans.labels_ == c)
+        distance = [np.linalg.norm(E[i] - center) for i in members]
+        picks.append(members[int(np.argmin(distance))])
+    picks = sorted(picks, key=lambda i: -scores[candidates[i]])
+    return candidates[picks]
+
+
+def brute_cluster_margin(X, y, pool, k, beta, n_clusters):
+    scores = uncertainty_scores(X, y, pool)
+    candidates = np.argsort(-scores, kind="stable")[:int(np.ceil(beta * k))]
+    labels = AgglomerativeClustering(n_clusters=n_clusters, linkage="average").fit(
+        pool[candidates]).labels_
+    queues = {c: sorted(np.flatnonzero(labels == c), key=lambda i: -scores[candidates[i]])
+              for c in range(n_clusters)}
+    order = sorted(queues, key=lambda c: (len(queues[c]), c))
+    picks, round_ = [], 0
+    while len(picks) < k:
+        for c in order:
+            if round_ < len(queues[c]) and len(picks) < k:
+                picks.append(queues[c][round_])
+        round_ += 1
+    return candidates[picks]
+
+
+@pytest.mark.parametrize("k, beta", [(5, 4), (10, 3.5), (8, 1)])
+def test_weighted_kmeans_equals_brute_force(data, k, beta):
+    X, y, pool = data
+    sampler = HybridSampler(UncertaintySampler(LogisticRegression()), beta=beta,
+                            random_state=0).fit(X, y)
+    assert_array_equal(sampler.select(pool, k),
+                       brute_weighted_kmeans(X, y, pool, k, beta, 0))
+
+
+@pytest.mark.parametrize("k, beta, n_clusters", [(6, 5, None), (10, 3, 4)])
+def test_cluster_margin_equals_brute_force(data, k, beta, n_clusters):
+    X, y, pool = data
+    sampler = HybridSampler(UncertaintySampler(LogisticRegression()),
+                            strategy="cluster_margin", beta=beta,
+                            n_clusters=n_clusters).fit(X, y)
+    expected = brute_cluster_margin(X, y, pool, k, beta, n_clusters or k)
+    assert_array_equal(sampler.select(pool, k), expected)
+
+
+def brute_typicality(E, K=20):
+    out = np.empty(len(E))
+    for i in range(len(E)):
+        others = np.sort([np.linalg.norm(E[i] - E[j]) for j in range(len(E)) if j != i])
+        kk = min(K, len(E) - 1)
+        out[i] = 0.0 if kk < 1 else 1 / np.mean(others[:kk])
+    return out
+
+
+def test_typicality_equals_brute_force():
+    E = np.random.RandomState(0).randn(40, 3)
+    np.testing.assert_allclose(typicality(E), brute_typicality(E))
+    np.testing.assert_allclose(typicality(E, n_neighbors=5), brute_typicality(E, 5))
+    assert_array_equal(typicality(E[:1]), [0.0])
+
+
+@pytest.mark.parametrize("n_reference", [0, 12])
+def test_typiclust_equals_brute_force(data, n_reference):
+    X, _, pool = data
+    pool = pool[:300] / 16
+    reference = X[:n_reference] / 16
+    k = 7
+    sampler = DiversitySampler(strategy="typiclust", random_state=0).fit(reference)
+    picked = sampler.select(pool, batch_size=k)
+
+    stacked = np.vstack([reference, pool])
+    labels = KMeans(n_clusters=n_reference + k, random_state=0).fit(stacked).labels_
+    covered = set(labels[:n_reference])
+    labels = labels[n_reference:]
+    uncovered = [c for c in range(n_reference + k) if c not in covered
+                 and np.any(labels == c)]
+    uncovered.sort(key=lambda c: (-np.sum(labels == c), c))
+    expected = []
+    for c in uncovered[:k]:
+        members = np.flatnonzero(labels == c)
+        expected.append(members[np.argmax(brute_typicality(pool[members]))])
+    assert_array_equal(picked, expected)
+    assert not set(labels[picked]) & covered
+
+
+def test_hybrid_avoids_near_duplicates(data):
+    X, y, pool = data
+    copies = np.repeat(pool[:60], 10, axis=0)  # every sample ten times
+    uncertainty = UncertaintySampler(LogisticRegression()).fit(X, y)
+    top = uncertainty.select(copies, batch_size=10)
+    hybrid = HybridSampler(UncertaintySampler(LogisticRegression()),
+                           random_state=0).fit(X, y).select(copies, batch_size=10)
+    assert np.unique(copies[top], axis=0).shape[0] < 10  # duplicates picked
+    assert np.unique(copies[hybrid], axis=0).shape[0] == 10
+
+
+@pytest.mark.parametrize("strategy", ["weighted_kmeans", "cluster_margin"])
+def test_same_batch_with_any_n_jobs(data, strategy):
+    X, y, pool = data
+    base = HybridSampler(UncertaintySampler(LogisticRegression(), chunk_size=50),
+                         strategy=strategy, random_state=0)
+    parallel = clone(base).set_params(uncertainty__n_jobs=2)
+    assert_array_equal(base.fit(X, y).select(pool, 12),
+                       parallel.fit(X, y).select(pool, 12))
+    assert_array_equal(base.score(pool), base.uncertainty_.score(pool))
+
+
+def test_bad_parameters(data):
+    X, y, pool = data
+    uncertainty = UncertaintySampler(LogisticRegression())
+    with pytest.raises(InvalidParameterError, match="'beta' parameter"):
+        HybridSampler(uncertainty, beta=0.5).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="'diversity' parameter"):
+        HybridSampler(uncertainty, diversity=LogisticRegression()).fit(X, y)
+    sampler = HybridSampler(uncertainty).fit(X, y)
+    with pytest.raises(ValueError, match="larger than the pool"):
+        sampler.select(pool[:5], batch_size=6)
+    with pytest.raises(ValueError, match="pool X is empty"):
+        sampler.select(pool[:0], batch_size=1)
