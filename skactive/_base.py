@@ -92,11 +92,32 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         batch_size = _check_batch_size(batch_size, _num_samples(X))
         return self._select(X, batch_size)
 
+    def _validate_labeled(self, X, y=None):
+        """Check the labeled ``X`` that an inner estimator will validate itself.
+
+        ``X`` is passed on unconverted (it may be a DataFrame or text for a
+        Pipeline): only its feature count and names are recorded.
+        """
+        validate_data(self, X, y, skip_check_array=True)
+        if _num_samples(X) == 0:
+            raise ValueError(
+                "X is empty (0 samples): fit the sampler on the labeled samples."
+            )
+
     def _validate_pool(self, X):
-        X = validate_data(
-            self, X, reset=False, accept_sparse=True, dtype=None,
-            ensure_all_finite=False,
-        )
+        """Check a pool that an inner estimator will validate itself."""
+        if hasattr(self, "n_features_in_") and np.ndim(X) == 1:
+            raise ValueError(
+                "Expected 2D array, got 1D array instead: the pool must have "
+                "shape (n_samples, n_features). Reshape a single sample with "
+                "X.reshape(1, -1)."
+            )
+        X = validate_data(self, X, reset=False, skip_check_array=True)
+        if _num_samples(X) == 0:
+            raise ValueError(
+                "The pool X is empty (0 samples): pass at least one sample to "
+                "score or select from."
+            )
         return X
 
     @abstractmethod

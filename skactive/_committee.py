@@ -16,7 +16,7 @@ from sklearn.utils import (
     resample,
 )
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _num_samples, validate_data
+from sklearn.utils.validation import _num_samples
 
 from ._base import BaseSampler
 from .acquisition import entropy, vote_entropy
@@ -182,10 +182,7 @@ class CommitteeSampler(BaseSampler):
         self : object
             The fitted sampler.
         """
-        validate_data(self, X, y, skip_check_array=True)
-        if _num_samples(X) == 0:
-            raise ValueError("X is empty (0 samples): fit the sampler on the "
-                             "labeled samples.")
+        self._validate_labeled(X, y)
         if isinstance(self.committee, list):
             self._fit_list(X, y, fit_params)
         else:
@@ -259,13 +256,6 @@ class CommitteeSampler(BaseSampler):
                 and member_classes.min() >= 0 and member_classes.max() < n_classes):
             return member_classes.astype(np.intp)
         return np.searchsorted(self.classes_, member_classes)
-
-    def _validate_pool(self, X):
-        X = validate_data(self, X, reset=False, skip_check_array=True)
-        if _num_samples(X) == 0:
-            raise ValueError("The pool X is empty (0 samples): pass at least one "
-                             "sample to score or select from.")
-        return X
 
     def _score(self, X):
         n_classes = self.classes_.shape[0]

@@ -261,13 +261,7 @@ class DiversitySampler(BaseSampler):
     def _validate_pool(self, X):
         if self.transformer is None:
             return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        X = validate_data(self, X, reset=False, skip_check_array=True)
-        if _num_samples(X) == 0:
-            raise ValueError(
-                "The pool X is empty (0 samples): pass at least one sample to "
-                "score or select from."
-            )
-        return X
+        return super()._validate_pool(X)
 
     def _embed(self, X):
         """Embeddings of X, chunk by chunk, checked and scaled for the metric."""

@@ -10,7 +10,6 @@ from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.extmath import row_norms
-from sklearn.utils.validation import _num_samples, validate_data
 
 from ._base import BaseSampler, _top_k
 from ._diversity import DiversitySampler
@@ -131,21 +130,11 @@ class HybridSampler(BaseSampler):
         self : object
             The fitted sampler.
         """
-        validate_data(self, X, skip_check_array=True)
-        if _num_samples(X) == 0:
-            raise ValueError("X is empty (0 samples): fit the sampler on the "
-                             "labeled samples.")
+        self._validate_labeled(X, y)
         self.uncertainty_ = clone(self.uncertainty).fit(X, y, **fit_params)
         diversity = DiversitySampler() if self.diversity is None else self.diversity
         self.diversity_ = clone(diversity).fit(X, y)
         return self
-
-    def _validate_pool(self, X):
-        X = validate_data(self, X, reset=False, skip_check_array=True)
-        if _num_samples(X) == 0:
-            raise ValueError("The pool X is empty (0 samples): pass at least one "
-                             "sample to score or select from.")
-        return X
 
     def _score(self, X):
         return self.uncertainty_.score_samples(X)

@@ -73,6 +73,10 @@ class RandomSampler(BaseSampler):
                       ensure_all_finite=False)
         return self
 
+    def _validate_pool(self, X):
+        return validate_data(self, X, reset=False, accept_sparse=True, dtype=None,
+                             ensure_all_finite=False)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True

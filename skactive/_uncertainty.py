@@ -10,7 +10,7 @@ from sklearn.base import _fit_context, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _num_samples, validate_data
+from sklearn.utils.validation import _num_samples
 
 from ._base import BaseSampler
 from .acquisition import (
@@ -198,11 +198,7 @@ class UncertaintySampler(BaseSampler):
         self : object
             The fitted sampler.
         """
-        validate_data(self, X, y, skip_check_array=True)
-        if _num_samples(X) == 0:
-            raise ValueError(
-                "X is empty (0 samples): fit the sampler on the labeled samples."
-            )
+        self._validate_labeled(X, y)
         self.response_method_ = _response_method(self.estimator, self.strategy)
         self.estimator_ = clone(self.estimator)
         if isinstance(self.estimator_, FrozenEstimator):
@@ -220,23 +216,6 @@ class UncertaintySampler(BaseSampler):
             )
             self.response_method_ = "random"
         return self
-
-    def _validate_pool(self, X):
-        # The estimator validates X itself (it may be a Pipeline taking
-        # DataFrames or text); here only the feature count and names.
-        if hasattr(self, "n_features_in_") and np.ndim(X) == 1:
-            raise ValueError(
-                "Expected 2D array, got 1D array instead: the pool must have "
-                "shape (n_samples, n_features). Reshape a single sample with "
-                "X.reshape(1, -1)."
-            )
-        X = validate_data(self, X, reset=False, skip_check_array=True)
-        if _num_samples(X) == 0:
-            raise ValueError(
-                "The pool X is empty (0 samples): pass at least one sample to "
-                "score or select from."
-            )
-        return X
 
     def _score(self, X):
         if self.response_method_ == "random":

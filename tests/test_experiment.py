@@ -7,8 +7,7 @@ from sklearn.datasets import load_iris, load_wine
 from sklearn.linear_model import LogisticRegression
 
 from skactive import DiversitySampler, RandomSampler, UncertaintySampler
-from skactive.experiment import ExperimentResult, aubc, run_experiment
-from skactive.experiment import _loop
+from skactive.experiment import ExperimentResult, _loop, aubc, run_experiment
 
 
 @pytest.fixture(scope="module")

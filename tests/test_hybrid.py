@@ -42,7 +42,8 @@ def brute_cluster_margin(X, y, pool, k, beta, n_clusters):
     candidates = np.argsort(-scores, kind="stable")[:int(np.ceil(beta * k))]
     labels = AgglomerativeClustering(n_clusters=n_clusters, linkage="average").fit(
         pool[candidates]).labels_
-    queues = {c: sorted(np.flatnonzero(labels == c), key=lambda i: -scores[candidates[i]])
+    queues = {c: sorted(np.flatnonzero(labels == c),
+                        key=lambda i: -scores[candidates[i]])
               for c in range(n_clusters)}
     order = sorted(queues, key=lambda c: (len(queues[c]), c))
     picks, round_ = [], 0

@@ -15,8 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skactive import UncertaintySampler
-from skactive import acquisition
+from skactive import UncertaintySampler, acquisition
 
 from .conftest import LookupClassifier
 
@@ -94,7 +93,8 @@ def test_decision_function_binary_and_multiclass(labeled):
     for strategy in ("margin", "least_confidence"):
         sampler = UncertaintySampler(LinearSVC(), strategy=strategy).fit(X, binary)
         assert sampler.response_method_ == "decision_function"
-        assert_array_equal(sampler.score(X_pool), -np.abs(svc.decision_function(X_pool)))
+        expected = -np.abs(svc.decision_function(X_pool))
+        assert_array_equal(sampler.score(X_pool), expected)
 
     decision = LinearSVC().fit(X, y).decision_function(X_pool)
     top_two = np.sort(decision, axis=1)[:, -2:]
