@@ -7,7 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import _fit_context, clone
 from sklearn.cluster import AgglomerativeClustering, KMeans
-from sklearn.utils import get_tags
+from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.extmath import row_norms
 
@@ -144,7 +144,7 @@ class HybridSampler(BaseSampler):
         n_candidates = min(int(np.ceil(self.beta * batch_size)), scores.shape[0])
         candidates = _top_k(scores, n_candidates, self.random_state)
         embeddings = self.diversity_._embed(
-            self.diversity_._validate_pool(_take(X, candidates))
+            self.diversity_._validate_pool(_safe_indexing(X, candidates))
         )
         informativeness = scores[candidates]
         if self.strategy == "weighted_kmeans":
@@ -157,7 +157,6 @@ class HybridSampler(BaseSampler):
                                     n_clusters)
         return candidates[picks]
 
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         diversity = DiversitySampler() if self.diversity is None else self.diversity
@@ -166,12 +165,6 @@ class HybridSampler(BaseSampler):
         tags.input_tags.allow_nan = all(t.input_tags.allow_nan for t in inner)
         tags.input_tags.sparse = all(t.input_tags.sparse for t in inner)
         return tags
-
-
-def _take(X, rows):
-    from sklearn.utils import _safe_indexing
-
-    return _safe_indexing(X, rows)
 
 
 def _weighted_kmeans(embeddings, weights, k, random_state):
@@ -186,6 +179,10 @@ def _weighted_kmeans(embeddings, weights, k, random_state):
         members = np.flatnonzero(labels == cluster)
         if members.size:
             picks.append(members[np.argmin(distances[members])])
+    if len(picks) < k:
+        # Duplicates left clusters empty: the most informative of the rest.
+        rest = np.setdiff1d(np.arange(weights.shape[0]), picks)
+        picks.extend(rest[np.argsort(-weights[rest], kind="stable")][:k - len(picks)])
     return np.asarray(picks, dtype=np.intp)
 
 

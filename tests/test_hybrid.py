@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
@@ -123,6 +125,21 @@ def test_hybrid_avoids_near_duplicates(data):
                            random_state=0).fit(X, y).select(copies, batch_size=10)
     assert np.unique(copies[top], axis=0).shape[0] < 10  # duplicates picked
     assert np.unique(copies[hybrid], axis=0).shape[0] == 10
+
+
+@pytest.mark.parametrize("strategy", ["weighted_kmeans", "cluster_margin"])
+def test_full_batch_even_when_candidates_coincide(data, strategy):
+    X, y, pool = data
+    copies = np.repeat(pool[:3], 20, axis=0)  # three distinct points
+    sampler = HybridSampler(UncertaintySampler(LogisticRegression()),
+                            strategy=strategy, random_state=0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # KMeans: fewer distinct clusters
+        picked = sampler.select(copies, batch_size=8)
+    assert np.unique(picked).size == 8
+    # The least informative point weighs 0 in weighted k-means; the others
+    # are both reached.
+    assert np.unique(copies[picked], axis=0).shape[0] >= 2
 
 
 @pytest.mark.parametrize("strategy", ["weighted_kmeans", "cluster_margin"])
