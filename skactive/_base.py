@@ -142,8 +142,8 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         if chunk_size is None:
             chunk_size = get_chunk_n_rows(row_bytes, max_n_rows=max_rows)
             # Chunks of equal size, so that workers share the pool evenly.
-            n_chunks = -(-n_samples // chunk_size)
-            chunk_size = -(-n_samples // n_chunks)
+            n_chunks = max(1, -(-n_samples // chunk_size))
+            chunk_size = max(1, -(-n_samples // n_chunks))
         results = Parallel(n_jobs=self.n_jobs)(
             delayed(func)(_safe_indexing(X, rows), **kwargs)
             for rows in gen_batches(n_samples, chunk_size)
