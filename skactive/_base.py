@@ -8,7 +8,7 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.utils import _safe_indexing, check_random_state, gen_batches
+from sklearn.utils import _safe_indexing, check_random_state, gen_batches, get_tags
 from sklearn.utils._chunking import get_chunk_n_rows
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _num_samples, check_is_fitted, validate_data
@@ -155,6 +155,18 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         tags.input_tags.allow_nan = True
         tags.input_tags.sparse = True
         return tags
+
+
+def _inherit_input_tags(tags, estimators, fields=("allow_nan", "sparse")):
+    """Accept the inputs that every inner estimator accepts.
+
+    A sampler hands its ``X`` to inner estimators unconverted, so for each of
+    ``fields`` of the input tags it can take what all of them take.
+    """
+    inner = [get_tags(estimator).input_tags for estimator in estimators]
+    for field in fields:
+        setattr(tags.input_tags, field, all(getattr(t, field) for t in inner))
+    return tags
 
 
 def _check_batch_size(batch_size, n_samples):

@@ -12,13 +12,12 @@ from sklearn.utils import (
     _safe_indexing,
     check_array,
     check_random_state,
-    get_tags,
     resample,
 )
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _num_samples
 
-from ._base import BaseSampler
+from ._base import BaseSampler, _inherit_input_tags
 from .acquisition import entropy, vote_entropy
 
 _STRATEGIES = ("vote_entropy", "kl_consensus", "bald")
@@ -271,8 +270,4 @@ class CommitteeSampler(BaseSampler):
         tags.target_tags.required = True
         committee = self.committee
         members = committee if isinstance(committee, list) else [committee]
-        if members:
-            inner = [get_tags(member).input_tags for member in members]
-            tags.input_tags.allow_nan = all(t.allow_nan for t in inner)
-            tags.input_tags.sparse = all(t.sparse for t in inner)
-        return tags
+        return _inherit_input_tags(tags, members)

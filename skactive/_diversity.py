@@ -10,12 +10,12 @@ from sklearn.base import _fit_context, clone
 from sklearn.cluster import KMeans
 from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import normalize
-from sklearn.utils import check_array, gen_batches, get_tags
+from sklearn.utils import check_array, gen_batches
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.extmath import row_norms
 from sklearn.utils.validation import _num_samples, validate_data
 
-from ._base import BaseSampler
+from ._base import BaseSampler, _inherit_input_tags
 from .acquisition import k_center_greedy, round_robin, typicality
 from .acquisition._diversity import _nearest_squared_distances
 
@@ -41,12 +41,19 @@ def _distance_chunk(X, *, reference):
     return nearest
 
 
+def _members_by_cluster(labels, n_clusters):
+    """Indices of the members of each cluster, in increasing order; one sort
+    instead of a scan of ``labels`` per cluster."""
+    order = np.argsort(labels, kind="stable")
+    return np.split(order, np.cumsum(np.bincount(labels, minlength=n_clusters))[:-1])
+
+
 def _typicality_by_cluster(embeddings, labels):
     """Typicality of each sample among the members of its cluster."""
     scores = np.empty(embeddings.shape[0])
-    for cluster in np.unique(labels):
-        members = np.flatnonzero(labels == cluster)
-        scores[members] = typicality(embeddings[members])
+    for members in _members_by_cluster(labels, labels.max() + 1):
+        if members.size:
+            scores[members] = typicality(embeddings[members])
     return scores
 
 
@@ -348,13 +355,13 @@ class DiversitySampler(BaseSampler):
         sizes = np.bincount(labels)
         clusters = np.setdiff1d(np.flatnonzero(sizes), covered)
         clusters = clusters[np.argsort(-sizes[clusters], kind="stable")]
-        typical = _typicality_by_cluster(embeddings, labels)
-        picks = []
-        for cluster in clusters[:batch_size]:
-            members = np.flatnonzero(labels == cluster)
-            picks.append(members[np.argmax(typical[members])])
+        members = _members_by_cluster(labels, sizes.shape[0])
+        # Typicality only where it is needed: the clusters that give a pick.
+        picks = [members[c][np.argmax(typicality(embeddings[members[c]]))]
+                 for c in clusters[:batch_size]]
         if len(picks) < batch_size:
             # Fewer uncovered clusters than picks: the most typical of the rest.
+            typical = _typicality_by_cluster(embeddings, labels)
             rest = np.setdiff1d(np.arange(labels.shape[0]), picks)
             order = rest[np.argsort(-typical[rest], kind="stable")]
             picks.extend(order[:batch_size - len(picks)])
@@ -395,8 +402,6 @@ class DiversitySampler(BaseSampler):
             tags.input_tags.allow_nan = False
             tags.input_tags.sparse = False
         else:
-            inner = get_tags(self.transformer)
-            tags.input_tags.allow_nan = inner.input_tags.allow_nan
-            tags.input_tags.sparse = inner.input_tags.sparse
-            tags.input_tags.string = inner.input_tags.string
+            _inherit_input_tags(tags, [self.transformer],
+                                ("allow_nan", "sparse", "string"))
         return tags

@@ -11,8 +11,8 @@ from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.extmath import row_norms
 
-from ._base import BaseSampler, _top_k
-from ._diversity import DiversitySampler
+from ._base import BaseSampler, _inherit_input_tags, _top_k
+from ._diversity import DiversitySampler, _members_by_cluster
 
 
 class HybridSampler(BaseSampler):
@@ -160,11 +160,8 @@ class HybridSampler(BaseSampler):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         diversity = DiversitySampler() if self.diversity is None else self.diversity
-        inner = [get_tags(self.uncertainty), get_tags(diversity)]
-        tags.target_tags.required = inner[0].target_tags.required
-        tags.input_tags.allow_nan = all(t.input_tags.allow_nan for t in inner)
-        tags.input_tags.sparse = all(t.input_tags.sparse for t in inner)
-        return tags
+        tags.target_tags.required = get_tags(self.uncertainty).target_tags.required
+        return _inherit_input_tags(tags, [self.uncertainty, diversity])
 
 
 def _weighted_kmeans(embeddings, weights, k, random_state):
@@ -174,11 +171,8 @@ def _weighted_kmeans(embeddings, weights, k, random_state):
     kmeans = KMeans(n_clusters=k, random_state=random_state)
     labels = kmeans.fit(embeddings, sample_weight=weights).labels_
     distances = row_norms(embeddings - kmeans.cluster_centers_[labels])
-    picks = []
-    for cluster in range(k):
-        members = np.flatnonzero(labels == cluster)
-        if members.size:
-            picks.append(members[np.argmin(distances[members])])
+    picks = [members[np.argmin(distances[members])]
+             for members in _members_by_cluster(labels, k) if members.size]
     if len(picks) < k:
         # Duplicates left clusters empty: the most informative of the rest.
         rest = np.setdiff1d(np.arange(weights.shape[0]), picks)

@@ -8,11 +8,11 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import _fit_context, clone
 from sklearn.frozen import FrozenEstimator
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _num_samples
 
-from ._base import BaseSampler
+from ._base import BaseSampler, _inherit_input_tags
 from .acquisition import (
     decision_margin,
     entropy,
@@ -239,13 +239,10 @@ class UncertaintySampler(BaseSampler):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
-        inner = get_tags(self.estimator)
-        tags.input_tags.allow_nan = inner.input_tags.allow_nan
-        tags.input_tags.sparse = inner.input_tags.sparse
-        tags.input_tags.string = inner.input_tags.string
-        tags.input_tags.categorical = inner.input_tags.categorical
-        tags.input_tags.pairwise = inner.input_tags.pairwise
-        return tags
+        return _inherit_input_tags(
+            tags, [self.estimator],
+            ("allow_nan", "sparse", "string", "categorical", "pairwise"),
+        )
 
 
 def _response_method(estimator, strategy):
