@@ -2,22 +2,20 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.utils import _safe_indexing, check_random_state, gen_batches, get_tags
-from sklearn.utils._chunking import get_chunk_n_rows
-from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import _num_samples, check_is_fitted, validate_data
+from sklearn.utils import get_tags
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-# Cap on the rows of one scoring chunk, so that even a pool that fits in
-# working memory is cut into pieces that several workers can share. It does
-# not depend on n_jobs: the same chunks, hence the same floating-point
-# results, whatever the number of workers.
-_MAX_CHUNK_ROWS = 2**14
+from .exceptions import SingleClassWarning
+from .utils._chunks import MAX_CHUNK_ROWS, map_chunks
+from .utils._selection import top_k
+from .utils._sklearn_compat import Interval, _num_samples
+from .utils._validation import check_batch_size
 
 
 class BaseSampler(BaseEstimator, metaclass=ABCMeta):
@@ -28,8 +26,11 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
     their input and delegate to ``_score`` and ``_select``.
 
     Subclasses implement ``fit`` and ``_score(X)``; batch-aware samplers also
-    override ``_select(X, batch_size)``.
+    override ``_select(X, batch_size)``. Every sampler has a ``random_state``
+    (ties, draws); its constraint is declared here and merged by subclasses.
     """
+
+    _parameter_constraints: dict = {"random_state": ["random_state"]}
 
     def score_samples(self, X):
         """Informativeness of each pool sample: higher means label earlier.
@@ -89,7 +90,7 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         """
         check_is_fitted(self)
         X = self._validate_pool(X)
-        batch_size = _check_batch_size(batch_size, _num_samples(X))
+        batch_size = check_batch_size(batch_size, _num_samples(X))
         return self._select(X, batch_size)
 
     def _validate_labeled(self, X, y=None):
@@ -125,36 +126,23 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         """Scores of validated pool ``X``, higher means label earlier."""
 
     def _select(self, X, batch_size):
-        return _top_k(self._score(X), batch_size, self.random_state)
-
-    def _map_chunks(self, func, X, *, row_bytes, max_rows=_MAX_CHUNK_ROWS, **kwargs):
-        """Apply ``func(X_chunk, **kwargs)`` over row chunks of ``X`` in parallel.
-
-        Chunks hold ``chunk_size`` rows, or as many as ``row_bytes`` per row
-        allows within ``sklearn.get_config()["working_memory"]`` (at most
-        ``max_rows``); results are concatenated in order, so they do not
-        depend on ``n_jobs`` or the joblib backend.
-        """
-        if sp.issparse(X) and X.format not in ("csr", "csc"):
-            X = X.tocsr()  # formats that can be sliced by rows
-        n_samples = _num_samples(X)
-        chunk_size = self.chunk_size
-        if chunk_size is None:
-            chunk_size = get_chunk_n_rows(row_bytes, max_n_rows=max_rows)
-            # Chunks of equal size, so that workers share the pool evenly.
-            n_chunks = max(1, -(-n_samples // chunk_size))
-            chunk_size = max(1, -(-n_samples // n_chunks))
-        results = Parallel(n_jobs=self.n_jobs)(
-            delayed(func)(_safe_indexing(X, rows), **kwargs)
-            for rows in gen_batches(n_samples, chunk_size)
-        )
-        return np.concatenate(results)
+        return top_k(self._score(X), batch_size, self.random_state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         tags.input_tags.sparse = True
         return tags
+
+
+def _warn_single_class():
+    """Say that the model-based sampler will rank the pool at random."""
+    warnings.warn(
+        "The labeled data hold a single class, so no classifier can be trained "
+        "to tell uncertain samples apart; the pool is ranked in random order "
+        "(seeded by random_state) until a second class is labeled.",
+        SingleClassWarning,
+    )
 
 
 def _inherit_input_tags(tags, estimators, fields=("allow_nan", "sparse")):
@@ -169,46 +157,23 @@ def _inherit_input_tags(tags, estimators, fields=("allow_nan", "sparse")):
     return tags
 
 
-def _check_batch_size(batch_size, n_samples):
-    if isinstance(batch_size, bool) or not isinstance(batch_size, Integral):
-        raise TypeError(
-            f"batch_size must be an integer, got {batch_size!r} "
-            f"({type(batch_size).__name__})."
-        )
-    if batch_size < 1:
-        raise ValueError(
-            f"batch_size must be at least 1, got {batch_size}: ask for the "
-            "number of samples to label next."
-        )
-    if batch_size > n_samples:
-        raise ValueError(
-            f"batch_size={batch_size} is larger than the pool ({n_samples} "
-            f"samples): ask for at most {n_samples}."
-        )
-    return int(batch_size)
+class ChunkedSampler(BaseSampler):
+    """Base class of samplers that map a model or a transformer over chunks of
+    the pool, in parallel: declares ``chunk_size`` and ``n_jobs``."""
 
+    _parameter_constraints: dict = {
+        **BaseSampler._parameter_constraints,
+        "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [Integral, None],
+    }
 
-def _top_k(scores, k, random_state):
-    """Indices of the ``k`` highest scores, highest first.
+    def _map_chunks(self, func, X, *, row_bytes, max_rows=MAX_CHUNK_ROWS, **kwargs):
+        """Apply ``func(X_chunk, **kwargs)`` over row chunks of ``X`` in parallel.
 
-    Exact ties are broken at random with ``random_state``, both at the edge
-    of the batch (which of the tied samples get in) and inside it (their
-    order). Runs in O(n + k log k): one ``argpartition``, then a sort of the
-    ``k`` winners only.
-    """
-    n_samples = scores.shape[0]
-    rng = check_random_state(random_state)
-    if k < n_samples:
-        winners = np.argpartition(scores, n_samples - k)[n_samples - k:]
-        threshold = scores[winners].min()
-        above = winners[scores[winners] > threshold]
-        tied = np.flatnonzero(scores == threshold)
-        n_tied = k - above.shape[0]
-        if tied.shape[0] > n_tied:
-            tied = rng.choice(tied, size=n_tied, replace=False)
-        winners = np.concatenate([above, tied])
-    else:
-        winners = np.arange(n_samples)
-    tie_breaker = rng.permutation(winners.shape[0])
-    order = np.lexsort((tie_breaker, -scores[winners]))
-    return winners[order]
+        Chunks hold ``chunk_size`` rows, or as many as ``row_bytes`` per row
+        allows within ``sklearn.get_config()["working_memory"]`` (at most
+        ``max_rows``); results come in order, so they do not depend on
+        ``n_jobs`` or the joblib backend.
+        """
+        return map_chunks(func, X, row_bytes=row_bytes, chunk_size=self.chunk_size,
+                          n_jobs=self.n_jobs, max_rows=max_rows, **kwargs)

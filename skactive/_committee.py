@@ -2,25 +2,25 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from numbers import Integral
-
 import numpy as np
-from sklearn.base import _fit_context, clone
+import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.tree import BaseDecisionTree
-from sklearn.utils import (
+from sklearn.utils import check_array, check_random_state, resample
+
+from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
+from .acquisition import bald, kl_consensus, vote_entropy
+from .utils._sklearn_compat import (
+    HasMethods,
+    StrOptions,
+    _fit_context,
+    _num_samples,
     _safe_indexing,
-    check_array,
-    check_random_state,
-    resample,
 )
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _num_samples
 
-from ._base import BaseSampler, _inherit_input_tags
-from .acquisition import entropy, vote_entropy
-
-_STRATEGIES = ("vote_entropy", "kl_consensus", "bald")
+_STRATEGIES = {"vote_entropy": vote_entropy, "kl_consensus": kl_consensus,
+               "bald": bald}
 
 
 def _committee_chunk(X, *, members, columns, n_classes, strategy):
@@ -32,28 +32,39 @@ def _committee_chunk(X, *, members, columns, n_classes, strategy):
         kwargs = {"check_input": False}
     else:
         kwargs = {}
-    n_samples = _num_samples(X)
     if strategy == "vote_entropy":
-        votes = np.empty((n_samples, len(members)), dtype=np.intp)
+        votes = np.empty((_num_samples(X), len(members)), dtype=np.intp)
         for m, (member, cols) in enumerate(zip(members, columns)):
             predicted = member.predict(X, **kwargs)
             votes[:, m] = cols[np.searchsorted(member.classes_, predicted)]
         return vote_entropy(votes, n_classes)
-    # BALD and the mean KL to the consensus are equal: H(mean p) - mean H(p).
-    # Accumulated member by member, memory is one chunk of probabilities
-    # whatever the size of the committee.
-    consensus = np.zeros((n_samples, n_classes))
-    member_entropy = np.zeros(n_samples)
+    # The members' probabilities are streamed into the acquisition function
+    # one at a time: memory is one chunk of probabilities whatever the size
+    # of the committee.
+    return _STRATEGIES[strategy](
+        _aligned_probabilities(X, members, columns, n_classes, kwargs)
+    )
+
+
+def _aligned_probabilities(X, members, columns, n_classes, kwargs):
+    """Each member's predict_proba on ``X``, columns aligned on the union of
+    the classes (a class a member never saw has probability 0)."""
     for member, cols in zip(members, columns):
         proba = member.predict_proba(X, **kwargs)
-        if proba.shape[1] > 1:  # a member that saw one class is certain
-            member_entropy += entropy(proba)
-        consensus[:, cols] += proba
-    consensus /= len(members)
-    return np.maximum(entropy(consensus) - member_entropy / len(members), 0)
+        if proba.shape[1] != n_classes:
+            aligned = np.zeros((proba.shape[0], n_classes))
+            aligned[:, cols] = proba
+            proba = aligned
+        yield proba
 
 
-class CommitteeSampler(BaseSampler):
+def _needs_fitting(committee):
+    """Whether some member of ``committee`` would be fitted (not frozen)."""
+    members = committee if isinstance(committee, list) else [committee]
+    return not all(isinstance(member, FrozenEstimator) for member in members)
+
+
+class CommitteeSampler(ChunkedSampler):
     """Select the pool samples on which a committee of models disagrees most.
 
     The committee is either a list of estimators, each cloned and fitted on
@@ -79,13 +90,14 @@ class CommitteeSampler(BaseSampler):
         :func:`~skactive.acquisition.vote_entropy` needs only ``predict``;
         :func:`~skactive.acquisition.kl_consensus` and
         :func:`~skactive.acquisition.bald` need ``predict_proba`` from every
-        member. The two are equal in value; the sampler computes both as
-        ``H(mean p) - mean H(p)``, member by member.
+        member. The two are equal in value; the sampler streams the members'
+        probabilities into the function, one member at a time.
 
     bootstrap : bool, default=False
         Fit each listed member on its own stratified bootstrap sample of the
-        labeled data (seeded by ``random_state``); ``X`` must then be an array
-        or a sparse matrix. Ignored for an ensemble, which draws its own.
+        labeled data (seeded by ``random_state``); rows of any input (array,
+        sparse matrix, DataFrame, list of texts) are drawn as they are.
+        Ignored for an ensemble, which draws its own.
 
     chunk_size : int, default=None
         Pool rows scored at once (per worker). None picks it from
@@ -136,12 +148,10 @@ class CommitteeSampler(BaseSampler):
     """
 
     _parameter_constraints: dict = {
+        **ChunkedSampler._parameter_constraints,
         "committee": [list, HasMethods(["fit"])],
         "strategy": [StrOptions(set(_STRATEGIES))],
         "bootstrap": ["boolean"],
-        "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
-        "n_jobs": [Integral, None],
-        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -182,6 +192,16 @@ class CommitteeSampler(BaseSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
+        if isinstance(self.committee, list) and len(self.committee) < 2:
+            raise ValueError(
+                f"The committee is a list of {len(self.committee)} estimator(s); "
+                "pass at least two, or one ensemble such as RandomForestClassifier."
+            )
+        if _needs_fitting(self.committee) and np.unique(np.asarray(y)).size < 2:
+            _warn_single_class()
+            self.members_, self.columns_ = [], []
+            self.classes_ = np.unique(np.asarray(y))
+            return self
         if isinstance(self.committee, list):
             self._fit_list(X, y, fit_params)
         else:
@@ -203,18 +223,15 @@ class CommitteeSampler(BaseSampler):
         return self
 
     def _fit_list(self, X, y, fit_params):
-        if len(self.committee) < 2:
-            raise ValueError(
-                f"The committee is a list of {len(self.committee)} estimator(s); "
-                "pass at least two, or one ensemble such as RandomForestClassifier."
-            )
         y = np.asarray(y)
-        if self.bootstrap:
-            # Rows are drawn by index: X must be an array or a sparse matrix,
-            # checked whole (a bootstrap sample may miss its bad rows).
+        if self.bootstrap and (isinstance(X, np.ndarray) or sp.issparse(X)):
+            # A bootstrap sample may miss the bad rows: check them all once.
+            # Rows are drawn with _safe_indexing, so DataFrames and lists of
+            # texts are resampled as they are, for the members to validate.
             allow_nan = self.__sklearn_tags__().input_tags.allow_nan
-            X = check_array(X, accept_sparse="csr", dtype=None,
-                            ensure_all_finite="allow-nan" if allow_nan else True)
+            X = check_array(X, accept_sparse="csr", dtype=None, ensure_2d=False,
+                        allow_nd=True,
+                        ensure_all_finite="allow-nan" if allow_nan else True)
         rng = check_random_state(self.random_state)
         self.members_ = []
         for estimator in self.committee:
@@ -257,6 +274,8 @@ class CommitteeSampler(BaseSampler):
         return np.searchsorted(self.classes_, member_classes)
 
     def _score(self, X):
+        if not self.members_:  # a single labeled class: random order
+            return check_random_state(self.random_state).uniform(size=_num_samples(X))
         n_classes = self.classes_.shape[0]
         return self._map_chunks(
             _committee_chunk, X,

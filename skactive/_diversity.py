@@ -6,58 +6,51 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import _fit_context, clone
+import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.cluster import KMeans
 from sklearn.frozen import FrozenEstimator
+from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.preprocessing import normalize
-from sklearn.utils import check_array, gen_batches
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.extmath import row_norms
-from sklearn.utils.validation import _num_samples, validate_data
+from sklearn.utils import check_array
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import BaseSampler, _inherit_input_tags
-from .acquisition import k_center_greedy, round_robin, typicality
-from .acquisition._diversity import _nearest_squared_distances
+from ._base import ChunkedSampler, _inherit_input_tags
+from .acquisition import k_center_greedy, round_robin, typiclust, typicality
+from .utils._selection import distances_to_centers
+from .utils._sklearn_compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    _fit_context,
+    _num_samples,
+)
 
 _DEFAULT_N_CLUSTERS = 10
-# A chunk of the pool meets the reference set _REFERENCE_BLOCK rows at a
-# time, in distance matrices of at most _DISTANCE_CHUNK_BYTES.
-_REFERENCE_BLOCK = 1024
+# A chunk of the pool meets the reference set in distance blocks of about
+# this many bytes.
 _DISTANCE_CHUNK_BYTES = 16 * 2**20
+_REFERENCE_BLOCK = 1024
+# Strategies that compare the pool with the labeled samples.
+_USES_REFERENCE = ("coreset", "typiclust")
 
 
 def _transform_chunk(X, *, transformer):
     return transformer.transform(X)
 
 
-def _distance_chunk(X, *, reference):
-    """Squared distance of each row of X to its nearest reference row."""
-    X_squared_norms = row_norms(X, squared=True)
-    nearest = None
-    # Blocks of reference rows keep the distance matrix of a chunk small.
-    for rows in gen_batches(reference.shape[0], _REFERENCE_BLOCK):
-        block = _nearest_squared_distances(X, reference[rows], X_squared_norms)
-        nearest = block if nearest is None else np.minimum(nearest, block)
-    return nearest
+def _squared_distance_chunk(X, *, reference):
+    """Squared distance of each row of X to its nearest reference row.
+
+    scikit-learn's chunked nearest-neighbour kernel: never the whole
+    distance matrix, and sparse rows are never densified.
+    """
+    if sp.issparse(X) or sp.issparse(reference):
+        return pairwise_distances_argmin_min(X, reference, metric="euclidean")[1] ** 2
+    return pairwise_distances_argmin_min(X, reference, metric="sqeuclidean")[1]
 
 
-def _members_by_cluster(labels, n_clusters):
-    """Indices of the members of each cluster, in increasing order; one sort
-    instead of a scan of ``labels`` per cluster."""
-    order = np.argsort(labels, kind="stable")
-    return np.split(order, np.cumsum(np.bincount(labels, minlength=n_clusters))[:-1])
-
-
-def _typicality_by_cluster(embeddings, labels):
-    """Typicality of each sample among the members of its cluster."""
-    scores = np.empty(embeddings.shape[0])
-    for members in _members_by_cluster(labels, labels.max() + 1):
-        if members.size:
-            scores[members] = typicality(embeddings[members])
-    return scores
-
-
-class DiversitySampler(BaseSampler):
+class DiversitySampler(ChunkedSampler):
     """Select batches that cover the input space, from embeddings alone.
 
     No classifier is needed: samples are compared by their embeddings, the
@@ -147,9 +140,11 @@ class DiversitySampler(BaseSampler):
     n_clusters_ : int
         Number of clusters ``"kmeans"`` asks for.
 
-    reference_ : ndarray of shape (n_reference, n_embedding_features) or None
-        Embeddings of the samples passed to :meth:`fit`; None when fitted on
-        no sample (the cold start).
+    reference_ : {ndarray, sparse matrix} of shape (n_reference, \
+            n_embedding_features) or None
+        Embeddings of the samples passed to :meth:`fit`, for ``"coreset"``
+        and ``"typiclust"``; None when fitted on no sample (the cold start)
+        and for ``"kmeans"``, which never compares the pool with them.
 
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -187,14 +182,12 @@ class DiversitySampler(BaseSampler):
     """
 
     _parameter_constraints: dict = {
+        **ChunkedSampler._parameter_constraints,
         "transformer": [HasMethods(["fit", "transform"]), None],
         "strategy": [StrOptions({"kmeans", "coreset", "typiclust"})],
         "n_clusters": [Interval(Integral, 1, None, closed="left"), None],
         "clusterer": [HasMethods(["fit"]), None],
         "metric": [StrOptions({"euclidean", "cosine"})],
-        "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
-        "n_jobs": [Integral, None],
-        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -238,8 +231,8 @@ class DiversitySampler(BaseSampler):
             The fitted sampler.
         """
         if self.transformer is None:
-            X = validate_data(self, X, dtype=[np.float64, np.float32],
-                              ensure_min_samples=0)
+            X = validate_data(self, X, accept_sparse="csr",
+                              dtype=[np.float64, np.float32], ensure_min_samples=0)
         else:
             X = validate_data(self, X, skip_check_array=True)
         if self.n_clusters is not None:
@@ -262,15 +255,38 @@ class DiversitySampler(BaseSampler):
                     "fit the sampler on the pool itself."
                 )
             self.transformer_.fit(X, y)
-        self.reference_ = self._embed(X) if _num_samples(X) > 0 else None
+        self.reference_ = None
+        if self.strategy in _USES_REFERENCE and _num_samples(X) > 0:
+            self.reference_ = self._embeddings(X)
         return self
+
+    def embed(self, X):
+        """Embeddings of ``X``, as the sampler compares them.
+
+        The output of the fitted transformer (or ``X`` itself), scaled to
+        unit length for ``metric="cosine"``. Other samplers that need the
+        same embeddings (:class:`~skactive.HybridSampler`) call this.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples, in any form the transformer accepts.
+
+        Returns
+        -------
+        embeddings : {ndarray, sparse matrix} of shape (n_samples, n_embedding_features)
+            Dense or CSR, as the transformer gives them.
+        """
+        check_is_fitted(self)
+        return self._embeddings(self._validate_pool(X))
 
     def _validate_pool(self, X):
         if self.transformer is None:
-            return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+            return validate_data(self, X, reset=False, accept_sparse="csr",
+                                 dtype=[np.float64, np.float32])
         return super()._validate_pool(X)
 
-    def _embed(self, X):
+    def _embeddings(self, X):
         """Embeddings of X, chunk by chunk, checked and scaled for the metric."""
         if self.transformer_ is None:
             embeddings = X
@@ -281,10 +297,11 @@ class DiversitySampler(BaseSampler):
                 transformer=self.transformer_,
             )
             embeddings = check_array(
-                embeddings, dtype=[np.float64, np.float32], ensure_all_finite=False,
-                input_name="embeddings",
+                embeddings, accept_sparse="csr", dtype=[np.float64, np.float32],
+                ensure_all_finite=False, input_name="embeddings",
             )
-            if not np.isfinite(embeddings).all():
+            values = embeddings.data if sp.issparse(embeddings) else embeddings
+            if not np.isfinite(values).all():
                 raise ValueError(
                     "The transformer produced NaN or infinite embeddings. Check "
                     "the transformer and the samples it was given (an imputer "
@@ -295,7 +312,7 @@ class DiversitySampler(BaseSampler):
         return embeddings
 
     def _score(self, X):
-        embeddings = self._embed(X)
+        embeddings = self._embeddings(X)
         if self.strategy == "kmeans":
             order = self._kmeans_order(embeddings)
             scores = np.empty(order.shape[0])
@@ -303,11 +320,11 @@ class DiversitySampler(BaseSampler):
             return scores
         if self.strategy == "typiclust":
             labels = self._cluster(embeddings, self.n_clusters_)[0]
-            return _typicality_by_cluster(embeddings, labels)
+            return typicality(embeddings, labels=labels)
         return self._distance_to_reference(embeddings)
 
     def _select(self, X, batch_size):
-        embeddings = self._embed(X)
+        embeddings = self._embeddings(X)
         if self.strategy == "kmeans":
             return self._kmeans_order(embeddings)[:batch_size]
         if self.strategy == "typiclust":
@@ -317,6 +334,9 @@ class DiversitySampler(BaseSampler):
             squared = self._squared_distance_to_reference(embeddings)
         return k_center_greedy(embeddings, batch_size, squared_distances=squared,
                                random_state=self.random_state)
+
+    def _is_ranking(self):
+        return self.strategy == "kmeans"
 
     def _cluster(self, embeddings, n_clusters):
         """k-means labels and centers of ``embeddings`` (at most one cluster
@@ -336,36 +356,18 @@ class DiversitySampler(BaseSampler):
 
     def _kmeans_order(self, embeddings):
         labels, centers = self._cluster(embeddings, self.n_clusters_)
-        distances = np.empty(embeddings.shape[0])
-        for rows in gen_batches(embeddings.shape[0], 4096):
-            offsets = embeddings[rows] - centers[labels[rows]]
-            distances[rows] = row_norms(offsets)
-        return round_robin(labels, distances)
+        return round_robin(labels, distances_to_centers(embeddings, labels, centers))
 
     def _typiclust(self, embeddings, batch_size):
-        """TypiClust: the most typical sample of each of the largest clusters
-        that hold no labeled sample."""
+        """Cluster the labeled and the pool samples together, then TypiClust."""
         n_reference = 0 if self.reference_ is None else self.reference_.shape[0]
         data = embeddings
         if n_reference:
-            data = np.vstack([self.reference_, embeddings])
+            stack = sp.vstack if sp.issparse(embeddings) else np.vstack
+            data = stack([self.reference_, embeddings])
         labels = self._cluster(data, n_reference + batch_size)[0]
-        covered = np.unique(labels[:n_reference])
-        labels = labels[n_reference:]
-        sizes = np.bincount(labels)
-        clusters = np.setdiff1d(np.flatnonzero(sizes), covered)
-        clusters = clusters[np.argsort(-sizes[clusters], kind="stable")]
-        members = _members_by_cluster(labels, sizes.shape[0])
-        # Typicality only where it is needed: the clusters that give a pick.
-        picks = [members[c][np.argmax(typicality(embeddings[members[c]]))]
-                 for c in clusters[:batch_size]]
-        if len(picks) < batch_size:
-            # Fewer uncovered clusters than picks: the most typical of the rest.
-            typical = _typicality_by_cluster(embeddings, labels)
-            rest = np.setdiff1d(np.arange(labels.shape[0]), picks)
-            order = rest[np.argsort(-typical[rest], kind="stable")]
-            picks.extend(order[:batch_size - len(picks)])
-        return np.asarray(picks, dtype=np.intp)
+        return typiclust(embeddings, labels[n_reference:], batch_size,
+                         covered=np.unique(labels[:n_reference]))
 
     def _squared_distance_to_reference(self, embeddings):
         reference = self.reference_
@@ -376,7 +378,7 @@ class DiversitySampler(BaseSampler):
             )
         block_bytes = 8 * min(reference.shape[0], _REFERENCE_BLOCK)
         return self._map_chunks(
-            _distance_chunk, embeddings, row_bytes=block_bytes,
+            _squared_distance_chunk, embeddings, row_bytes=block_bytes,
             max_rows=max(1, _DISTANCE_CHUNK_BYTES // block_bytes),
             reference=reference,
         )
@@ -384,11 +386,9 @@ class DiversitySampler(BaseSampler):
     def _distance_to_reference(self, embeddings):
         if self.reference_ is None:
             # Cold start: the most central samples first.
-            mean = embeddings.mean(axis=0, keepdims=True)
-            squared = _nearest_squared_distances(
-                embeddings, mean, row_norms(embeddings, squared=True)
-            )
-            return -self._metric_distance(squared)
+            mean = np.asarray(embeddings.mean(axis=0)).reshape(1, -1)
+            return -self._metric_distance(_squared_distance_chunk(embeddings,
+                                                                  reference=mean))
         return self._metric_distance(self._squared_distance_to_reference(embeddings))
 
     def _metric_distance(self, squared):
@@ -400,7 +400,6 @@ class DiversitySampler(BaseSampler):
         tags = super().__sklearn_tags__()
         if self.transformer is None:
             tags.input_tags.allow_nan = False
-            tags.input_tags.sparse = False
         else:
             _inherit_input_tags(tags, [self.transformer],
                                 ("allow_nan", "sparse", "string"))

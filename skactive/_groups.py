@@ -4,8 +4,9 @@
 
 import numpy as np
 
-from ._base import _check_batch_size, _top_k
 from .acquisition import group_scores
+from .utils._selection import top_k
+from .utils._validation import check_batch_size
 
 
 def select_groups(scores, groups, batch_size=1, *, reduce="mean", all_groups=None,
@@ -65,5 +66,5 @@ def select_groups(scores, groups, batch_size=1, *, reduce="mean", all_groups=Non
     if ids.shape[0] == 0:
         raise ValueError("There is no group to select from: groups is empty and "
                          "all_groups was not given.")
-    batch_size = _check_batch_size(batch_size, ids.shape[0])
-    return ids[_top_k(aggregated, batch_size, random_state)]
+    batch_size = check_batch_size(batch_size, ids.shape[0])
+    return ids[top_k(aggregated, batch_size, random_state)]

@@ -5,14 +5,23 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import _fit_context, clone
+import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.cluster import AgglomerativeClustering, KMeans
-from sklearn.utils import _safe_indexing, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.extmath import row_norms
+from sklearn.metrics.pairwise import euclidean_distances
+from sklearn.utils import get_tags
 
-from ._base import BaseSampler, _inherit_input_tags, _top_k
-from ._diversity import DiversitySampler, _members_by_cluster
+from ._base import BaseSampler, _inherit_input_tags
+from ._diversity import DiversitySampler
+from .acquisition import closest_to_centers, round_robin
+from .utils._selection import top_k
+from .utils._sklearn_compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    _fit_context,
+    _safe_indexing,
+)
 
 
 class HybridSampler(BaseSampler):
@@ -24,15 +33,18 @@ class HybridSampler(BaseSampler):
     spreads the batch over them in the embedding space of ``diversity``:
 
     ``"weighted_kmeans"`` (Zhdanov, 2019)
-        k-means with ``k`` clusters on the candidates, each weighted by its
-        informativeness (its score minus the lowest score in the pool); the
-        candidate nearest each centroid is picked.
+        k-means (``clusterer``) with ``k`` clusters on the candidates, each
+        weighted by its informativeness (its score minus the lowest score in
+        the pool); the candidate nearest each centroid is picked (see
+        :func:`~skactive.acquisition.closest_to_centers`).
 
     ``"cluster_margin"`` (Citovsky et al., 2021)
         Agglomerative clustering (average linkage) of the candidates into
         ``n_clusters`` clusters (``k`` by default); the batch is filled one
         cluster at a time, smallest clusters first, the most informative
-        remaining member of each.
+        remaining member of each: a
+        :func:`~skactive.acquisition.round_robin` with the informativeness as
+        key and the smallest clusters first.
 
     The batch comes best first: picks in order of decreasing informativeness
     (weighted k-means) or of the round-robin (Cluster-Margin). Scores are the
@@ -52,8 +64,9 @@ class HybridSampler(BaseSampler):
         :class:`~skactive.CommitteeSampler` or any sampler. A clone is fitted.
 
     diversity : DiversitySampler, default=None
-        Its transformer and metric give the embeddings that are clustered;
-        None clusters ``X`` as it is, by Euclidean distance.
+        Its :meth:`~skactive.DiversitySampler.embed` gives the embeddings
+        that are clustered (its transformer and metric); None clusters ``X``
+        as it is, by Euclidean distance.
 
     strategy : {"weighted_kmeans", "cluster_margin"}, default="weighted_kmeans"
         How the batch is spread; see above.
@@ -64,6 +77,13 @@ class HybridSampler(BaseSampler):
 
     n_clusters : int, default=None
         Clusters of ``"cluster_margin"``; None means the batch size.
+
+    clusterer : estimator, default=None
+        Unfitted k-means estimator of ``"weighted_kmeans"`` whose ``fit``
+        takes ``sample_weight`` (:class:`~sklearn.cluster.MiniBatchKMeans`,
+        for instance); it must set ``labels_`` and ``cluster_centers_``. Its
+        ``n_clusters`` and ``random_state`` are set by the sampler. None uses
+        :class:`~sklearn.cluster.KMeans` with its defaults.
 
     random_state : int, RandomState instance or None, default=None
         Seeds k-means and breaks exact ties.
@@ -93,21 +113,23 @@ class HybridSampler(BaseSampler):
     """
 
     _parameter_constraints: dict = {
+        **BaseSampler._parameter_constraints,
         "uncertainty": [HasMethods(["fit", "score_samples"])],
         "diversity": [DiversitySampler, None],
         "strategy": [StrOptions({"weighted_kmeans", "cluster_margin"})],
         "beta": [Interval(Real, 1, None, closed="left")],
         "n_clusters": [Interval(Integral, 1, None, closed="left"), None],
-        "random_state": ["random_state"],
+        "clusterer": [HasMethods(["fit"]), None],
     }
 
     def __init__(self, uncertainty, diversity=None, *, strategy="weighted_kmeans",
-                 beta=10, n_clusters=None, random_state=None):
+                 beta=10, n_clusters=None, clusterer=None, random_state=None):
         self.uncertainty = uncertainty
         self.diversity = diversity
         self.strategy = strategy
         self.beta = beta
         self.n_clusters = n_clusters
+        self.clusterer = clusterer
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -142,20 +164,32 @@ class HybridSampler(BaseSampler):
     def _select(self, X, batch_size):
         scores = self._score(X)
         n_candidates = min(int(np.ceil(self.beta * batch_size)), scores.shape[0])
-        candidates = _top_k(scores, n_candidates, self.random_state)
-        embeddings = self.diversity_._embed(
-            self.diversity_._validate_pool(_safe_indexing(X, candidates))
-        )
+        candidates = top_k(scores, n_candidates, self.random_state)
+        embeddings = self.diversity_.embed(_safe_indexing(X, candidates))
         informativeness = scores[candidates]
         if self.strategy == "weighted_kmeans":
-            picks = _weighted_kmeans(embeddings, informativeness - scores.min(),
-                                     batch_size, self.random_state)
-            picks = picks[np.argsort(-informativeness[picks], kind="stable")]
+            labels, centers = self._weighted_kmeans(
+                embeddings, informativeness - scores.min(), batch_size)
+            picks = closest_to_centers(embeddings, labels, centers, informativeness)
         else:
             n_clusters = min(self.n_clusters or batch_size, n_candidates)
-            picks = _cluster_margin(embeddings, informativeness, batch_size,
-                                    n_clusters)
+            labels = _average_linkage(embeddings, n_clusters)
+            smallest_first = np.argsort(np.bincount(labels), kind="stable")
+            picks = round_robin(labels, -informativeness,
+                                cluster_order=smallest_first)[:batch_size]
         return candidates[picks]
+
+    def _weighted_kmeans(self, embeddings, weights, k):
+        """Labels and centers of a k-means weighted by ``weights``."""
+        if not np.any(weights > 0):
+            weights = np.ones_like(weights)  # every candidate equally informative
+        clusterer = clone(KMeans() if self.clusterer is None else self.clusterer)
+        clusterer.set_params(n_clusters=k, random_state=self.random_state)
+        clusterer.fit(embeddings, sample_weight=weights)
+        return clusterer.labels_, clusterer.cluster_centers_
+
+    def _is_ranking(self):
+        return False
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -164,37 +198,17 @@ class HybridSampler(BaseSampler):
         return _inherit_input_tags(tags, [self.uncertainty, diversity])
 
 
-def _weighted_kmeans(embeddings, weights, k, random_state):
-    """The sample nearest each centroid of a k-means weighted by ``weights``."""
-    if not np.any(weights > 0):
-        weights = np.ones_like(weights)  # every candidate equally informative
-    kmeans = KMeans(n_clusters=k, random_state=random_state)
-    labels = kmeans.fit(embeddings, sample_weight=weights).labels_
-    distances = row_norms(embeddings - kmeans.cluster_centers_[labels])
-    picks = [members[np.argmin(distances[members])]
-             for members in _members_by_cluster(labels, k) if members.size]
-    if len(picks) < k:
-        # Duplicates left clusters empty: the most informative of the rest.
-        rest = np.setdiff1d(np.arange(weights.shape[0]), picks)
-        picks.extend(rest[np.argsort(-weights[rest], kind="stable")][:k - len(picks)])
-    return np.asarray(picks, dtype=np.intp)
+def _average_linkage(embeddings, n_clusters):
+    """Agglomerative (average-linkage) cluster labels of the candidates.
 
-
-def _cluster_margin(embeddings, informativeness, k, n_clusters):
-    """Round-robin over agglomerative clusters, smallest first, most
-    informative member first."""
-    if n_clusters > 1:
-        labels = AgglomerativeClustering(n_clusters=n_clusters,
-                                         linkage="average").fit(embeddings).labels_
-    else:
-        labels = np.zeros(embeddings.shape[0], dtype=np.intp)
-    sizes = np.bincount(labels)
-    cluster_order = np.argsort(sizes, kind="stable")  # smallest first
-    position = np.empty_like(cluster_order)
-    position[cluster_order] = np.arange(cluster_order.shape[0])
-    # Rank of each candidate inside its cluster, most informative first.
-    by_cluster = np.lexsort((-informativeness, labels))
-    starts = np.cumsum(sizes) - sizes
-    rank = np.empty_like(labels)
-    rank[by_cluster] = np.arange(labels.shape[0]) - np.repeat(starts, sizes)
-    return np.lexsort((position[labels], rank))[:k]
+    Sparse embeddings are compared through their (small, candidates x
+    candidates) distance matrix rather than densified.
+    """
+    if n_clusters == 1:
+        return np.zeros(embeddings.shape[0], dtype=np.intp)
+    if sp.issparse(embeddings):
+        clustering = AgglomerativeClustering(n_clusters=n_clusters, linkage="average",
+                                             metric="precomputed")
+        return clustering.fit(euclidean_distances(embeddings)).labels_
+    clustering = AgglomerativeClustering(n_clusters=n_clusters, linkage="average")
+    return clustering.fit(embeddings).labels_

@@ -2,11 +2,11 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from sklearn.base import _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import _num_samples, validate_data
+from sklearn.utils.validation import validate_data
 
 from ._base import BaseSampler
+from .utils._sklearn_compat import _fit_context, _num_samples
 
 
 class RandomSampler(BaseSampler):
@@ -47,7 +47,7 @@ class RandomSampler(BaseSampler):
     array([8, 7, 1])
     """
 
-    _parameter_constraints: dict = {"random_state": ["random_state"]}
+    _parameter_constraints: dict = {**BaseSampler._parameter_constraints}
 
     def __init__(self, *, random_state=None):
         self.random_state = random_state

@@ -2,17 +2,12 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import warnings
-from numbers import Integral
-
 import numpy as np
-from sklearn.base import _fit_context, clone
+from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _num_samples
 
-from ._base import BaseSampler, _inherit_input_tags
+from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
 from .acquisition import (
     decision_margin,
     entropy,
@@ -21,6 +16,7 @@ from .acquisition import (
     ratio,
     variance,
 )
+from .utils._sklearn_compat import HasMethods, StrOptions, _fit_context, _num_samples
 
 # strategy -> (acquisition function, sign that makes higher = pick first)
 _STRATEGIES = {
@@ -60,7 +56,7 @@ def _score_chunk(X, *, estimator, response_method, function, sign):
     return scores
 
 
-class UncertaintySampler(BaseSampler):
+class UncertaintySampler(ChunkedSampler):
     """Select the pool samples a classifier is least certain about.
 
     The sampler fits a clone of ``estimator`` on the labeled data, turns its
@@ -156,11 +152,9 @@ class UncertaintySampler(BaseSampler):
     """
 
     _parameter_constraints: dict = {
+        **ChunkedSampler._parameter_constraints,
         "estimator": [HasMethods(["fit"])],
         "strategy": [StrOptions(set(_STRATEGIES)), callable],
-        "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
-        "n_jobs": [Integral, None],
-        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -208,12 +202,7 @@ class UncertaintySampler(BaseSampler):
             if n_classes > 1:
                 self.estimator_.fit(X, y, **fit_params)
         if n_classes < 2:
-            warnings.warn(
-                "The labeled data hold a single class, so the classifier cannot "
-                "tell uncertain samples apart; the pool is ranked in random "
-                "order (seeded by random_state) until a second class is labeled.",
-                UserWarning,
-            )
+            _warn_single_class()
             self.response_method_ = "random"
         return self
 

@@ -94,7 +94,7 @@ def test_group_scores_hand_computed():
         group_scores(scores, groups, all_groups=["a"])
     with pytest.raises(ValueError, match="of one length"):
         group_scores(scores, groups[:3])
-    with pytest.raises(ValueError, match="reduce must be one of"):
+    with pytest.raises(ValueError, match="'reduce' parameter of group_scores must be a str among"):
         group_scores(scores, groups, reduce="median")
 
 

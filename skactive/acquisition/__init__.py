@@ -4,7 +4,9 @@ Each uncertainty function returns exactly the value of its formula, in the
 direction the formula has (for :func:`margin`, :func:`variance` and
 :func:`decision_margin`, lower means more uncertain). The samplers map them
 to one direction: higher means pick first. The diversity functions
-(:func:`round_robin`, :func:`k_center_greedy`) return an order of the pool.
+(:func:`round_robin`, :func:`k_center_greedy`, :func:`typiclust`,
+:func:`closest_to_centers`) return an order of the pool or a batch, from
+embeddings and clusterings given as arrays.
 The committee functions (:func:`vote_entropy`, :func:`kl_consensus`,
 :func:`bald`) measure disagreement between models, and :func:`group_scores`
 and :func:`mean_object_confidence` turn per-detection values into per-image
@@ -14,7 +16,13 @@ ones.
 # SPDX-License-Identifier: BSD-3-Clause
 
 from ._committee import bald, kl_consensus, vote_entropy
-from ._diversity import k_center_greedy, round_robin, typicality
+from ._diversity import (
+    closest_to_centers,
+    k_center_greedy,
+    round_robin,
+    typiclust,
+    typicality,
+)
 from ._groups import group_scores, mean_object_confidence
 from ._uncertainty import (
     decision_margin,
@@ -27,6 +35,7 @@ from ._uncertainty import (
 
 __all__ = [
     "bald",
+    "closest_to_centers",
     "decision_margin",
     "entropy",
     "group_scores",
@@ -37,6 +46,7 @@ __all__ = [
     "mean_object_confidence",
     "ratio",
     "round_robin",
+    "typiclust",
     "typicality",
     "variance",
     "vote_entropy",

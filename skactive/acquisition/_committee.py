@@ -3,38 +3,83 @@
 ``P`` here has shape (n_members, n_samples, n_classes): the class
 probabilities of every member of a committee (an ensemble, or models trained
 on bootstrap samples) for every sample, columns aligned on one set of
-classes. Values are in bits, like :func:`entropy`.
+classes; or an iterator that yields them one member at a time, so that a
+committee of any size is scored in the memory of one member. Values are in
+bits, like :func:`entropy`.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from collections.abc import Iterable, Iterator
+from numbers import Integral
+
 import numpy as np
-from scipy.special import entr, rel_entr
+from scipy.special import entr
 from sklearn.utils import check_array
 
-from ._uncertainty import _blocks
+from ..utils._sklearn_compat import Interval, validate_params
+from ._uncertainty import entropy
 
 
-def _check_committee_probabilities(P):
-    P = np.asarray(P)
-    if P.ndim != 3:
-        raise ValueError(
-            f"P must have shape (n_members, n_samples, n_classes), got {P.ndim} "
-            "dimensions. Stack the members' predict_proba outputs with np.stack."
-        )
-    n_members, n_samples, n_classes = P.shape
-    if n_members == 0 or n_samples == 0:
-        raise ValueError(f"P is empty: shape {P.shape}; it needs at least one "
-                         "member and one sample.")
-    if n_classes < 2:
-        raise ValueError(f"P has {n_classes} class column; it needs at least two.")
-    P = check_array(P.reshape(-1, n_classes), dtype=[np.float64, np.float32],
-                    ensure_all_finite=False, input_name="P")
-    for _ in _blocks(P):  # the same checks as for one model's probabilities
-        pass
-    return P.reshape(n_members, n_samples, n_classes)
+def _members(P):
+    """The members' probability matrices of ``P``, one after the other.
+
+    ``P`` is an array of shape (n_members, n_samples, n_classes) or any
+    iterable of (n_samples, n_classes) matrices, such as a generator that
+    predicts one member at a time.
+    """
+    if not isinstance(P, Iterator):
+        P = np.asarray(P)
+        if P.ndim != 3:
+            raise ValueError(
+                f"P must have shape (n_members, n_samples, n_classes), got {P.ndim} "
+                "dimensions. Stack the members' predict_proba outputs with "
+                "np.stack, or pass an iterator of them."
+            )
+        if 0 in P.shape[:2]:
+            raise ValueError(f"P is empty: shape {P.shape}; it needs at least one "
+                             "member and one sample.")
+    for proba in P:
+        proba = check_array(proba, dtype=[np.float64, np.float32],
+                            ensure_all_finite=False, input_name="P")
+        if proba.shape[1] < 2:
+            raise ValueError(f"P has {proba.shape[1]} class column; it needs at "
+                             "least two.")
+        yield proba
 
 
+def _mutual_information(P):
+    """H(mean p) - mean H(p) over the members of ``P``, in bits, streamed.
+
+    Members are accumulated one at a time, so memory is one member's
+    probabilities whatever the size of the committee. :func:`entropy` checks
+    each member's rows (and the consensus) as it goes.
+    """
+    consensus = member_entropy = None
+    n_members = 0
+    for proba in _members(P):
+        if consensus is None:
+            consensus = np.zeros(proba.shape)
+            member_entropy = np.zeros(proba.shape[0])
+        elif proba.shape != consensus.shape:
+            raise ValueError(
+                f"Member {n_members} has probabilities of shape {proba.shape}, "
+                f"member 0 of shape {consensus.shape}: align every member on "
+                "the same samples and classes."
+            )
+        member_entropy += entropy(proba)
+        consensus += proba
+        n_members += 1
+    if n_members == 0:
+        raise ValueError("P holds no member; a committee needs at least one.")
+    consensus /= n_members
+    return np.maximum(entropy(consensus) - member_entropy / n_members, 0)
+
+
+@validate_params(
+    {"votes": ["array-like"], "n_classes": [Interval(Integral, 1, None, closed="left")]},
+    prefer_skip_nested_validation=True,
+)
 def vote_entropy(votes, n_classes):
     """Entropy of the committee's hard votes for each sample, in bits.
 
@@ -82,6 +127,7 @@ def vote_entropy(votes, n_classes):
     return entr(counts / n_members).sum(axis=1) / np.log(2)
 
 
+@validate_params({"P": ["array-like", Iterable]}, prefer_skip_nested_validation=True)
 def kl_consensus(P):
     """Mean Kullback-Leibler divergence of each member from the consensus.
 
@@ -91,12 +137,14 @@ def kl_consensus(P):
 
     (McCallum & Nigam, 1998). It is mathematically equal to :func:`bald`,
     the mutual information between the prediction and the member; both
-    names are in use.
+    names are in use, and both are computed as
+    :math:`H(\\bar p) - \\frac{1}{M} \\sum_m H(p_m)`, one member at a time.
 
     Parameters
     ----------
-    P : array-like of shape (n_members, n_samples, n_classes)
-        Class probabilities of each member, columns aligned.
+    P : array-like of shape (n_members, n_samples, n_classes) or iterator
+        Class probabilities of each member, columns aligned; or an iterator
+        of (n_samples, n_classes) arrays, one per member (streamed).
 
     Returns
     -------
@@ -113,11 +161,10 @@ def kl_consensus(P):
     >>> kl_consensus(P)
     array([1., 0.])
     """
-    P = _check_committee_probabilities(P)
-    consensus = P.mean(axis=0)
-    return rel_entr(P, consensus[None]).sum(axis=2).mean(axis=0) / np.log(2)
+    return _mutual_information(P)
 
 
+@validate_params({"P": ["array-like", Iterable]}, prefer_skip_nested_validation=True)
 def bald(P):
     """BALD: entropy of the mean prediction minus the mean entropy.
 
@@ -130,8 +177,9 @@ def bald(P):
 
     Parameters
     ----------
-    P : array-like of shape (n_members, n_samples, n_classes)
-        Class probabilities of each member, columns aligned.
+    P : array-like of shape (n_members, n_samples, n_classes) or iterator
+        Class probabilities of each member, columns aligned; or an iterator
+        of (n_samples, n_classes) arrays, one per member (streamed).
 
     Returns
     -------
@@ -148,7 +196,4 @@ def bald(P):
     >>> bald(P)  # sample 0: confident members disagree; sample 1: all unsure
     array([1., 0.])
     """
-    P = _check_committee_probabilities(P)
-    total = entr(P.mean(axis=0)).sum(axis=1)
-    expected = entr(P).sum(axis=2).mean(axis=0)
-    return np.maximum(total - expected, 0) / np.log(2)
+    return _mutual_information(P)

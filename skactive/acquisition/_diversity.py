@@ -1,7 +1,10 @@
-"""Diversity selection on embeddings: k-means round-robin and k-center greedy.
+"""Diversity selection on embeddings: round-robin over clusters, k-center
+greedy, TypiClust, and the picks of a (weighted) k-means.
 
 Batch-aware: a sample's place depends on the other samples of the pool, so
-these functions return an order (or a batch), not independent scores.
+these functions return an order (or a batch), not independent scores. They
+take clusterings as arrays (labels, centers): fitting the clusterer is the
+sampler's job, so any clusterer can feed them.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -9,8 +12,12 @@ these functions return an order (or a batch), not independent scores.
 from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils import check_array, check_random_state, gen_batches
-from sklearn.utils.extmath import row_norms
+from sklearn.utils.extmath import row_norms, safe_sparse_dot
+
+from ..utils._selection import distances_to_centers, members_by_cluster
+from ..utils._sklearn_compat import Interval, validate_params
 
 # Rows of one block of the k-center greedy: the unit whose distances are
 # brought up to date together.
@@ -19,14 +26,23 @@ _GREEDY_BLOCK_ROWS = 1024
 _GREEDY_CENTERS = 256
 
 
-def round_robin(labels, distances):
+@validate_params(
+    {"labels": ["array-like"], "distances": ["array-like"],
+     "cluster_order": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def round_robin(labels, distances, *, cluster_order=None):
     """Order samples by taking one from each cluster in turn, closest first.
 
-    The seed's diversity ranking: within each cluster, members are ordered by
-    their distance to the cluster's centroid (closest first); then the first
-    member of every cluster is taken, then the second of every cluster, and
-    so on. Within a round, clusters come in order of decreasing size (ties by
+    The diversity ranking of Encord Active's documentation: within each
+    cluster, members are ordered by their distance to the cluster's centroid
+    (closest first); then the first member of every cluster is taken, then
+    the second of every cluster, and so on. Within a round, clusters come in
+    ``cluster_order``, by default in order of decreasing size (ties by
     label); a cluster that has run out of members is skipped.
+
+    Cluster-Margin (Citovsky et al., 2021) is this order with minus the
+    informativeness as ``distances`` and the smallest clusters first.
 
     Parameters
     ----------
@@ -34,7 +50,12 @@ def round_robin(labels, distances):
         Non-negative integer cluster label of each sample.
 
     distances : array-like of shape (n_samples,)
-        Distance of each sample to its cluster's centroid.
+        Distance of each sample to its cluster's centroid (any key: the
+        lowest is taken first).
+
+    cluster_order : array-like of shape (n_clusters,), default=None
+        The cluster labels in the order a round visits them; every label
+        from 0 to ``labels.max()`` once. None means by decreasing size.
 
     Returns
     -------
@@ -47,6 +68,8 @@ def round_robin(labels, distances):
     >>> from skactive.acquisition import round_robin
     >>> round_robin(labels=[0, 0, 0, 1, 1], distances=[0.3, 0.1, 0.2, 0.5, 0.4])
     array([1, 4, 2, 3, 0])
+    >>> round_robin([0, 0, 0, 1, 1], [0.3, 0.1, 0.2, 0.5, 0.4], cluster_order=[1, 0])
+    array([4, 1, 3, 2, 0])
     """
     labels = check_array(labels, ensure_2d=False, dtype=np.intp, input_name="labels")
     distances = check_array(distances, ensure_2d=False, input_name="distances")
@@ -64,11 +87,28 @@ def round_robin(labels, distances):
     starts = np.cumsum(counts) - counts
     rank = np.empty(n_samples, dtype=np.intp)
     rank[by_cluster] = np.arange(n_samples) - np.repeat(starts, counts)
+    if cluster_order is None:
+        cluster_order = np.argsort(-counts, kind="stable")
+    else:
+        cluster_order = check_array(cluster_order, ensure_2d=False, dtype=np.intp,
+                                    input_name="cluster_order")
+        if not np.array_equal(np.sort(cluster_order), np.arange(counts.shape[0])):
+            raise ValueError(
+                f"cluster_order must hold every cluster label from 0 to "
+                f"{counts.shape[0] - 1} once, got {cluster_order.tolist()}."
+            )
     cluster_position = np.empty(counts.shape[0], dtype=np.intp)
-    cluster_position[np.argsort(-counts, kind="stable")] = np.arange(counts.shape[0])
+    cluster_position[cluster_order] = np.arange(counts.shape[0])
     return np.lexsort((cluster_position[labels], rank))
 
 
+@validate_params(
+    {"X": ["array-like", "sparse matrix"],
+     "n_select": [Interval(Integral, 1, None, closed="left")],
+     "squared_distances": ["array-like", None],
+     "random_state": ["random_state"]},
+    prefer_skip_nested_validation=True,
+)
 def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
     """Pick samples one at a time, each the farthest from all picked so far.
 
@@ -86,8 +126,9 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Embeddings of the pool.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Embeddings of the pool. A sparse matrix (TF-IDF, one-hot) is never
+        densified: distances come from sparse dot products.
 
     n_select : int
         Number of samples to pick, at most ``n_samples``.
@@ -117,9 +158,10 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
     >>> k_center_greedy(X, 2, squared_distances=np.array([0.0, 1.0, 4.0, 100.0]))
     array([3, 2])
     """
-    X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
+    X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32],
+                    input_name="X")
     n_samples = X.shape[0]
-    if not isinstance(n_select, Integral) or not 1 <= n_select <= n_samples:
+    if n_select > n_samples:
         raise ValueError(
             f"n_select must be an integer between 1 and the number of samples "
             f"({n_samples}), got {n_select!r}."
@@ -127,19 +169,26 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
     priority = check_random_state(random_state).permutation(n_samples)
     squared_norms = row_norms(X, squared=True)
     picks = np.empty(n_select, dtype=np.intp)
-    centers = np.empty((n_select, X.shape[1]), dtype=X.dtype)
+    # Dense pools copy each pick once; sparse ones slice the picks' rows.
+    centers = None if sp.issparse(X) else np.empty((n_select, X.shape[1]), X.dtype)
     n_picked = 0
 
     def pick(index):
         nonlocal n_picked
         picks[n_picked] = index
-        centers[n_picked] = X[index]
+        if centers is not None:
+            centers[n_picked] = X[index]
         n_picked += 1
         min_sq[index] = -np.inf  # never picked again
 
+    def picked_centers(start, stop):
+        if centers is None:
+            return X[picks[start:stop]]
+        return centers[start:stop]
+
     if squared_distances is None:
-        to_mean = _nearest_squared_distances(X, X.mean(axis=0, keepdims=True),
-                                             squared_norms)
+        mean = np.asarray(X.mean(axis=0)).reshape(1, -1)
+        to_mean = _nearest_squared_distances(X, mean, squared_norms)
         first = _first_of_ties(-to_mean, priority)
         min_sq = _nearest_squared_distances(X, X[[first]], squared_norms)
         pick(first)
@@ -167,7 +216,7 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
         for j in stale:
             rows = blocks[j]
             for new in gen_batches(n_picked - seen[j], _GREEDY_CENTERS):
-                added = centers[seen[j] + new.start:seen[j] + new.stop]
+                added = picked_centers(seen[j] + new.start, seen[j] + new.stop)
                 nearest = _nearest_squared_distances(X[rows], added,
                                                      squared_norms[rows])
                 np.minimum(min_sq[rows], nearest, out=min_sq[rows])
@@ -184,8 +233,8 @@ def _nearest_squared_distances(X, centers, X_squared_norms):
     the centers and the factor -2 folded into the (small) centers matrix:
     two passes over the distance matrix instead of five. Clipped at 0.
     """
-    products = X @ (-2 * centers).T
-    products += np.einsum("ij,ij->i", centers, centers)
+    products = safe_sparse_dot(X, (-2 * centers).T, dense_output=True)
+    products += row_norms(centers, squared=True)
     nearest = products.min(axis=1)
     nearest += X_squared_norms
     return np.maximum(nearest, 0, out=nearest)
@@ -197,7 +246,13 @@ def _first_of_ties(values, priority):
     return tied[np.argmin(priority[tied])]
 
 
-def typicality(X, n_neighbors=20):
+@validate_params(
+    {"X": ["array-like", "sparse matrix"],
+     "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+     "labels": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def typicality(X, n_neighbors=20, *, labels=None):
     """Typicality of each sample: the inverse of its mean distance to its
     nearest neighbours (Hacohen et al., 2022).
 
@@ -211,11 +266,15 @@ def typicality(X, n_neighbors=20):
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Embeddings, typically the members of one cluster.
 
     n_neighbors : int, default=20
         Number of neighbours K (TypiClust's default).
+
+    labels : array-like of shape (n_samples,), default=None
+        Cluster labels: each sample's neighbours are then taken among the
+        members of its own cluster. None treats ``X`` as one cluster.
 
     Returns
     -------
@@ -231,8 +290,16 @@ def typicality(X, n_neighbors=20):
     """
     from sklearn.neighbors import NearestNeighbors
 
-    X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
+    X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32],
+                    input_name="X")
     n_samples = X.shape[0]
+    if labels is not None:
+        labels = _check_labels(labels, n_samples)
+        scores = np.empty(n_samples)
+        for members in members_by_cluster(labels, labels.max() + 1):
+            if members.size:
+                scores[members] = typicality(X[members], n_neighbors)
+        return scores
     k = min(n_neighbors, n_samples - 1)
     if k < 1:
         return np.zeros(n_samples)
@@ -241,3 +308,164 @@ def typicality(X, n_neighbors=20):
     mean_distance = distances[:, 1:].mean(axis=1)
     with np.errstate(divide="ignore"):
         return 1 / mean_distance
+
+
+def _fill_batch(picks, priority, n_select):
+    """``picks``, then the rest by decreasing ``priority`` (ties by index),
+    up to ``n_select`` samples: what fills a batch when clusters run out."""
+    picks = np.asarray(picks, dtype=np.intp)
+    if picks.shape[0] < n_select:
+        rest = np.setdiff1d(np.arange(priority.shape[0]), picks)
+        rest = rest[np.argsort(-priority[rest], kind="stable")]
+        picks = np.concatenate([picks, rest[:n_select - picks.shape[0]]])
+    return picks
+
+
+def _check_labels(labels, n_samples):
+    labels = check_array(labels, ensure_2d=False, dtype=np.intp, input_name="labels")
+    if labels.shape != (n_samples,):
+        raise ValueError(
+            f"labels must hold one cluster label per sample, shape ({n_samples},), "
+            f"got {labels.shape}."
+        )
+    if labels.min() < 0:
+        raise ValueError("labels must be non-negative cluster indices.")
+    return labels
+
+
+@validate_params(
+    {"X": ["array-like", "sparse matrix"], "labels": ["array-like"],
+     "n_select": [Interval(Integral, 1, None, closed="left")],
+     "covered": ["array-like", None],
+     "n_neighbors": [Interval(Integral, 1, None, closed="left")]},
+    prefer_skip_nested_validation=True,
+)
+def typiclust(X, labels, n_select, *, covered=None, n_neighbors=20):
+    """TypiClust: the most typical sample of each of the largest uncovered
+    clusters (Hacohen et al., 2022).
+
+    Clusters that hold an already-labeled sample (``covered``) are skipped;
+    the others are visited from the largest down, and each gives its most
+    :func:`typical <typicality>` member. When fewer clusters than
+    ``n_select`` are uncovered, the batch is filled with the most typical
+    of the remaining samples. TypiClust clusters the pool and the labeled
+    set together into ``n_labeled + n_select`` clusters; the caller does
+    that clustering and passes its labels.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Embeddings of the pool.
+
+    labels : array-like of shape (n_samples,)
+        Cluster label of each pool sample.
+
+    n_select : int
+        Number of samples to pick, at most ``n_samples``.
+
+    covered : array-like of int, default=None
+        Labels of the clusters that already hold a labeled sample.
+
+    n_neighbors : int, default=20
+        Neighbours of the typicality (TypiClust's default).
+
+    Returns
+    -------
+    indices : ndarray of shape (n_select,)
+        The picks, from the largest uncovered cluster down.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.acquisition import typiclust
+    >>> X = np.array([[0.0], [0.1], [0.3], [5.0], [5.2], [9.0]])
+    >>> typiclust(X, labels=[0, 0, 0, 1, 1, 2], n_select=2, n_neighbors=2)
+    array([1, 3])
+    >>> typiclust(X, labels=[0, 0, 0, 1, 1, 2], n_select=2, covered=[0],
+    ...           n_neighbors=2)
+    array([3, 5])
+    """
+    X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32],
+                    input_name="X")
+    n_samples = X.shape[0]
+    labels = _check_labels(labels, n_samples)
+    if n_select > n_samples:
+        raise ValueError(f"n_select={n_select} is larger than the number of "
+                         f"samples ({n_samples}).")
+    sizes = np.bincount(labels)
+    covered = [] if covered is None else np.asarray(covered, dtype=np.intp)
+    clusters = np.setdiff1d(np.flatnonzero(sizes), covered)
+    clusters = clusters[np.argsort(-sizes[clusters], kind="stable")]
+    members = members_by_cluster(labels, sizes.shape[0])
+    # Typicality only where it is needed: the clusters that give a pick.
+    picks = [members[c][np.argmax(typicality(X[members[c]], n_neighbors))]
+             for c in clusters[:n_select]]
+    if len(picks) < n_select:
+        picks = _fill_batch(picks, typicality(X, n_neighbors, labels=labels),
+                            n_select)
+    return np.asarray(picks, dtype=np.intp)
+
+
+@validate_params(
+    {"X": ["array-like", "sparse matrix"], "labels": ["array-like"],
+     "centers": ["array-like", "sparse matrix"], "priority": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
+def closest_to_centers(X, labels, centers, priority):
+    """The member closest to each cluster's center, most important first.
+
+    The batch of weighted k-means (Zhdanov, 2019): cluster the candidates
+    with k-means weighted by their informativeness (``priority``), then
+    take from each cluster the member nearest its centroid. Clusters left
+    empty (duplicate candidates) are made up for with the highest-priority
+    remaining samples, so the batch always has ``n_clusters`` samples (or
+    ``n_samples``, if fewer). The picks come by decreasing priority, ties in
+    cluster order.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Embeddings of the candidates.
+
+    labels : array-like of shape (n_samples,)
+        Cluster label of each candidate, in ``[0, n_clusters)``.
+
+    centers : {array-like, sparse matrix} of shape (n_clusters, n_features)
+        The cluster centroids.
+
+    priority : array-like of shape (n_samples,)
+        Importance of each candidate (its informativeness): orders the
+        batch and fills it.
+
+    Returns
+    -------
+    indices : ndarray of shape (min(n_clusters, n_samples),)
+        One candidate per cluster, highest priority first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.acquisition import closest_to_centers
+    >>> X = np.array([[0.0], [1.0], [9.0], [10.0]])
+    >>> closest_to_centers(X, labels=[0, 0, 1, 1], centers=[[0.2], [9.9]],
+    ...                    priority=[0.1, 0.5, 0.2, 0.9])
+    array([3, 0])
+    """
+    X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32],
+                    input_name="X")
+    n_samples = X.shape[0]
+    labels = _check_labels(labels, n_samples)
+    centers = check_array(centers, accept_sparse="csr", input_name="centers")
+    priority = check_array(priority, ensure_2d=False, dtype=np.float64,
+                           input_name="priority")
+    n_clusters = centers.shape[0]
+    if priority.shape != (n_samples,) or labels.max() >= n_clusters:
+        raise ValueError(
+            "priority must hold one value per sample and labels must be in "
+            f"[0, {n_clusters}), one per row of centers."
+        )
+    distances = distances_to_centers(X, labels, centers)
+    picks = [members[np.argmin(distances[members])]
+             for members in members_by_cluster(labels, n_clusters) if members.size]
+    picks = _fill_batch(picks, priority, min(n_clusters, n_samples))
+    return picks[np.argsort(-priority[picks], kind="stable")]

@@ -2,12 +2,22 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from numbers import Real
+
 import numpy as np
 from sklearn.utils import check_array
+
+from ..utils._sklearn_compat import StrOptions, validate_params
 
 _REDUCERS = ("mean", "min", "max", "sum")
 
 
+@validate_params(
+    {"scores": ["array-like"], "groups": ["array-like"],
+     "reduce": [StrOptions(set(_REDUCERS))], "all_groups": ["array-like", None],
+     "empty": [Real]},
+    prefer_skip_nested_validation=True,
+)
 def group_scores(scores, groups, *, reduce="mean", all_groups=None, empty=0.0):
     """Aggregate per-row scores into one score per group.
 
@@ -57,8 +67,6 @@ def group_scores(scores, groups, *, reduce="mean", all_groups=None, empty=0.0):
             f"scores and groups must be 1-D and of one length (one group per row), "
             f"got shapes {scores.shape} and {groups.shape}."
         )
-    if reduce not in _REDUCERS:
-        raise ValueError(f"reduce must be one of {_REDUCERS}, got {reduce!r}.")
     if all_groups is None:
         group_ids, inverse = np.unique(groups, return_inverse=True)
     else:
@@ -91,6 +99,11 @@ def group_scores(scores, groups, *, reduce="mean", all_groups=None, empty=0.0):
     return group_ids, aggregated
 
 
+@validate_params(
+    {"confidences": ["array-like"], "groups": ["array-like"],
+     "all_groups": ["array-like", None], "empty": [Real]},
+    prefer_skip_nested_validation=True,
+)
 def mean_object_confidence(confidences, groups, *, all_groups=None, empty=0.0):
     """The seed's Mean Object Confidence of each image.
 

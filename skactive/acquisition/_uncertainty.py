@@ -13,6 +13,8 @@ import numpy as np
 from scipy.special import entr
 from sklearn.utils import check_array
 
+from ..utils._sklearn_compat import validate_params
+
 # Rows of one block: about 512 KiB of float64 per block, whatever n_classes.
 _BLOCK_ELEMENTS = 2**16
 # Up to this many classes, the top two of a row come from a running maximum.
@@ -92,6 +94,7 @@ def _check_probabilities(P):
     return P
 
 
+@validate_params({"P": ["array-like"]}, prefer_skip_nested_validation=True)
 def entropy(P):
     """Shannon entropy of each row of class probabilities, in bits.
 
@@ -125,6 +128,7 @@ def entropy(P):
     return out
 
 
+@validate_params({"P": ["array-like"]}, prefer_skip_nested_validation=True)
 def least_confidence(P):
     """One minus the highest class probability of each row.
 
@@ -153,6 +157,7 @@ def least_confidence(P):
     return out
 
 
+@validate_params({"P": ["array-like"]}, prefer_skip_nested_validation=True)
 def margin(P):
     """Gap between the two highest class probabilities of each row.
 
@@ -186,6 +191,7 @@ def margin(P):
     return out
 
 
+@validate_params({"P": ["array-like"]}, prefer_skip_nested_validation=True)
 def ratio(P):
     """Ratio of the second highest to the highest class probability of each row.
 
@@ -216,6 +222,7 @@ def ratio(P):
     return out
 
 
+@validate_params({"P": ["array-like"]}, prefer_skip_nested_validation=True)
 def variance(P):
     """Population variance of the class probabilities of each row.
 
@@ -247,6 +254,7 @@ def variance(P):
     return out
 
 
+@validate_params({"decision": ["array-like"]}, prefer_skip_nested_validation=True)
 def decision_margin(decision):
     """Confidence gap of each row of decision-function values.
 

@@ -2,8 +2,6 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import json
-import os
 import warnings
 from numbers import Integral
 from pathlib import Path
@@ -17,9 +15,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_array, check_consistent_length
 
+from ..exceptions import SingleClassWarning
+from ..utils._validation import check_integer
+from ._checkpoint import open_checkpoint, save_run
 from ._result import ExperimentResult
-
-_MANIFEST = "manifest.json"
 
 
 def run_experiment(
@@ -156,7 +155,7 @@ def run_experiment(
             "is meant to be reproduced."
         )
     for name, value in (("batch_size", batch_size), ("n_repeats", n_repeats)):
-        _check_positive_int(name, value)
+        check_integer(value, name)
     X, y = _check_data(X, y)
     if (X_test is None) != (y_test is None):
         raise ValueError("Pass both X_test and y_test, or neither.")
@@ -170,7 +169,7 @@ def run_experiment(
         )
     if initial_size is None:
         initial_size = max(batch_size, classes.size)
-    _check_positive_int("initial_size", initial_size)
+    check_integer(initial_size, "initial_size")
     n_rounds = _n_rounds(n_rounds, budget, initial_size, batch_size)
     scorer = check_scoring(estimator, scoring=scoring)
 
@@ -184,7 +183,7 @@ def run_experiment(
         fingerprint = joblib.hash(
             (estimator, samplers, X, y, X_test, y_test, scoring, settings)
         )
-        finished = _open_checkpoint(Path(checkpoint), fingerprint, settings)
+        finished = open_checkpoint(Path(checkpoint), fingerprint, settings)
     todo = [run for run in runs if run not in finished]
 
     jobs = (
@@ -231,11 +230,11 @@ def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
         sampler.fit(X_pool[labeled], y_pool[labeled])
         with warnings.catch_warnings():
             # A single labeled class is expected at a cold start.
-            warnings.filterwarnings("ignore", message="The labeled data hold")
+            warnings.simplefilter("ignore", SingleClassWarning)
             picked = sampler.select(X_pool[pool], batch_size=min(batch_size, pool.size))
         labeled[pool[picked]] = True
     if checkpoint is not None:
-        _save_run(Path(checkpoint), name, repeat, rows)
+        save_run(Path(checkpoint), name, repeat, rows)
     return (name, repeat), rows
 
 
@@ -255,7 +254,7 @@ def _n_rounds(n_rounds, budget, initial_size, batch_size):
     if n_rounds is not None and budget is not None:
         raise ValueError("Pass n_rounds or budget, not both.")
     if budget is not None:
-        _check_positive_int("budget", budget)
+        check_integer(budget, "budget")
         if budget < initial_size:
             raise ValueError(
                 f"budget={budget} is smaller than the initial labeled set "
@@ -264,14 +263,7 @@ def _n_rounds(n_rounds, budget, initial_size, batch_size):
         return -(-(budget - initial_size) // batch_size)
     if n_rounds is None:
         return 10
-    if isinstance(n_rounds, bool) or not isinstance(n_rounds, Integral) or n_rounds < 0:
-        raise ValueError(f"n_rounds must be a non-negative integer, got {n_rounds!r}.")
-    return int(n_rounds)
-
-
-def _check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return check_integer(n_rounds, "n_rounds", min_value=0)
 
 
 def _check_data(X, y):
@@ -281,42 +273,6 @@ def _check_data(X, y):
         raise ValueError(f"y must be 1-D (one label per sample), got shape {y.shape}.")
     check_consistent_length(X, y)
     return X, y
-
-
-def _open_checkpoint(folder, fingerprint, settings):
-    """Check (or create) a checkpoint folder; return the runs it holds."""
-    manifest = folder / _MANIFEST
-    if manifest.exists():
-        saved = json.loads(manifest.read_text())
-        if saved.get("fingerprint") != fingerprint:
-            raise ValueError(
-                f"The checkpoint folder {str(folder)!r} was written by an "
-                "experiment with other arguments (estimator, samplers, data or "
-                f"settings; it had {saved.get('settings')}). Use another folder, "
-                "or delete this one to start over."
-            )
-    else:
-        folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(manifest, {"fingerprint": fingerprint, "settings": settings})
-    finished = {}
-    for path in folder.glob("run-*.json"):
-        saved = json.loads(path.read_text())
-        rows = [tuple(row) for row in saved["rows"]]
-        finished[saved["strategy"], saved["repeat"]] = rows
-    return finished
-
-
-def _save_run(folder, name, repeat, rows):
-    digest = joblib.hash(name)[:12]
-    _write_atomic(folder / f"run-{digest}-{repeat}.json",
-                  {"strategy": name, "repeat": repeat, "rows": rows})
-
-
-def _write_atomic(path, content):
-    """Write JSON so that a killed process leaves the old file or the new one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(content))
-    os.replace(tmp, path)
 
 
 def _progress_bar(iterable, total, initial):

@@ -1,0 +1,100 @@
+"""Selection helpers shared by samplers and acquisition functions: top-k with
+seeded ties, members of each cluster."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_random_state, gen_batches
+from sklearn.utils.extmath import row_norms
+
+_UINT64 = np.uint64
+# Constants of the splitmix64 generator (Steele, Lea & Flood, 2014).
+_GOLDEN = _UINT64(0x9E3779B97F4A7C15)
+_MIX1 = _UINT64(0xBF58476D1CE4E5B9)
+_MIX2 = _UINT64(0x94D049BB133111EB)
+
+
+def tie_seed(random_state):
+    """The integer that seeds :func:`tie_keys`, drawn from ``random_state``.
+
+    An int seeds itself; a ``RandomState`` instance gives one draw (so each
+    call with the same instance breaks ties anew); None a fresh draw.
+    """
+    if isinstance(random_state, (int, np.integer)) and not isinstance(
+        random_state, bool
+    ):
+        return int(random_state) % 2**63
+    return int(check_random_state(random_state).randint(2**62))
+
+
+def tie_keys(indices, seed):
+    """A pseudo-random key per index: the same key for the same (index, seed).
+
+    splitmix64 of ``seed * golden + index``: computed for the few indices
+    that need one, so breaking ties never draws a permutation of the pool,
+    and a sample's key does not depend on the batch size.
+    """
+    with np.errstate(over="ignore"):
+        z = np.asarray(indices, dtype=_UINT64) + _UINT64(seed) * _GOLDEN
+        z = (z ^ (z >> _UINT64(30))) * _MIX1
+        z = (z ^ (z >> _UINT64(27))) * _MIX2
+        return z ^ (z >> _UINT64(31))
+
+
+def top_k(scores, k, random_state):
+    """Indices of the ``k`` highest scores, highest first.
+
+    The ranking is one total order: by score, higher first; exact ties by a
+    key drawn per index from ``random_state`` (see :func:`tie_keys`). So a
+    fixed seed gives the same batch every time, and the first ``j`` of the
+    batch of ``k`` are the batch of ``j``. Runs in O(n + k log k): one
+    ``argpartition``, keys for the samples tied at the edge only, then a sort
+    of the ``k`` winners.
+    """
+    n_samples = scores.shape[0]
+    seed = tie_seed(random_state)
+    if k < n_samples:
+        winners = np.argpartition(scores, n_samples - k)[n_samples - k:]
+        threshold = scores[winners].min()
+        above = winners[scores[winners] > threshold]
+        tied = np.flatnonzero(scores == threshold)
+        n_tied = k - above.shape[0]
+        if tied.shape[0] > n_tied:
+            keys = tie_keys(tied, seed)
+            tied = tied[np.lexsort((tied, keys))[:n_tied]]
+        winners = np.concatenate([above, tied])
+    else:
+        winners = np.arange(n_samples)
+    order = np.lexsort((winners, tie_keys(winners, seed), -scores[winners]))
+    return winners[order]
+
+
+def members_by_cluster(labels, n_clusters):
+    """Indices of the members of each cluster, in increasing order.
+
+    One stable sort instead of a scan of ``labels`` per cluster.
+    """
+    order = np.argsort(labels, kind="stable")
+    return np.split(order, np.cumsum(np.bincount(labels, minlength=n_clusters))[:-1])
+
+
+def distances_to_centers(X, labels, centers, *, block_rows=4096):
+    """Euclidean distance of each row of ``X`` to the center of its cluster.
+
+    Row blocks bound the memory of the offsets; a sparse ``X`` is never
+    densified (``|x|^2 - 2 x.c + |c|^2`` from sparse products).
+    """
+    distances = np.empty(X.shape[0])
+    for rows in gen_batches(X.shape[0], block_rows):
+        assigned = centers[labels[rows]]
+        if sp.issparse(X):
+            if sp.issparse(assigned):
+                assigned = assigned.toarray()
+            squared = row_norms(X[rows], squared=True)
+            squared -= 2 * np.asarray(X[rows].multiply(assigned).sum(axis=1)).ravel()
+            squared += row_norms(assigned, squared=True)
+            distances[rows] = np.sqrt(np.maximum(squared, 0))
+        else:
+            distances[rows] = row_norms(X[rows] - assigned)
+    return distances

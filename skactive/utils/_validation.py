@@ -1,0 +1,34 @@
+"""Checks of integer arguments, shared by samplers, experiments and the CLI."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from numbers import Integral
+
+
+def check_integer(value, name, *, min_value=1, hint=""):
+    """Return ``value`` as an int, or raise if it is not an integer >= ``min_value``.
+
+    Booleans are refused although they are integers in Python: ``True`` is
+    never meant as a size. ``hint`` ends the message of a value that is too
+    small (say what to pass instead).
+    """
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(
+            f"{name} must be an integer, got {value!r} ({type(value).__name__})."
+        )
+    if value < min_value:
+        raise ValueError(f"{name} must be at least {min_value}, got {value}{hint}.")
+    return int(value)
+
+
+def check_batch_size(batch_size, n_samples):
+    """A batch size between 1 and the pool size ``n_samples``."""
+    batch_size = check_integer(
+        batch_size, "batch_size", hint=": ask for the number of samples to label next"
+    )
+    if batch_size > n_samples:
+        raise ValueError(
+            f"batch_size={batch_size} is larger than the pool ({n_samples} "
+            f"samples): ask for at most {n_samples}."
+        )
+    return batch_size
