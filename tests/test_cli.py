@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from skactive.__main__ import main
+from skactive.cli import main
 
 
 def run_cli(*args, cwd=None):

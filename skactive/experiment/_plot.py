@@ -30,8 +30,10 @@ class BudgetCurveDisplay:
     lines_ : dict of matplotlib Line2D
         The mean curve of each strategy.
 
-    bands_ : dict of matplotlib PolyCollection
-        The ± std band of each strategy.
+    bands_ : dict of matplotlib artists
+        The ± std band of each strategy (a ``PolyCollection``, or an
+        ``ErrorbarContainer`` with ``std_display_style="errorbar"``; None for
+        the reference and when no deviation is shown).
 
     ax_ : matplotlib Axes
         Axes with the curves.
@@ -60,7 +62,9 @@ class BudgetCurveDisplay:
         self.score_name = score_name
 
     @classmethod
-    def from_result(cls, result, *, ax=None, score_name="score"):
+    def from_result(cls, result, *, ax=None, score_name="score", reference=None,
+                    line_kw=None, fill_between_kw=None, errorbar_kw=None,
+                    std_display_style="fill_between"):
         """Build the display from an :class:`ExperimentResult` and plot it.
 
         Parameters
@@ -74,6 +78,9 @@ class BudgetCurveDisplay:
         score_name : str, default="score"
             Label of the y axis, such as "accuracy".
 
+        reference, line_kw, fill_between_kw, errorbar_kw, std_display_style
+            Passed to :meth:`plot`.
+
         Returns
         -------
         display : BudgetCurveDisplay
@@ -85,21 +92,61 @@ class BudgetCurveDisplay:
             std[strategy] = (scores.std(axis=0, ddof=1) if len(scores) > 1
                              else 0 * mean[strategy])
         areas = {s: m for s, (m, _) in result.aubc().items()}
-        return cls(n_labeled, mean, std, aubc=areas, score_name=score_name).plot(ax=ax)
+        return cls(n_labeled, mean, std, aubc=areas, score_name=score_name).plot(
+            ax=ax, reference=reference, line_kw=line_kw,
+            fill_between_kw=fill_between_kw, errorbar_kw=errorbar_kw,
+            std_display_style=std_display_style,
+        )
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, *, reference=None, line_kw=None, fill_between_kw=None,
+             errorbar_kw=None, std_display_style="fill_between"):
         """Draw the curves.
+
+        Strategies are drawn, and listed in the legend, by decreasing AUBC
+        when it is known. The ``reference`` strategy (the random baseline) is
+        a dashed black line with no band, so the others read against it.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
             Axes to draw on; a new figure when None.
 
+        reference : str, default=None
+            Name of the strategy drawn as the reference, such as "random".
+
+        line_kw : dict, default=None
+            Keyword arguments of :meth:`matplotlib.axes.Axes.plot` for the mean
+            curves (the reference's style is applied on top of them).
+
+        fill_between_kw : dict, default=None
+            Keyword arguments of :meth:`matplotlib.axes.Axes.fill_between` for
+            the ± std bands.
+
+        errorbar_kw : dict, default=None
+            Keyword arguments of :meth:`matplotlib.axes.Axes.errorbar` when
+            ``std_display_style="errorbar"``.
+
+        std_display_style : {"fill_between", "errorbar"} or None, \
+                default="fill_between"
+            How the standard deviation is shown, as in
+            :class:`~sklearn.model_selection.LearningCurveDisplay`; None
+            shows the means only.
+
         Returns
         -------
         display : BudgetCurveDisplay
-            The display, with ``ax_``, ``figure_``, ``lines_`` and ``bands_``.
+            The display, with ``ax_``, ``figure_``, ``lines_`` and ``bands_``
+            (a band is an ``ErrorbarContainer`` with ``"errorbar"``, None when
+            no deviation is shown).
         """
+        if std_display_style not in ("fill_between", "errorbar", None):
+            raise ValueError(
+                "std_display_style must be 'fill_between', 'errorbar' or None, "
+                f"got {std_display_style!r}."
+            )
+        if reference is not None and reference not in self.n_labeled:
+            raise ValueError(f"reference={reference!r} is not one of the strategies "
+                             f"{list(self.n_labeled)}.")
         try:
             import matplotlib.pyplot as plt
         except ImportError as exc:
@@ -107,23 +154,44 @@ class BudgetCurveDisplay:
                 "Plotting needs matplotlib: pip install 'skactive[plot]'."
             ) from exc
         if ax is None:
-            _, ax = plt.subplots(figsize=(7, 4.5))
+            _, ax = plt.subplots(figsize=(8, 4.5))
+        strategies = list(self.n_labeled)
+        if self.aubc is not None:
+            strategies.sort(key=lambda s: -self.aubc[s])
         self.lines_, self.bands_ = {}, {}
-        for strategy, x in self.n_labeled.items():
+        for strategy in strategies:
+            x, mean, std = self.n_labeled[strategy], self.mean[strategy], \
+                self.std[strategy]
             label = strategy
             if self.aubc is not None:
                 label = f"{strategy} (AUBC {self.aubc[strategy]:.3f})"
-            (line,) = ax.plot(x, self.mean[strategy], marker="o", markersize=3,
-                              label=label)
+            style = {"marker": "o", "markersize": 3, "linewidth": 1.6,
+                     **(line_kw or {})}
+            is_reference = strategy == reference
+            if is_reference:
+                style.update(color="black", linestyle="--", marker=None, zorder=3)
+            if std_display_style == "errorbar" and not is_reference:
+                container = ax.errorbar(x, mean, yerr=std, label=label,
+                                        **{"capsize": 2, **style,
+                                           **(errorbar_kw or {})})
+                self.lines_[strategy] = container.lines[0]
+                self.bands_[strategy] = container
+                continue
+            (line,) = ax.plot(x, mean, label=label, **style)
             self.lines_[strategy] = line
-            self.bands_[strategy] = ax.fill_between(
-                x, self.mean[strategy] - self.std[strategy],
-                self.mean[strategy] + self.std[strategy],
-                color=line.get_color(), alpha=0.15, linewidth=0,
-            )
+            self.bands_[strategy] = None
+            if std_display_style == "fill_between" and not is_reference:
+                self.bands_[strategy] = ax.fill_between(
+                    x, mean - std, mean + std,
+                    **{"color": line.get_color(), "alpha": 0.08, "linewidth": 0,
+                       **(fill_between_kw or {})},
+                )
         ax.set_xlabel("number of labeled samples")
         ax.set_ylabel(self.score_name)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize="small")
+        if len(strategies) > 4:
+            ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5))
+        else:
+            ax.legend(fontsize="small")
         self.ax_, self.figure_ = ax, ax.figure
         return self

@@ -1,0 +1,36 @@
+"""The command line, ``skactive`` (or ``python -m skactive``): one module per
+command, one registry of strategies, one CSV reader. The library never
+imports this package."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import argparse
+
+from . import _demo, _run
+from ._common import UsageError, experiment_options
+
+COMMANDS = (_demo, _run)
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="skactive",
+        description="Compare active-learning strategies on a labeled data set: "
+        "simulated labeling rounds, learning curves and their area (AUBC).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True,
+                                     metavar="{demo,run}")
+    common = experiment_options()
+    for command in COMMANDS:
+        command.add_parser(commands, [common])
+    return parser
+
+
+def main(argv=None):
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        parser.exit(2, f"skactive: error: {exc}\n")

@@ -1,0 +1,157 @@
+"""What every command shares: errors, common options, the experiment report."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from ..experiment import run_experiment
+from ..utils._validation import check_integer
+from ._strategies import (
+    DEMO_STRATEGIES,
+    ESTIMATORS,
+    STRATEGIES,
+    make_estimator,
+    make_samplers,
+)
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: printed, never a traceback."""
+
+
+def positive_int(text):
+    """argparse type: an integer >= 1."""
+    try:
+        return check_integer(int(text), "value")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive integer") from None
+
+
+def parse_strategies(text):
+    """argparse type: comma-separated names from the registry."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in STRATEGIES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown strategy {', '.join(unknown) or text!r}; choose from "
+            f"{', '.join(STRATEGIES)}"
+        )
+    return names
+
+
+def experiment_options():
+    """The options of every command that runs an experiment."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--estimator", choices=ESTIMATORS, default="logistic",
+                        help="model trained at each round (default: %(default)s)")
+    common.add_argument("--strategies", type=parse_strategies,
+                        default=list(DEMO_STRATEGIES),
+                        help="comma-separated strategies among "
+                        f"{', '.join(STRATEGIES)} (default: "
+                        f"{', '.join(DEMO_STRATEGIES)})")
+    common.add_argument("--repeats", type=positive_int, default=10,
+                        help="repeats, each with its own split (default: %(default)s)")
+    common.add_argument("--batch-size", type=positive_int, default=20,
+                        help="labels per round (default: %(default)s)")
+    common.add_argument("--rounds", type=positive_int, default=10,
+                        help="rounds of selection (default: %(default)s)")
+    common.add_argument("--initial-size", type=positive_int, default=None,
+                        help="initial labeled set (default: the batch size, at "
+                        "least one per class)")
+    common.add_argument("--test-size", type=float, default=0.25,
+                        help="fraction held out for testing (default: %(default)s)")
+    common.add_argument("--n-jobs", type=int, default=-1,
+                        help="parallel runs; -1 uses every core (default: %(default)s)")
+    common.add_argument("--seed", type=int, default=0,
+                        help="random seed (default: %(default)s)")
+    common.add_argument("--output", type=Path, default=Path("skactive-output"),
+                        help="folder for curves.png, curves.csv and summary.csv "
+                        "(default: %(default)s)")
+    common.add_argument("--checkpoint", action="store_true",
+                        help="save finished runs in OUTPUT/checkpoint and resume "
+                        "from them")
+    common.add_argument("--no-progress", action="store_true",
+                        help="no progress bar")
+    return common
+
+
+def run_and_report(args, X, y, source):
+    """Run the experiment the options describe on ``X, y``; print and save it."""
+    classes, counts = np.unique(y, return_counts=True)
+    if classes.size < 2:
+        raise UsageError(f"the target has a single class ({classes[0]!r}): "
+                         "nothing to classify")
+    if counts.min() < 2:
+        raise UsageError(f"class {classes[counts.argmin()]!r} has a single sample; "
+                         "every class needs two, one for the pool and one for "
+                         "the test set")
+    if not 0 < args.test_size < 1:
+        raise UsageError(f"--test-size must be between 0 and 1, got {args.test_size}")
+
+    estimator = make_estimator(args.estimator, args.seed)
+    samplers, dropped = make_samplers(args.strategies, estimator)
+    if dropped:
+        print(f"skipped {', '.join(dropped)}: they need predict_proba, which "
+              f"{args.estimator} has not", file=sys.stderr)
+    if not samplers:
+        raise UsageError("no strategy left to run")
+    progress = not args.no_progress
+    if progress:
+        try:
+            import tqdm  # noqa: F401
+        except ImportError:
+            progress = False
+    print(f"{source}: {X.shape[0]} samples, {X.shape[1]} features, "
+          f"{classes.size} classes; {args.estimator}, {args.repeats} repeats of "
+          f"{args.rounds} rounds of {args.batch_size} labels", flush=True)
+    output = args.output
+    output.mkdir(parents=True, exist_ok=True)
+    try:
+        result = run_experiment(
+            estimator, samplers, X, y, test_size=args.test_size,
+            initial_size=args.initial_size, batch_size=args.batch_size,
+            n_rounds=args.rounds, n_repeats=args.repeats, random_state=args.seed,
+            n_jobs=args.n_jobs, progress=progress,
+            checkpoint=output / "checkpoint" if args.checkpoint else None,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+    print()
+    print(result.summary())
+    print("\nAUBC: mean test accuracy over the labeling budget (the area under the\n"
+          "learning curve divided by its width); final score: test accuracy after\n"
+          "the last round. Mean ± std over repeats, best AUBC first.")
+    result.to_csv(output / "curves.csv")
+    _write_summary(result, output / "summary.csv")
+    written = ["curves.csv", "summary.csv"]
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        reference = "random" if "random" in result.strategies else None
+        display = result.plot(score_name="test accuracy", reference=reference)
+        display.ax_.set_title(f"{source}: {args.estimator}, mean ± std over "
+                              f"{args.repeats} repeats")
+        display.figure_.savefig(output / "curves.png", dpi=120, bbox_inches="tight")
+        written.append("curves.png")
+    except ImportError:
+        print("matplotlib is not installed: no curves.png "
+              "(pip install 'skactive[plot]')", file=sys.stderr)
+    print(f"\nwrote {', '.join(written)} to {output}/")
+    return 0
+
+
+def _write_summary(result, path):
+    areas, final = result.aubc(), result.final_scores()
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["strategy", "aubc_mean", "aubc_std", "final_mean",
+                         "final_std"])
+        for s in result.strategies:
+            writer.writerow([s, *areas[s], *final[s]])
