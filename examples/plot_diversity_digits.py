@@ -3,7 +3,7 @@
 Diversity sampling without a model or a label
 =============================================
 
-The seed's second tutorial: rank unlabeled images by diversity alone. The
+Encord Active's second tutorial: rank unlabeled images by diversity alone. The
 digits are embedded with PCA (no labels, no classifier), clustered with
 k-means into 10 clusters, and picked one cluster at a time, the image
 nearest each centroid first. The core-set strategy, from a cold start, picks
@@ -53,7 +53,7 @@ print(f"{'random (mean of 2000)':<24} {random_coverage[10]:>20.1f} "
       f"{random_coverage[20]:>12.1f}")
 
 fig, axes = plt.subplots(2, 10, figsize=(10, 2.6))
-for row, (name, order) in zip(axes, picks.items()):
+for row, order in zip(axes, picks.values()):
     for ax, index in zip(row, order[:10]):
         ax.imshow(images[index], cmap="gray_r")
         ax.set_title(str(y[index]), fontsize=9)

@@ -3,7 +3,7 @@
 Learning curves: uncertainty, diversity and random
 ==================================================
 
-An active-learning experiment as in the seed's MNIST tutorial, on
+An active-learning experiment as in Encord Active's MNIST tutorial, on
 scikit-learn's digits: start from 20 labeled images, label 20 more per
 round for 10 rounds, and compare margin and entropy sampling, the core-set
 and random sampling over 5 repeats. Every strategy of a repeat starts from

@@ -3,9 +3,9 @@
 Picking hard images for an object detector
 ==========================================
 
-The seed's third tutorial: an object detector returns, for every image, a
+Encord Active's third tutorial: an object detector returns, for every image, a
 list of detections with class probabilities, and the labeling budget buys
-whole images. The seed's Mean Object Confidence scores an image by the mean
+whole images. Encord Active's Mean Object Confidence scores an image by the mean
 over its detections of each detection's highest class probability; the
 images with the lowest score go to the annotators first.
 
@@ -48,7 +48,7 @@ images, moc = mean_object_confidence(probabilities, image_of,
 # %%
 # Select 8 images. ``select_groups`` ranks groups by any per-row
 # informativeness (higher first); ``1 - max p`` averaged per image is
-# ``1 - MOC``, so this is the seed's lowest-MOC-first order.
+# ``1 - MOC``, so this is Encord Active's lowest-MOC-first order.
 uncertainty = 1 - probabilities.max(axis=1)
 batch = select_groups(uncertainty, image_of, batch_size=8,
                       all_groups=np.arange(n_images), random_state=0)

@@ -3,7 +3,7 @@
 Active learning on digits: margin vs random
 ===========================================
 
-The seed's first tutorial in a few lines: start from 20 labeled digits, and
+Encord Active's first tutorial in a few lines: start from 20 labeled digits, and
 at each round label 20 more, chosen either by margin uncertainty sampling or
 at random. The accuracy on a held-out test set is printed after every round.
 """

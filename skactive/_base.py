@@ -128,6 +128,12 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
     def _select(self, X, batch_size):
         return top_k(self._score(X), batch_size, self.random_state)
 
+    def _is_ranking(self):
+        """Whether the batch is the top of one ranking of the pool (the
+        default ``_select``): what the ranking checks of
+        :mod:`skactive.utils.estimator_checks` test."""
+        return type(self)._select is BaseSampler._select
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True

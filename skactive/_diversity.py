@@ -16,7 +16,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import ChunkedSampler, _inherit_input_tags
-from .acquisition import k_center_greedy, round_robin, typiclust, typicality
+from .acquisition import k_center_greedy, round_robin, typicality, typiclust
 from .utils._selection import distances_to_centers
 from .utils._sklearn_compat import (
     HasMethods,
@@ -56,7 +56,7 @@ class DiversitySampler(ChunkedSampler):
     No classifier is needed: samples are compared by their embeddings, the
     output of ``transformer`` (or ``X`` itself). Two strategies:
 
-    ``"kmeans"``, the seed's *image diversity*
+    ``"kmeans"``, Encord Active's *image diversity*
         The pool is clustered with k-means into ``n_clusters_`` clusters;
         within each cluster members are ordered by distance to the centroid,
         closest first; the batch takes one member from each cluster in turn
@@ -102,7 +102,7 @@ class DiversitySampler(ChunkedSampler):
 
     n_clusters : int, default=None
         Number of k-means clusters. None takes the number of distinct labels
-        in the ``y`` passed to :meth:`fit` (the seed's "number of classes in
+        in the ``y`` passed to :meth:`fit` (Encord Active's "number of classes in
         the ontology"), or 10 without ``y``. A pool with fewer samples than
         clusters is clustered into one cluster per sample, with a warning.
 

@@ -2,13 +2,24 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from numbers import Integral, Real
+
 import numpy as np
 
 from .acquisition import group_scores
 from .utils._selection import top_k
+from .utils._sklearn_compat import Interval, StrOptions, validate_params
 from .utils._validation import check_batch_size
 
 
+@validate_params(
+    {"scores": ["array-like"], "groups": ["array-like"],
+     "batch_size": [Interval(Integral, 1, None, closed="left")],
+     "reduce": [StrOptions({"mean", "min", "max", "sum"})],
+     "all_groups": ["array-like", None], "empty": [Real],
+     "random_state": ["random_state"]},
+    prefer_skip_nested_validation=True,
+)
 def select_groups(scores, groups, batch_size=1, *, reduce="mean", all_groups=None,
                   empty=np.inf, random_state=None):
     """Groups to label next, best first, from per-row informativeness.
@@ -18,7 +29,7 @@ def select_groups(scores, groups, batch_size=1, *, reduce="mean", all_groups=Non
     ``score_samples`` or ``1 - confidence``) over its image with
     :func:`~skactive.acquisition.group_scores`, then take the
     ``batch_size`` best images. With ``1 - confidence`` per detection and
-    ``reduce="mean"`` this is exactly the seed's Mean Object Confidence,
+    ``reduce="mean"`` this is exactly Encord Active's Mean Object Confidence,
     lowest first.
 
     Parameters

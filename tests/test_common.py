@@ -1,5 +1,8 @@
-"""scikit-learn's estimator checks on every public sampler."""
+"""scikit-learn's estimator checks and skactive's sampler checks on every
+public sampler."""
 
+import numpy as np
+import pytest
 from sklearn.decomposition import PCA
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
@@ -14,13 +17,16 @@ from skactive import (
     RandomSampler,
     UncertaintySampler,
 )
+from skactive._base import ChunkedSampler
+from skactive.utils.estimator_checks import (
+    check_sampler,
+    parametrize_with_sampler_checks,
+)
 
 RANDOM_SCORES = (
     "scores are uniform draws for the pool as a whole, so a sample's score "
     "depends on its position in the pool, by design"
 )
-
-
 ROUND_ROBIN_SCORES = (
     "k-means round-robin scores are positions in an order built from the whole "
     "pool (its clusters), so they change with the pool, by design"
@@ -29,6 +35,29 @@ COLD_START = (
     "fitting on zero labeled samples is the documented cold start: the "
     "reference set is empty"
 )
+
+SAMPLERS = [
+    RandomSampler(random_state=0),
+    UncertaintySampler(LogisticRegression(), random_state=0),
+    UncertaintySampler(LogisticRegression(), strategy="entropy"),
+    UncertaintySampler(LogisticRegression(), strategy="least_confidence"),
+    UncertaintySampler(LogisticRegression(), strategy="ratio"),
+    UncertaintySampler(LogisticRegression(), strategy="variance"),
+    UncertaintySampler(LinearSVC(), strategy="margin"),
+    DiversitySampler(random_state=0),
+    DiversitySampler(strategy="coreset", random_state=0),
+    DiversitySampler(PCA(n_components=1), strategy="coreset", metric="cosine"),
+    DiversitySampler(PCA(n_components=1), n_clusters=2, random_state=0),
+    CommitteeSampler([LogisticRegression(), GaussianNB()]),
+    CommitteeSampler([LogisticRegression(), GaussianNB()], strategy="bald",
+                     bootstrap=True, random_state=0),
+    CommitteeSampler(RandomForestClassifier(n_estimators=5, random_state=0),
+                     strategy="kl_consensus"),
+    DiversitySampler(strategy="typiclust", random_state=0),
+    HybridSampler(UncertaintySampler(LogisticRegression()), random_state=0),
+    HybridSampler(UncertaintySampler(LogisticRegression()),
+                  DiversitySampler(PCA(n_components=1)), strategy="cluster_margin"),
+]
 
 
 def _expected_failed_checks(estimator):
@@ -48,30 +77,78 @@ def _expected_failed_checks(estimator):
     return {}
 
 
-@parametrize_with_checks(
-    [
-        RandomSampler(random_state=0),
-        UncertaintySampler(LogisticRegression(), random_state=0),
-        UncertaintySampler(LogisticRegression(), strategy="entropy"),
-        UncertaintySampler(LogisticRegression(), strategy="least_confidence"),
-        UncertaintySampler(LogisticRegression(), strategy="ratio"),
-        UncertaintySampler(LogisticRegression(), strategy="variance"),
-        UncertaintySampler(LinearSVC(), strategy="margin"),
-        DiversitySampler(random_state=0),
-        DiversitySampler(strategy="coreset", random_state=0),
-        DiversitySampler(PCA(n_components=1), strategy="coreset", metric="cosine"),
-        DiversitySampler(PCA(n_components=1), n_clusters=2, random_state=0),
-        CommitteeSampler([LogisticRegression(), GaussianNB()]),
-        CommitteeSampler([LogisticRegression(), GaussianNB()], strategy="bald",
-                         bootstrap=True, random_state=0),
-        CommitteeSampler(RandomForestClassifier(n_estimators=5, random_state=0),
-                         strategy="kl_consensus"),
-        DiversitySampler(strategy="typiclust", random_state=0),
-        HybridSampler(UncertaintySampler(LogisticRegression()), random_state=0),
-        HybridSampler(UncertaintySampler(LogisticRegression()),
-                      DiversitySampler(PCA(n_components=1)), strategy="cluster_margin"),
-    ],
-    expected_failed_checks=_expected_failed_checks,
-)
+@parametrize_with_checks(SAMPLERS, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+@parametrize_with_sampler_checks(SAMPLERS)
+def test_sampler_contract(sampler, check):
+    check(sampler)
+
+
+def test_ranking_samplers_are_the_ones_that_promise_the_prefix_property():
+    ranking = {type(s).__name__ + getattr(s, "strategy", "")
+               for s in SAMPLERS if s._is_ranking()}
+    assert ranking == {"RandomSampler", "UncertaintySamplermargin",
+                       "UncertaintySamplerentropy",
+                       "UncertaintySamplerleast_confidence", "UncertaintySamplerratio",
+                       "UncertaintySamplervariance", "DiversitySamplerkmeans",
+                       "CommitteeSamplervote_entropy", "CommitteeSamplerbald",
+                       "CommitteeSamplerkl_consensus"}
+
+
+# The checks catch broken samplers.
+
+
+class DuplicateSampler(ChunkedSampler):
+    """Returns the best sample twice."""
+
+    def __init__(self, *, chunk_size=None, n_jobs=None, random_state=None):
+        self.chunk_size = chunk_size
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def fit(self, X, y=None):
+        self._validate_labeled(X, y)
+        return self
+
+    def _score(self, X):
+        return np.asarray(X)[:, 0].astype(float)
+
+    def _select(self, X, batch_size):
+        best = np.argsort(-self._score(X), kind="stable")
+        return np.concatenate([best[:1], best[: batch_size - 1]])
+
+
+class NJobsSampler(DuplicateSampler):
+    """Scores that change with n_jobs."""
+
+    def _score(self, X):
+        return np.asarray(X)[:, 0] + (self.n_jobs or 1)
+
+    _select = ChunkedSampler._select
+
+
+class NoPrefixSampler(DuplicateSampler):
+    """A ranking whose ties are broken anew for every batch size."""
+
+    def _score(self, X):
+        return np.zeros(len(X))
+
+    def _select(self, X, batch_size):
+        return np.random.RandomState(batch_size).permutation(len(X))[:batch_size]
+
+
+@pytest.mark.parametrize(
+    "sampler, ranking, match",
+    [
+        (DuplicateSampler(), False,
+         "(?s)check_select_returns_distinct_indices.*duplicate"),
+        (NJobsSampler(), True, "(?s)check_n_jobs_and_chunks_invariance.*n_jobs"),
+        (NoPrefixSampler(), True, "(?s)check_prefix_property.*is not the first"),
+    ],
+)
+def test_checks_catch_broken_samplers(sampler, ranking, match):
+    with pytest.raises(AssertionError, match=match):
+        check_sampler(sampler, ranking=ranking)

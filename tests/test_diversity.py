@@ -179,30 +179,6 @@ def test_pipeline_transformer_and_frozen_transformer(digits):
         DiversitySampler(PCA(n_components=2), strategy="coreset").fit(X[:0])
 
 
-@pytest.mark.parametrize("strategy", ["kmeans", "coreset"])
-def test_same_batch_with_any_n_jobs(digits, strategy):
-    X, y = digits
-    base = dict(transformer=PCA(n_components=10, random_state=0), strategy=strategy,
-                chunk_size=97, random_state=0)
-    serial = DiversitySampler(**base, n_jobs=1).fit(X[:200], y[:200])
-    parallel = DiversitySampler(**base, n_jobs=2).fit(X[:200], y[:200])
-    assert_array_equal(parallel.select(X[200:], 30), serial.select(X[200:], 30))
-    assert_array_equal(parallel.score(X[200:]), serial.score(X[200:]))
-    assert_array_equal(serial.select(X[200:], 30), serial.select(X[200:], 30))
-
-
-@pytest.mark.parametrize("strategy", ["kmeans", "coreset"])
-def test_nothing_passed_in_is_modified(digits, strategy):
-    X, y = digits
-    X_copy, y_copy = X.copy(), y.copy()
-    pca = PCA(n_components=5)
-    sampler = DiversitySampler(pca, strategy=strategy, metric="cosine",
-                               random_state=0).fit(X[:100], y[:100])
-    sampler.score(X)
-    sampler.select(X, 10)
-    assert_array_equal(X, X_copy)
-    assert_array_equal(y, y_copy)
-    assert not hasattr(pca, "components_")
 
 
 def test_bad_input(digits):

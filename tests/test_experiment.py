@@ -224,10 +224,10 @@ def test_result_table_csv_frame_and_plot(tmp_path):
     "kwargs, match",
     [
         (dict(samplers={}), "non-empty dict"),
-        (dict(batch_size=0), "batch_size must be at least 1"),
+        (dict(batch_size=0), "'batch_size' parameter of run_experiment"),
         (dict(n_rounds=2, budget=50), "n_rounds or budget, not both"),
         (dict(budget=3, initial_size=10), "smaller than the initial labeled set"),
-        (dict(random_state=None), "random_state must be an int"),
+        (dict(random_state=None), "'random_state' parameter of run_experiment"),
         (dict(y=np.zeros(178)), "single class"),
         (dict(X_test=np.zeros((3, 13))), "both X_test and y_test"),
     ],

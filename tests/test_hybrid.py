@@ -3,7 +3,6 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
-from sklearn.base import clone
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils._param_validation import InvalidParameterError
@@ -141,16 +140,6 @@ def test_full_batch_even_when_candidates_coincide(data, strategy):
     # are both reached.
     assert np.unique(copies[picked], axis=0).shape[0] >= 2
 
-
-@pytest.mark.parametrize("strategy", ["weighted_kmeans", "cluster_margin"])
-def test_same_batch_with_any_n_jobs(data, strategy):
-    X, y, pool = data
-    base = HybridSampler(UncertaintySampler(LogisticRegression(), chunk_size=50),
-                         strategy=strategy, random_state=0)
-    parallel = clone(base).set_params(uncertainty__n_jobs=2)
-    assert_array_equal(base.fit(X, y).select(pool, 12),
-                       parallel.fit(X, y).select(pool, 12))
-    assert_array_equal(base.score(pool), base.uncertainty_.score(pool))
 
 
 def test_bad_parameters(data):

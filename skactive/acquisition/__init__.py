@@ -20,8 +20,8 @@ from ._diversity import (
     closest_to_centers,
     k_center_greedy,
     round_robin,
-    typiclust,
     typicality,
+    typiclust,
 )
 from ._groups import group_scores, mean_object_confidence
 from ._uncertainty import (

@@ -77,7 +77,8 @@ def _mutual_information(P):
 
 
 @validate_params(
-    {"votes": ["array-like"], "n_classes": [Interval(Integral, 1, None, closed="left")]},
+    {"votes": ["array-like"],
+     "n_classes": [Interval(Integral, 1, None, closed="left")]},
     prefer_skip_nested_validation=True,
 )
 def vote_entropy(votes, n_classes):

@@ -253,8 +253,9 @@ def _first_of_ties(values, priority):
     prefer_skip_nested_validation=True,
 )
 def typicality(X, n_neighbors=20, *, labels=None):
-    """Typicality of each sample: the inverse of its mean distance to its
-    nearest neighbours (Hacohen et al., 2022).
+    """Typicality of each sample: inverse mean distance to its neighbours.
+
+    TypiClust's measure of density (Hacohen et al., 2022):
 
     .. math:: T(x) = \\left(\\frac{1}{K} \\sum_{x_i \\in KNN(x)}
               \\lVert x - x_i \\rVert\\right)^{-1}
@@ -341,11 +342,11 @@ def _check_labels(labels, n_samples):
     prefer_skip_nested_validation=True,
 )
 def typiclust(X, labels, n_select, *, covered=None, n_neighbors=20):
-    """TypiClust: the most typical sample of each of the largest uncovered
-    clusters (Hacohen et al., 2022).
+    """Pick the most typical sample of each of the largest uncovered clusters.
 
-    Clusters that hold an already-labeled sample (``covered``) are skipped;
-    the others are visited from the largest down, and each gives its most
+    TypiClust (Hacohen et al., 2022). Clusters that hold an already-labeled
+    sample (``covered``) are skipped; the others are visited from the
+    largest down, and each gives its most
     :func:`typical <typicality>` member. When fewer clusters than
     ``n_select`` are uncovered, the batch is filled with the most typical
     of the remaining samples. TypiClust clusters the pool and the labeled

@@ -105,7 +105,7 @@ def group_scores(scores, groups, *, reduce="mean", all_groups=None, empty=0.0):
     prefer_skip_nested_validation=True,
 )
 def mean_object_confidence(confidences, groups, *, all_groups=None, empty=0.0):
-    """The seed's Mean Object Confidence of each image.
+    """Encord Active's Mean Object Confidence of each image.
 
     For each image, the mean over its detections of each detection's
     highest class probability (or its confidence).

@@ -2,7 +2,8 @@
 
 Every function takes ``P`` of shape (n_samples, n_classes), one row of
 predicted class probabilities per sample, and returns one value per row: the
-seed's formula, untransformed. They check ``P`` and then work through it in
+formula of Encord Active's documentation on acquisition functions,
+untransformed. They check ``P`` and then work through it in
 row blocks that fit in cache, so the extra memory is O(n_samples) whatever the
 number of classes.
 """

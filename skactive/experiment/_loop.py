@@ -2,8 +2,9 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import os
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 from pathlib import Path
 
 import joblib
@@ -16,11 +17,34 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_array, check_consistent_length
 
 from ..exceptions import SingleClassWarning
-from ..utils._validation import check_integer
+from ..utils._sklearn_compat import HasMethods, Interval, validate_params
 from ._checkpoint import open_checkpoint, save_run
 from ._result import ExperimentResult
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit"])],
+        "samplers": [dict],
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+        "X_test": ["array-like", "sparse matrix", None],
+        "y_test": ["array-like", None],
+        "test_size": [Interval(Real, 0, 1, closed="neither"),
+                      Interval(Integral, 1, None, closed="left")],
+        "initial_size": [Interval(Integral, 1, None, closed="left"), None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_rounds": [Interval(Integral, 0, None, closed="left"), None],
+        "budget": [Interval(Integral, 1, None, closed="left"), None],
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "scoring": [str, callable, None],
+        "random_state": [Integral],
+        "n_jobs": [Integral, None],
+        "progress": ["boolean"],
+        "checkpoint": [str, os.PathLike, None],
+    },
+    prefer_skip_nested_validation=False,
+)
 def run_experiment(
     estimator,
     samplers,
@@ -144,18 +168,11 @@ def run_experiment(
     >>> sorted(result.aubc())
     ['margin', 'random']
     """
-    if not isinstance(samplers, dict) or not samplers:
+    if not samplers:
         raise ValueError(
             "samplers must be a non-empty dict of name -> sampler, e.g. "
             "{'margin': UncertaintySampler(model), 'random': RandomSampler()}."
         )
-    if not isinstance(random_state, Integral):
-        raise ValueError(
-            f"random_state must be an int, got {random_state!r}: an experiment "
-            "is meant to be reproduced."
-        )
-    for name, value in (("batch_size", batch_size), ("n_repeats", n_repeats)):
-        check_integer(value, name)
     X, y = _check_data(X, y)
     if (X_test is None) != (y_test is None):
         raise ValueError("Pass both X_test and y_test, or neither.")
@@ -169,7 +186,6 @@ def run_experiment(
         )
     if initial_size is None:
         initial_size = max(batch_size, classes.size)
-    check_integer(initial_size, "initial_size")
     n_rounds = _n_rounds(n_rounds, budget, initial_size, batch_size)
     scorer = check_scoring(estimator, scoring=scoring)
 
@@ -254,16 +270,13 @@ def _n_rounds(n_rounds, budget, initial_size, batch_size):
     if n_rounds is not None and budget is not None:
         raise ValueError("Pass n_rounds or budget, not both.")
     if budget is not None:
-        check_integer(budget, "budget")
         if budget < initial_size:
             raise ValueError(
                 f"budget={budget} is smaller than the initial labeled set "
                 f"({initial_size})."
             )
         return -(-(budget - initial_size) // batch_size)
-    if n_rounds is None:
-        return 10
-    return check_integer(n_rounds, "n_rounds", min_value=0)
+    return 10 if n_rounds is None else n_rounds
 
 
 def _check_data(X, y):

@@ -78,12 +78,20 @@ class BudgetCurveDisplay:
         score_name : str, default="score"
             Label of the y axis, such as "accuracy".
 
-        reference, line_kw, fill_between_kw, errorbar_kw, std_display_style
-            Passed to :meth:`plot`.
+        reference : str, default=None
+            Strategy drawn as the reference; see :meth:`plot`.
+
+        line_kw, fill_between_kw, errorbar_kw : dict, default=None
+            Styles of the curves, bands and error bars; see :meth:`plot`.
+
+        std_display_style : {"fill_between", "errorbar"} or None, \
+                default="fill_between"
+            How the standard deviation is shown; see :meth:`plot`.
 
         Returns
         -------
         display : BudgetCurveDisplay
+            The display, drawn.
         """
         n_labeled, mean, std = {}, {}, {}
         for strategy in result.strategies:

@@ -6,9 +6,13 @@ import csv
 
 import numpy as np
 
+from ..utils._sklearn_compat import validate_params
+
 COLUMNS = ("strategy", "repeat", "round", "n_labeled", "score")
 
 
+@validate_params({"n_labeled": ["array-like"], "scores": ["array-like"]},
+                 prefer_skip_nested_validation=True)
 def aubc(n_labeled, scores):
     """Area under the budget curve, normalised by the budget it spans.
 
@@ -111,7 +115,13 @@ class ExperimentResult:
         )
 
     def rows(self):
-        """The table as a list of ``(strategy, repeat, round, n_labeled, score)``."""
+        """The table as a list of tuples.
+
+        Returns
+        -------
+        rows : list of tuple
+            ``(strategy, repeat, round, n_labeled, score)``, in table order.
+        """
         return list(zip(*(self.table[c].tolist() for c in COLUMNS)))
 
     def curves(self, strategy):
@@ -178,6 +188,11 @@ class ExperimentResult:
         """A printable table: strategy, AUBC mean ± std, final score mean ± std.
 
         Strategies are sorted by decreasing mean AUBC.
+
+        Returns
+        -------
+        table : str
+            One line per strategy, under a header line.
         """
         areas, final = self.aubc(), self.final_scores()
         order = sorted(self.strategies, key=lambda s: -areas[s][0])
@@ -234,6 +249,7 @@ class ExperimentResult:
         Returns
         -------
         display : :class:`~skactive.experiment.BudgetCurveDisplay`
+            The display, drawn.
         """
         from ._plot import BudgetCurveDisplay
 

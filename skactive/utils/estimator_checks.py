@@ -1,0 +1,341 @@
+"""Checks that any sampler, yours included, keeps the sampler contract.
+
+scikit-learn's :func:`~sklearn.utils.estimator_checks.check_estimator`
+checks the estimator API; these check what a sampler promises on top of it:
+
+- :meth:`select` returns distinct integer indices into the pool, as many as
+  asked, and refuses a bad batch size or an empty pool with a clear error;
+- a *ranking* sampler (whose batch is the top of one ranking of the pool)
+  selects exactly the ``k`` best of its :meth:`score_samples`, and its batch
+  of ``j`` is the first ``j`` of its batch of ``k``;
+- a fixed ``random_state`` gives the same scores and batch every time, with
+  any ``n_jobs`` and ``chunk_size``, and after a pickle round trip;
+- nothing passed in is modified.
+
+Run them all with :func:`check_sampler`, or one test per check with
+:func:`parametrize_with_sampler_checks`.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import pickle
+from functools import partial
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+
+__all__ = ["check_sampler", "parametrize_with_sampler_checks", "sampler_checks"]
+
+
+def _default_data():
+    """Labeled samples and a pool: three classes in four dimensions."""
+    X, y = make_classification(n_samples=150, n_features=4, n_informative=3,
+                               n_redundant=0, n_classes=3, n_clusters_per_class=1,
+                               random_state=0)
+    return X[:30], y[:30], X[30:]
+
+
+def _sampler_params(sampler, name):
+    """Keys of ``name`` in ``sampler`` and in the samplers nested in it (not in
+    other estimators: a forest's own n_jobs is the forest's business)."""
+    params = sampler.get_params(deep=True)
+    keys = [name] if name in sampler.get_params(deep=False) else []
+    for key in params:
+        owner, _, last = key.rpartition("__")
+        if last == name and owner and all(
+            hasattr(params[owner], method) for method in ("select", "score_samples")
+        ):
+            keys.append(key)
+    return keys
+
+
+def _seeded(sampler, **params):
+    """A clone with ``random_state=0`` (when it has one) and ``params`` set, on
+    the sampler and on the samplers nested in it."""
+    sampler = clone(sampler)
+    if "random_state" in sampler.get_params(deep=False):
+        sampler.set_params(random_state=0)
+    for name, value in params.items():
+        sampler.set_params(**{key: value for key in _sampler_params(sampler, name)})
+    return sampler
+
+
+def _is_ranking(sampler, ranking):
+    if ranking is not None:
+        return ranking
+    return bool(getattr(sampler, "_is_ranking", lambda: False)())
+
+
+def _n_pool(X_pool):
+    return X_pool.shape[0] if hasattr(X_pool, "shape") else len(X_pool)
+
+
+def _empty(X_pool):
+    if hasattr(X_pool, "iloc"):
+        return X_pool.iloc[:0]
+    return X_pool[:0]
+
+
+def check_select_returns_distinct_indices(sampler, X, y, X_pool):
+    """``select(X_pool, k)``: ``k`` distinct integer indices into the pool."""
+    fitted = _seeded(sampler).fit(X, y)
+    n_pool = _n_pool(X_pool)
+    for k in sorted({1, min(5, n_pool), n_pool}):
+        picked = fitted.select(X_pool, k)
+        assert isinstance(picked, np.ndarray), (
+            f"select must return an ndarray, got {type(picked).__name__}")
+        assert np.issubdtype(picked.dtype, np.integer), (
+            f"select must return integer indices, got dtype {picked.dtype}")
+        assert picked.shape == (k,), (
+            f"select(X, {k}) returned shape {picked.shape}, expected ({k},)")
+        assert np.unique(picked).size == k, (
+            f"select(X, {k}) returned duplicate indices: {picked.tolist()}")
+        assert picked.min() >= 0 and picked.max() < n_pool, (
+            f"select returned indices outside [0, {n_pool}): {picked.tolist()}")
+
+
+def check_scores_one_per_sample(sampler, X, y, X_pool):
+    """``score_samples`` and ``score``: one finite float per pool sample."""
+    fitted = _seeded(sampler).fit(X, y)
+    scores = fitted.score_samples(X_pool)
+    assert scores.shape == (_n_pool(X_pool),), (
+        f"score_samples returned shape {scores.shape}, expected "
+        f"({_n_pool(X_pool)},)")
+    assert np.isfinite(scores).all(), "score_samples returned NaN or infinity"
+    np.testing.assert_array_equal(fitted.score(X_pool), scores)
+
+
+def check_select_is_top_k_of_scores(sampler, X, y, X_pool):
+    """A ranking sampler selects the ``k`` best scores, best first."""
+    fitted = _seeded(sampler).fit(X, y)
+    scores = fitted.score_samples(X_pool)
+    k = max(1, _n_pool(X_pool) // 3)
+    picked = fitted.select(X_pool, k)
+    rest = np.setdiff1d(np.arange(scores.shape[0]), picked)
+    assert np.all(np.diff(scores[picked]) <= 0), (
+        "select must return the batch best first: its scores must not increase")
+    if rest.size:
+        assert scores[picked].min() >= scores[rest].max(), (
+            "select left out a sample that scores higher than one it picked")
+
+
+def check_prefix_property(sampler, X, y, X_pool):
+    """A ranking sampler's batch of ``j`` is the first ``j`` of its batch of ``k``."""
+    fitted = _seeded(sampler).fit(X, y)
+    k = min(12, _n_pool(X_pool))
+    full = fitted.select(X_pool, k)
+    for j in range(1, k):
+        np.testing.assert_array_equal(
+            fitted.select(X_pool, j), full[:j],
+            err_msg=f"select(X, {j}) is not the first {j} of select(X, {k})")
+
+
+def check_n_jobs_and_chunks_invariance(sampler, X, y, X_pool):
+    """The same scores and batch with any ``n_jobs`` and ``chunk_size``."""
+    variants = [dict(n_jobs=n_jobs) for n_jobs in (1, 2)
+                if _sampler_params(sampler, "n_jobs")]
+    variants += [dict(chunk_size=7)] if _sampler_params(sampler, "chunk_size") else []
+    if not variants:
+        return
+    k = min(10, _n_pool(X_pool))
+    expected = _seeded(sampler).fit(X, y)
+    scores, batch = expected.score_samples(X_pool), expected.select(X_pool, k)
+    for params in variants:
+        other = _seeded(sampler, **params).fit(X, y)
+        np.testing.assert_array_equal(
+            other.score_samples(X_pool), scores,
+            err_msg=f"score_samples changes with {params}")
+        np.testing.assert_array_equal(
+            other.select(X_pool, k), batch, err_msg=f"select changes with {params}")
+
+
+def check_fixed_random_state_is_reproducible(sampler, X, y, X_pool):
+    """With an int ``random_state``, every fit and call gives the same batch."""
+    k = min(10, _n_pool(X_pool))
+    first = _seeded(sampler).fit(X, y)
+    again = _seeded(sampler).fit(X, y)
+    batch = first.select(X_pool, k)
+    np.testing.assert_array_equal(first.select(X_pool, k), batch,
+                                  err_msg="two calls of select differ")
+    np.testing.assert_array_equal(again.select(X_pool, k), batch,
+                                  err_msg="two fits with one random_state differ")
+
+
+def check_bad_batch_size(sampler, X, y, X_pool):
+    """A batch size of 0, 2.5, or more than the pool is refused clearly."""
+    fitted = _seeded(sampler).fit(X, y)
+    n_pool = _n_pool(X_pool)
+    for batch_size, error in ((0, ValueError), (-1, ValueError), (2.5, TypeError),
+                              (True, TypeError), (n_pool + 1, ValueError)):
+        try:
+            fitted.select(X_pool, batch_size)
+        except error as exc:
+            assert "batch_size" in str(exc), (
+                f"the error for batch_size={batch_size!r} does not name "
+                f"batch_size: {exc}")
+        else:
+            raise AssertionError(
+                f"select(X, batch_size={batch_size!r}) did not raise "
+                f"{error.__name__}")
+
+
+def check_empty_pool(sampler, X, y, X_pool):
+    """An empty pool is refused with a ValueError."""
+    fitted = _seeded(sampler).fit(X, y)
+    for method in (fitted.score_samples, partial(fitted.select, batch_size=1)):
+        try:
+            method(_empty(X_pool))
+        except ValueError:
+            continue
+        raise AssertionError("an empty pool did not raise ValueError")
+
+
+def check_pickle_round_trip(sampler, X, y, X_pool):
+    """A pickled and restored sampler scores and selects as before."""
+    fitted = _seeded(sampler).fit(X, y)
+    restored = pickle.loads(pickle.dumps(fitted))
+    k = min(5, _n_pool(X_pool))
+    np.testing.assert_array_equal(restored.score_samples(X_pool),
+                                  fitted.score_samples(X_pool))
+    np.testing.assert_array_equal(restored.select(X_pool, k), fitted.select(X_pool, k))
+
+
+def check_inputs_not_modified(sampler, X, y, X_pool):
+    """Neither the data nor the sampler's parameters are modified."""
+    copies = [pickle.dumps(value) for value in (X, y, X_pool)]
+    sampler = _seeded(sampler)
+    params = pickle.dumps(sampler.get_params(deep=False))
+    fitted = clone(sampler).fit(X, y)
+    fitted.score_samples(X_pool)
+    fitted.select(X_pool, min(3, _n_pool(X_pool)))
+    for name, value, copy in zip(("X", "y", "X_pool"), (X, y, X_pool), copies):
+        assert pickle.dumps(value) == copy, f"{name} was modified"
+    assert pickle.dumps(sampler.get_params(deep=False)) == params, (
+        "the sampler's parameters were modified")
+
+
+_CHECKS = (
+    check_select_returns_distinct_indices,
+    check_scores_one_per_sample,
+    check_n_jobs_and_chunks_invariance,
+    check_fixed_random_state_is_reproducible,
+    check_bad_batch_size,
+    check_empty_pool,
+    check_pickle_round_trip,
+    check_inputs_not_modified,
+)
+_RANKING_CHECKS = (check_select_is_top_k_of_scores, check_prefix_property)
+
+
+def sampler_checks(sampler, *, ranking=None):
+    """The checks that apply to ``sampler``, as functions.
+
+    Parameters
+    ----------
+    sampler : sampler
+        An unfitted sampler.
+
+    ranking : bool, default=None
+        Whether the batch is the top of one ranking of the pool, so that the
+        ranking checks apply. None asks the sampler (every
+        :class:`~skactive.BaseSampler` subclass that keeps the default
+        top-k ``_select`` is a ranking sampler).
+
+    Returns
+    -------
+    checks : list of callable
+        Each takes ``(sampler, X, y, X_pool)`` and raises AssertionError on
+        failure.
+
+    Examples
+    --------
+    >>> from skactive import RandomSampler
+    >>> from skactive.utils.estimator_checks import sampler_checks
+    >>> [check.__name__ for check in sampler_checks(RandomSampler())][:2]
+    ['check_select_returns_distinct_indices', 'check_scores_one_per_sample']
+    """
+    checks = list(_CHECKS)
+    if _is_ranking(sampler, ranking):
+        checks += _RANKING_CHECKS
+    return checks
+
+
+def check_sampler(sampler, X=None, y=None, X_pool=None, *, ranking=None):
+    """Check that ``sampler`` keeps the sampler contract; raise at the first breach.
+
+    Parameters
+    ----------
+    sampler : sampler
+        An unfitted sampler (a clone is fitted for each check).
+
+    X, y : array-like, default=None
+        Labeled data to fit on. None uses a small three-class problem.
+
+    X_pool : array-like, default=None
+        The pool to score and select from; given with ``X`` and ``y``.
+
+    ranking : bool, default=None
+        See :func:`sampler_checks`.
+
+    Raises
+    ------
+    AssertionError
+        Names the check and what it found.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skactive import UncertaintySampler
+    >>> from skactive.utils.estimator_checks import check_sampler
+    >>> check_sampler(UncertaintySampler(LogisticRegression()))
+    """
+    if X is None:
+        X, y, X_pool = _default_data()
+    elif X_pool is None:
+        raise ValueError("Pass X_pool with X and y: the pool to select from.")
+    for check in sampler_checks(sampler, ranking=ranking):
+        try:
+            check(sampler, X, y, X_pool)
+        except AssertionError as exc:
+            raise AssertionError(f"{check.__name__} failed for {sampler!r}: {exc}"
+                                 ) from exc
+
+
+def parametrize_with_sampler_checks(samplers, X=None, y=None, X_pool=None):
+    """A ``pytest.mark.parametrize`` decorator: one test per sampler and check.
+
+    The decorated test takes ``sampler`` and ``check`` and calls
+    ``check(sampler)``.
+
+    Parameters
+    ----------
+    samplers : list of samplers
+        Unfitted samplers.
+
+    X, y, X_pool : array-like, default=None
+        The data of the checks; None uses a small three-class problem.
+
+    Returns
+    -------
+    decorator : callable
+        The ``pytest.mark.parametrize`` mark over ``(sampler, check)``.
+
+    Examples
+    --------
+    >>> from skactive import RandomSampler
+    >>> from skactive.utils.estimator_checks import parametrize_with_sampler_checks
+    >>> @parametrize_with_sampler_checks([RandomSampler()])
+    ... def test_sampler(sampler, check):
+    ...     check(sampler)
+    """
+    import pytest
+
+    if X is None:
+        X, y, X_pool = _default_data()
+    cases, ids = [], []
+    for sampler in samplers:
+        for check in sampler_checks(sampler):
+            cases.append((sampler, partial(check, X=X, y=y, X_pool=X_pool)))
+            ids.append(f"{sampler!r}-{check.__name__}")
+    return pytest.mark.parametrize("sampler, check", cases, ids=ids)
