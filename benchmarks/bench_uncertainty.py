@@ -25,7 +25,7 @@ from _common import (  # noqa: E402
 )
 
 from skactive import UncertaintySampler  # noqa: E402
-from skactive._base import _MAX_CHUNK_ROWS  # noqa: E402
+from skactive.utils._chunks import MAX_CHUNK_ROWS  # noqa: E402
 
 
 def numpy_floor(proba, X, k):
@@ -58,7 +58,7 @@ def bench_select(n_samples=1_000_000, n_classes=10, k=1000):
     our_peak = peak_memory(lambda: sampler.select(X, k))
     print(row("numpy floor", floor, 1.0, floor_peak))
     print(row("skactive UncertaintySampler", ours, ratio, our_peak))
-    chunk = min(n_samples, _MAX_CHUNK_ROWS) * n_classes * 8
+    chunk = min(n_samples, MAX_CHUNK_ROWS) * n_classes * 8
     budget = 3 * 8 * n_samples + 2 * chunk
     print(f"   skactive peak {our_peak / n_samples:.1f} bytes/row; budget "
           f"3 x 8 bytes/row + one chunk = {budget / 2**20:.1f} MB "

@@ -95,6 +95,16 @@ def _check_probabilities(P):
     return P
 
 
+def _row_blocks(P, kernel):
+    """Check ``P``, then ``kernel(block, out=...)`` over its row blocks: one
+    value per row, written in place into the result."""
+    P = _check_probabilities(P)
+    out = np.empty(P.shape[0], dtype=P.dtype)
+    for rows in _blocks(P):
+        kernel(P[rows], out[rows])
+    return out
+
+
 @validate_params({"P": ["array-like"]}, prefer_skip_nested_validation=True)
 def entropy(P):
     """Shannon entropy of each row of class probabilities, in bits.
@@ -121,11 +131,8 @@ def entropy(P):
     >>> entropy([[0.5, 0.5], [1.0, 0.0], [0.25, 0.75]])
     array([1.        , 0.        , 0.81127812])
     """
-    P = _check_probabilities(P)
-    out = np.empty(P.shape[0], dtype=P.dtype)
-    for rows in _blocks(P):
-        out[rows] = entr(P[rows]).sum(axis=1)
-    out /= np.log(2).astype(P.dtype)
+    out = _row_blocks(P, lambda block, out: np.sum(entr(block), axis=1, out=out))
+    out /= np.log(2).astype(out.dtype)
     return out
 
 
@@ -151,11 +158,8 @@ def least_confidence(P):
     >>> least_confidence([[0.5, 0.5], [0.9, 0.1], [0.2, 0.8]])
     array([0.5, 0.1, 0.2])
     """
-    P = _check_probabilities(P)
-    out = np.empty(P.shape[0], dtype=P.dtype)
-    for rows in _blocks(P):
-        np.subtract(1, P[rows].max(axis=1), out=out[rows])
-    return out
+    return _row_blocks(P, lambda block, out: np.subtract(1, block.max(axis=1),
+                                                         out=out))
 
 
 @validate_params({"P": ["array-like"]}, prefer_skip_nested_validation=True)
@@ -184,12 +188,7 @@ def margin(P):
     >>> margin([[0.5, 0.5, 0.0], [0.7, 0.2, 0.1], [0.1, 0.3, 0.6]])
     array([0. , 0.5, 0.3])
     """
-    P = _check_probabilities(P)
-    out = np.empty(P.shape[0], dtype=P.dtype)
-    for rows in _blocks(P):
-        first, second = _top_two(P[rows])
-        np.subtract(first, second, out=out[rows])
-    return out
+    return _row_blocks(P, lambda block, out: np.subtract(*_top_two(block), out=out))
 
 
 @validate_params({"P": ["array-like"]}, prefer_skip_nested_validation=True)
@@ -215,12 +214,8 @@ def ratio(P):
     >>> ratio([[0.5, 0.5, 0.0], [0.8, 0.2, 0.0], [0.1, 0.3, 0.6]])
     array([1.  , 0.25, 0.5 ])
     """
-    P = _check_probabilities(P)
-    out = np.empty(P.shape[0], dtype=P.dtype)
-    for rows in _blocks(P):
-        first, second = _top_two(P[rows])
-        np.divide(second, first, out=out[rows])
-    return out
+    return _row_blocks(P, lambda block, out: np.divide(*_top_two(block)[::-1],
+                                                       out=out))
 
 
 @validate_params({"P": ["array-like"]}, prefer_skip_nested_validation=True)
@@ -248,11 +243,7 @@ def variance(P):
     >>> variance([[0.5, 0.5], [1.0, 0.0], [0.2, 0.8]])
     array([0.  , 0.25, 0.09])
     """
-    P = _check_probabilities(P)
-    out = np.empty(P.shape[0], dtype=P.dtype)
-    for rows in _blocks(P):
-        out[rows] = P[rows].var(axis=1)
-    return out
+    return _row_blocks(P, lambda block, out: np.var(block, axis=1, out=out))
 
 
 @validate_params({"decision": ["array-like"]}, prefer_skip_nested_validation=True)
