@@ -106,20 +106,32 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
             )
 
     def _validate_pool(self, X):
-        """Check a pool that an inner estimator will validate itself."""
+        """Check a pool that is passed on unconverted.
+
+        Where an inner estimator validates the pool (see
+        :meth:`_inner_validates`), it decides which columns it needs: a
+        ``ColumnTransformer`` that selects columns by name takes them in any
+        order. Otherwise the number and names of the features are checked
+        against those seen in ``fit``.
+        """
         if hasattr(self, "n_features_in_") and np.ndim(X) == 1:
             raise ValueError(
                 "Expected 2D array, got 1D array instead: the pool must have "
                 "shape (n_samples, n_features). Reshape a single sample with "
                 "X.reshape(1, -1)."
             )
-        X = validate_data(self, X, reset=False, skip_check_array=True)
+        if not self._inner_validates():
+            X = validate_data(self, X, reset=False, skip_check_array=True)
         if _num_samples(X) == 0:
             raise ValueError(
                 "The pool X is empty (0 samples): pass at least one sample to "
                 "score or select from."
             )
         return X
+
+    def _inner_validates(self):
+        """Whether a fitted inner estimator checks the pool's features."""
+        return False
 
     @abstractmethod
     def _score(self, X):

@@ -273,6 +273,11 @@ class CommitteeSampler(ChunkedSampler):
             return member_classes.astype(np.intp)
         return np.searchsorted(self.classes_, member_classes)
 
+    def _inner_validates(self):
+        # Trees are called with check_input=False: the sampler checks for them.
+        return bool(self.members_) and not all(
+            isinstance(member, BaseDecisionTree) for member in self.members_)
+
     def _score(self, X):
         if not self.members_:  # a single labeled class: random order
             return check_random_state(self.random_state).uniform(size=_num_samples(X))

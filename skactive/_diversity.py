@@ -338,6 +338,9 @@ class DiversitySampler(ChunkedSampler):
     def _is_ranking(self):
         return self.strategy == "kmeans"
 
+    def _inner_validates(self):
+        return self.transformer_ is not None
+
     def _cluster(self, embeddings, n_clusters):
         """k-means labels and centers of ``embeddings`` (at most one cluster
         per sample)."""

@@ -86,7 +86,9 @@ class HybridSampler(BaseSampler):
         :class:`~sklearn.cluster.KMeans` with its defaults.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds k-means and breaks exact ties.
+        Seeds k-means and breaks exact ties; also seeds the inner samplers
+        whose own ``random_state`` is None, so that a fixed seed gives the
+        same batch every time.
 
     Attributes
     ----------
@@ -153,9 +155,13 @@ class HybridSampler(BaseSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
-        self.uncertainty_ = clone(self.uncertainty).fit(X, y, **fit_params)
         diversity = DiversitySampler() if self.diversity is None else self.diversity
-        self.diversity_ = clone(diversity).fit(X, y)
+        self.uncertainty_, self.diversity_ = (
+            _seeded_clone(sampler, self.random_state)
+            for sampler in (self.uncertainty, diversity)
+        )
+        self.uncertainty_.fit(X, y, **fit_params)
+        self.diversity_.fit(X, y)
         return self
 
     def _score(self, X):
@@ -191,11 +197,23 @@ class HybridSampler(BaseSampler):
     def _is_ranking(self):
         return False
 
+    def _inner_validates(self):
+        return True  # the uncertainty sampler validates what it scores
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         diversity = DiversitySampler() if self.diversity is None else self.diversity
         tags.target_tags.required = get_tags(self.uncertainty).target_tags.required
         return _inherit_input_tags(tags, [self.uncertainty, diversity])
+
+
+def _seeded_clone(sampler, random_state):
+    """A clone of ``sampler``, given ``random_state`` if it has none of its own."""
+    sampler = clone(sampler)
+    params = sampler.get_params(deep=False)
+    if "random_state" in params and params["random_state"] is None:
+        sampler.set_params(random_state=random_state)
+    return sampler
 
 
 def _average_linkage(embeddings, n_clusters):

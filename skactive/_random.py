@@ -26,6 +26,9 @@ class RandomSampler(BaseSampler):
 
     Attributes
     ----------
+    n_samples_fit_ : int
+        Number of samples seen during ``fit``.
+
     n_features_in_ : int
         Number of features seen during ``fit``.
 
@@ -58,8 +61,8 @@ class RandomSampler(BaseSampler):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Labeled samples.
+        X : array-like of shape (n_samples, n_features) or list of str
+            Labeled samples, or documents.
 
         y : array-like of shape (n_samples,), default=None
             Ignored.
@@ -69,12 +72,20 @@ class RandomSampler(BaseSampler):
         self : object
             The fitted sampler.
         """
-        validate_data(self, X, accept_sparse=True, dtype=None,
-                      ensure_all_finite=False)
+        self.n_samples_fit_ = _num_samples(self._check(X, reset=True))
         return self
 
     def _validate_pool(self, X):
-        return validate_data(self, X, reset=False, accept_sparse=True, dtype=None,
+        return self._check(X, reset=False)
+
+    def _check(self, X, reset):
+        """Any 2-D input, or documents: one string per sample."""
+        if _is_documents(X):
+            X = validate_data(self, X, reset=reset, skip_check_array=True)
+            if _num_samples(X) == 0:
+                raise ValueError("X is empty (0 samples): pass at least one sample.")
+            return X
+        return validate_data(self, X, reset=reset, accept_sparse=True, dtype=None,
                              ensure_all_finite=False)
 
     def __sklearn_tags__(self):
@@ -84,3 +95,14 @@ class RandomSampler(BaseSampler):
 
     def _score(self, X):
         return check_random_state(self.random_state).uniform(size=_num_samples(X))
+
+
+def _is_documents(X):
+    """Whether ``X`` is a 1-D sequence of strings (texts for a vectorizer)."""
+    if hasattr(X, "shape") and len(X.shape) != 1:
+        return False
+    try:
+        first = X.iloc[0] if hasattr(X, "iloc") else X[0]
+    except (IndexError, KeyError, TypeError):
+        return False
+    return isinstance(first, (str, bytes))

@@ -206,6 +206,9 @@ class UncertaintySampler(ChunkedSampler):
             self.response_method_ = "random"
         return self
 
+    def _inner_validates(self):
+        return self.response_method_ != "random"
+
     def _score(self, X):
         if self.response_method_ == "random":
             rng = check_random_state(self.random_state)
