@@ -117,7 +117,8 @@ def test_budget_and_fixed_test_set(wine):
     result = run_experiment(LogisticRegression(), {"random": RandomSampler()},
                             X[:120], y[:120], X_test=X[120:], y_test=y[120:],
                             batch_size=10, budget=45, initial_size=10, n_repeats=1)
-    assert list(result.table["n_labeled"]) == [10, 20, 30, 40, 50]
+    # The budget is the final number of labels: the last batch is smaller.
+    assert list(result.table["n_labeled"]) == [10, 20, 30, 40, 45]
 
 
 class FailingSampler(RandomSampler):
@@ -246,3 +247,94 @@ def test_result_equality_and_unknown_strategy():
     assert ExperimentResult(rows, ["a"]) == ExperimentResult(rows[::-1], ["a"])
     with pytest.raises(ValueError, match="Unknown strategy 'b'"):
         ExperimentResult(rows, ["a"]).curves("b")
+
+
+# Every input a Pipeline accepts (issue: run_experiment on the samplers' data).
+
+
+def _text_data():
+    words = {0: "goal match team score league coach", 1: "bread cheese soup salad",
+             2: "laptop code server chip cloud"}
+    rng = np.random.RandomState(0)
+    y = np.arange(120) % 3
+    docs = [" ".join(rng.choice(words[c].split(), size=4)) for c in y]
+    return docs, y
+
+
+def _frame_data():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    y = np.arange(120) % 3
+    X = pd.DataFrame({"size": y + rng.normal(scale=0.8, size=120),
+                      "colour": np.array(["red", "green", "blue"])[
+                          (y + (rng.rand(120) < 0.3)) % 3]})
+    return X, y
+
+
+def _text_pipeline():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(TfidfVectorizer(), LogisticRegression())
+
+
+def _frame_pipeline():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    return make_pipeline(
+        ColumnTransformer([("num", StandardScaler(), ["size"]),
+                           ("cat", OneHotEncoder(handle_unknown="ignore"),
+                            ["colour"])]),
+        LogisticRegression())
+
+
+@pytest.mark.parametrize("data, pipeline", [(_text_data, _text_pipeline),
+                                            (_frame_data, _frame_pipeline)],
+                         ids=["texts", "dataframe"])
+def test_pipelines_on_texts_and_dataframes_with_checkpoint(data, pipeline, tmp_path):
+    X, y = data()
+    model = pipeline()
+    strategies = {"margin": UncertaintySampler(model),
+                  "coreset": DiversitySampler(pipeline()[0], strategy="coreset"),
+                  "random": FailingSampler()}
+    kwargs = dict(batch_size=6, n_rounds=3, n_repeats=2, random_state=0)
+    uninterrupted = run_experiment(model, strategies, X, y, **kwargs)
+    assert uninterrupted.aubc()["margin"][0] > 0.5
+
+    FailingSampler.fits_before_failure = 5  # dies in the second random run
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_experiment(model, strategies, X, y, checkpoint=tmp_path, **kwargs)
+    finally:
+        FailingSampler.fits_before_failure = None
+    resumed = run_experiment(model, strategies, X, y, checkpoint=tmp_path, **kwargs)
+    assert resumed == uninterrupted
+    assert type(X) is type(data()[0])  # nothing converted in place
+
+
+def test_budget_is_the_final_number_of_labels(wine):
+    X, y = wine
+    result = run_experiment(LogisticRegression(), {"random": RandomSampler()}, X, y,
+                            batch_size=10, budget=37, n_repeats=1)
+    assert list(result.table["n_labeled"]) == [10, 20, 30, 37]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(initial_size=1), r"initial_size=1 cannot hold two classes.*pass "
+                               r"initial_size >= 2"),
+        (dict(batch_size=500), r"batch_size=500 is larger than the 67 unlabeled "
+                               r"samples.*pass at most 67"),
+        (dict(batch_size=20, n_rounds=8), r"pass at most 5 rounds, or budget=133"),
+        (dict(budget=200), r"budget=200 is more labels than the pool holds \(133 "
+                           r"samples.*pass at most 133"),
+    ],
+)
+def test_plans_the_pool_cannot_serve_are_refused(wine, kwargs, match):
+    X, y = wine
+    with pytest.raises(ValueError, match=match):
+        run_experiment(LogisticRegression(), {"random": RandomSampler()}, X, y,
+                       **kwargs)

@@ -4,20 +4,27 @@
 
 import os
 import warnings
+from functools import partial
 from numbers import Integral, Real
 from pathlib import Path
 
 import joblib
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_array, check_consistent_length
+from sklearn.utils.validation import check_consistent_length
 
 from ..exceptions import SingleClassWarning
-from ..utils._sklearn_compat import HasMethods, Interval, validate_params
+from ..utils._sklearn_compat import (
+    HasMethods,
+    Interval,
+    _safe_indexing,
+    validate_params,
+)
 from ._checkpoint import open_checkpoint, save_run
 from ._result import ExperimentResult
 
@@ -96,8 +103,12 @@ def run_experiment(
         The strategies to compare, by name, e.g.
         ``{"margin": UncertaintySampler(...), "random": RandomSampler()}``.
 
-    X : array-like of shape (n_samples, n_features)
-        The data, all of it labeled (the labels are revealed on demand).
+    X : {array-like, sparse matrix, DataFrame, list of str} of shape (n_samples, ...)
+        The data, all of it labeled (the labels are revealed on demand), in
+        any form the estimator and the samplers accept: rows are taken with
+        ``_safe_indexing``, never converted, so a DataFrame stays a
+        DataFrame (for a ``ColumnTransformer``) and texts stay texts (for a
+        vectorizer).
 
     y : array-like of shape (n_samples,)
         Labels.
@@ -110,18 +121,24 @@ def run_experiment(
         Size of the test set split off in each repeat.
 
     initial_size : int, default=None
-        Size of the initial labeled set; None means ``batch_size``, and at
-        least the number of classes.
+        Size of the initial labeled set; None means ``batch_size`` (at most
+        half the pool), and at least the number of classes. It must be at
+        least 2, so that the first model sees two classes (one sample of each
+        of ``initial_size`` classes is drawn first); smaller values are
+        refused.
 
     batch_size : int, default=10
         Labels revealed per round.
 
     n_rounds : int, default=None
-        Rounds of selection. None derives it from ``budget``, or uses 10.
+        Rounds of selection. None derives it from ``budget``, or uses 10. A
+        plan that needs more samples than the pool holds is refused, with the
+        largest number of rounds that fits.
 
     budget : int, default=None
         Final number of labels, initial set included; exclusive with
-        ``n_rounds``.
+        ``n_rounds``. The last batch is smaller when ``budget - initial_size``
+        is not a multiple of ``batch_size``; at most the pool size.
 
     n_repeats : int, default=5
         Repeats, each with its own split and initial set.
@@ -184,14 +201,26 @@ def run_experiment(
             f"y has a single class ({classes[0]!r}); a classification experiment "
             "needs at least two."
         )
+    n_pool = y.shape[0]
+    if X_test is None:
+        n_pool -= _n_test(test_size, n_pool)
     if initial_size is None:
-        initial_size = max(batch_size, classes.size)
-    n_rounds = _n_rounds(n_rounds, budget, initial_size, batch_size)
+        # One batch, at least one sample per class; at most half the pool so
+        # that an oversized batch_size is reported as such.
+        initial_size = max(min(batch_size, n_pool // 2), classes.size)
+    elif initial_size < 2:
+        raise ValueError(
+            f"initial_size={initial_size} cannot hold two classes, and the first "
+            "model needs two to be fitted: pass initial_size >= 2 (the initial "
+            "set takes one sample per class first), or None for one per class."
+        )
+    n_rounds, final_size = _n_rounds(n_rounds, budget, initial_size, batch_size,
+                                     n_pool)
     scorer = check_scoring(estimator, scoring=scoring)
 
     settings = dict(
         test_size=test_size, initial_size=initial_size, batch_size=batch_size,
-        n_rounds=n_rounds, random_state=random_state,
+        n_rounds=n_rounds, final_size=final_size, random_state=random_state,
     )
     runs = [(name, repeat) for repeat in range(n_repeats) for name in samplers]
     finished = {}
@@ -219,8 +248,8 @@ def run_experiment(
 
 
 def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
-             test_size, initial_size, batch_size, n_rounds, random_state,
-             checkpoint):
+             test_size, initial_size, batch_size, n_rounds, final_size,
+             random_state, checkpoint):
     """One (sampler, repeat) run: its rows (name, repeat, round, n_labeled, score)."""
     seeds = np.random.SeedSequence([random_state, repeat]).generate_state(3)
     if X_test is None:
@@ -231,23 +260,29 @@ def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
         X_pool, y_pool = X, y
     labeled = np.zeros(y_pool.shape[0], dtype=bool)
     labeled[_initial_set(y_pool, initial_size, int(seeds[1]))] = True
+    # Rows are indexed with _safe_indexing: a DataFrame stays a DataFrame, a
+    # list of texts a list, a sparse matrix sparse, for the pipeline to read.
+    X_at = partial(_safe_indexing, X_pool)
 
     sampler = clone(sampler)
     if "random_state" in sampler.get_params() and sampler.random_state is None:
         sampler.set_params(random_state=int(seeds[2]))
     rows = []
     for round_ in range(n_rounds + 1):
-        model = clone(estimator).fit(X_pool[labeled], y_pool[labeled])
+        known = np.flatnonzero(labeled)
+        model = clone(estimator).fit(X_at(known), y_pool[known])
         score = float(scorer(model, X_test, y_test))
-        rows.append((name, repeat, round_, int(labeled.sum()), score))
-        pool = np.flatnonzero(~labeled)
-        if round_ == n_rounds or pool.size == 0:
+        rows.append((name, repeat, round_, int(known.size), score))
+        if round_ == n_rounds:
             break
-        sampler.fit(X_pool[labeled], y_pool[labeled])
+        pool = np.flatnonzero(~labeled)
+        sampler.fit(X_at(known), y_pool[known])
         with warnings.catch_warnings():
             # A single labeled class is expected at a cold start.
             warnings.simplefilter("ignore", SingleClassWarning)
-            picked = sampler.select(X_pool[pool], batch_size=min(batch_size, pool.size))
+            # The last batch may be smaller: it ends at the budget.
+            size = min(batch_size, final_size - known.size)
+            picked = sampler.select(X_at(pool), batch_size=size)
         labeled[pool[picked]] = True
     if checkpoint is not None:
         save_run(Path(checkpoint), name, repeat, rows)
@@ -266,21 +301,59 @@ def _initial_set(y, size, seed):
     return np.concatenate([chosen, extra]).astype(np.intp)
 
 
-def _n_rounds(n_rounds, budget, initial_size, batch_size):
+def _n_test(test_size, n_samples):
+    """Test-set size of train_test_split (a fraction is rounded up)."""
+    if isinstance(test_size, Real) and not isinstance(test_size, Integral):
+        return int(np.ceil(test_size * n_samples))
+    return int(test_size)
+
+
+def _n_rounds(n_rounds, budget, initial_size, batch_size, n_pool):
+    """Rounds of selection and the final number of labels; refuse a plan that
+    the pool cannot serve, saying the largest value that works."""
     if n_rounds is not None and budget is not None:
         raise ValueError("Pass n_rounds or budget, not both.")
+    if initial_size >= n_pool:
+        raise ValueError(
+            f"initial_size={initial_size} leaves nothing to select from a pool of "
+            f"{n_pool} samples (after the test split): pass at most {n_pool - 1}."
+        )
+    if batch_size > n_pool - initial_size:
+        raise ValueError(
+            f"batch_size={batch_size} is larger than the {n_pool - initial_size} "
+            f"unlabeled samples of the pool ({n_pool} after the test split, "
+            f"{initial_size} labeled at the start): pass at most "
+            f"{n_pool - initial_size}."
+        )
     if budget is not None:
         if budget < initial_size:
             raise ValueError(
                 f"budget={budget} is smaller than the initial labeled set "
                 f"({initial_size})."
             )
-        return -(-(budget - initial_size) // batch_size)
-    return 10 if n_rounds is None else n_rounds
+        if budget > n_pool:
+            raise ValueError(
+                f"budget={budget} is more labels than the pool holds ({n_pool} "
+                f"samples after the test split): pass at most {n_pool}."
+            )
+        return -(-(budget - initial_size) // batch_size), budget
+    n_rounds = 10 if n_rounds is None else n_rounds
+    most = (n_pool - initial_size) // batch_size
+    if n_rounds > most:
+        raise ValueError(
+            f"{n_rounds} rounds of {batch_size} labels after {initial_size} initial "
+            f"ones need {initial_size + n_rounds * batch_size} samples, but the pool "
+            f"has {n_pool} (after the test split): pass at most {most} rounds, or "
+            f"budget={n_pool} to label the whole pool."
+        )
+    return n_rounds, initial_size + n_rounds * batch_size
 
 
 def _check_data(X, y):
-    X = check_array(X, accept_sparse="csr", dtype=None, ensure_all_finite=False)
+    """Check lengths and the target; ``X`` is passed on as it is (array,
+    sparse matrix, DataFrame, list of texts) for the estimator to validate."""
+    if sp.issparse(X) and X.format not in ("csr", "csc"):
+        X = X.tocsr()  # formats that can be indexed by rows
     y = np.asarray(y)
     if y.ndim != 1:
         raise ValueError(f"y must be 1-D (one label per sample), got shape {y.shape}.")
