@@ -3,7 +3,7 @@
 Overconfident probabilities and CalibratedClassifierCV
 ======================================================
 
-The seed warns that model probabilities are often overconfident. Naive
+Encord Active's documentation warns that model probabilities are often overconfident. Naive
 Bayes is the classic case: on the digits, most of its predictions have a
 top probability of almost exactly 1, so least confidence and entropy see
 almost no uncertainty to rank by, and ties and rounding decide the batch.

@@ -1,6 +1,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from skactive.cli import main
@@ -77,8 +78,11 @@ def test_bad_arguments_exit_cleanly(tmp_path, monkeypatch, capsys, args, message
 
 
 @pytest.mark.parametrize("content, message", [
-    ("a,b,y\n1,x,0\n2,3,1\n", "non-numeric feature columns: b"),
-    ("a,b,y\n1,,0\n2,3,1\n", "columns with missing values: b"),
+    ("a,b,y\n1,x,\n2,3,1\n4,4,\n", "2 of 3 rows of data.csv have no label in "
+     "column 'y' (lines 2, 4)"),
+    ("a,b,lable\n1,0,0\n2,1,1\n", "no column 'y' in data.csv; its columns are: "
+     "a, b, lable"),
+    ("a,b,Y_\n1,0,0\n2,1,1\n", "no column 'y' in data.csv (did you mean 'Y_'?)"),
     ("a,y\n1,0\n2,0\n3,0\n", "single class"),
     ("a,b\n1,0\n2,1\n", "no column 'y'"),
     ("a,y\n1,0\n2,1\n3,1\n", "has a single sample"),
@@ -114,3 +118,88 @@ def test_demo_offers_the_hybrid_strategies(tmp_path):
     summary = (tmp_path / "summary.csv").read_text()
     for name in ("weighted_kmeans", "cluster_margin", "typiclust"):
         assert name in summary
+
+
+MIXED = """id;colour;size;weight;label
+{rows}"""
+
+
+def _mixed_csv(path, n=120):
+    rng = np.random.RandomState(0)
+    rows = []
+    for i in range(n):
+        label = ("small", "medium", "large")[i % 3]
+        colour = ("red", "green", "blue")[(i % 3 + (rng.rand() < 0.3)) % 3]
+        size = "" if i % 17 == 5 else f"{i % 3 + rng.normal(scale=0.7):.3f}"
+        rows.append(f"id-{i:04d};{colour};{size};{rng.normal():.3f};{label}")
+    path.write_text(MIXED.format(rows="\n".join(rows)) + "\n")
+
+
+def test_run_on_a_mixed_csv_with_an_id_column_and_semicolons(tmp_path, capsys):
+    pytest.importorskip("pandas")
+    data = tmp_path / "mixed.csv"
+    _mixed_csv(data)
+    before = data.read_bytes()
+    assert main(["run", "--data", str(data), "--target", "label", "--drop", "id",
+                 "--strategies", "margin,coreset,weighted_kmeans,random",
+                 "--output", str(tmp_path / "out"), *SMALL]) == 0
+    out = capsys.readouterr().out
+    assert "3 classes" in out and "AUBC" in out
+    assert "1 categorical (one-hot: colour)" in out
+    assert "missing values imputed in size" in out
+    assert data.read_bytes() == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--drop", "ID"], "no column 'ID' in mixed.csv (did you mean 'id'?)"),
+    (["--batch-size", "500"], "--batch-size 500 is larger than"),
+    (["--rounds", "50"], "pass at most"),
+])
+def test_run_errors_are_one_line(tmp_path, monkeypatch, capsys, args, message):
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)
+    _mixed_csv(tmp_path / "mixed.csv")
+    code, stderr = exit_code_and_stderr(
+        ["run", "--data", "mixed.csv", "--target", "label", *SMALL, *args], capsys)
+    assert code == 2
+    assert message in stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+def test_ctrl_c_says_what_is_saved_and_exits_130(tmp_path, monkeypatch, capsys):
+    from skactive.cli import _common
+
+    real = _common.run_experiment
+
+    def interrupted(*args, **kwargs):
+        kwargs["samplers"] = dict(list(args[1].items())[:1])
+        real(args[0], kwargs.pop("samplers"), *args[2:], **kwargs)  # saves runs
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_common, "run_experiment", interrupted)
+    code, stderr = exit_code_and_stderr(
+        ["demo", "--dataset", "iris", "--output", str(tmp_path), "--checkpoint",
+         "--strategies", "margin,random", *SMALL], capsys)
+    assert code == 130
+    assert "interrupted: 2 of 4 runs are saved in" in stderr
+    assert "run the same command again to resume" in stderr
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
+
+
+def test_version(capsys):
+    from skactive import __version__
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"skactive {__version__}"
+
+
+def test_help_never_cuts_a_strategy_name(monkeypatch, capsys):
+    from skactive.cli._strategies import STRATEGIES
+
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    words = set(capsys.readouterr().out.replace(",", " ").split())
+    assert set(STRATEGIES) <= words

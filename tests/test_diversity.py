@@ -210,3 +210,11 @@ def test_bad_input(digits):
         sampler.select(X, batch_size=1798)
     with pytest.raises(ValueError, match="batch_size must be at least 1"):
         DiversitySampler().fit(X).select(X, batch_size=0)
+
+
+def test_coreset_batch_of_j_is_the_first_j_of_the_batch_of_k(blobs):
+    X, _ = blobs
+    sampler = DiversitySampler(strategy="coreset", random_state=0).fit(X[:20])
+    full = sampler.select(X[20:], 15)
+    for j in (1, 2, 7, 14):
+        assert_array_equal(sampler.select(X[20:], j), full[:j])

@@ -5,9 +5,11 @@ imports this package."""
 # SPDX-License-Identifier: BSD-3-Clause
 
 import argparse
+import sys
 
+from .. import __version__
 from . import _demo, _run
-from ._common import UsageError, experiment_options
+from ._common import Interrupted, UsageError, experiment_options
 
 COMMANDS = (_demo, _run)
 
@@ -18,6 +20,8 @@ def build_parser():
         description="Compare active-learning strategies on a labeled data set: "
         "simulated labeling rounds, learning curves and their area (AUBC).",
     )
+    parser.add_argument("--version", action="version",
+                        version=f"skactive {__version__}")
     commands = parser.add_subparsers(dest="command", required=True,
                                      metavar="{demo,run}")
     common = experiment_options()
@@ -34,3 +38,6 @@ def main(argv=None):
         return args.handler(args)
     except UsageError as exc:
         parser.exit(2, f"skactive: error: {exc}\n")
+    except Interrupted as exc:
+        print(f"\nskactive: {exc}", file=sys.stderr)
+        sys.exit(130)

@@ -24,6 +24,31 @@ class UsageError(Exception):
     """A problem with what the user asked for: printed, never a traceback."""
 
 
+class Interrupted(Exception):
+    """Ctrl-C during an experiment: say what was kept, in one line."""
+
+    def __init__(self, checkpoint, n_runs):
+        if checkpoint is None:
+            message = ("interrupted; nothing was saved (add --checkpoint to keep "
+                       "finished runs and resume them)")
+        else:
+            saved = len(list(checkpoint.glob("run-*.json")))
+            message = (f"interrupted: {saved} of {n_runs} runs are saved in "
+                       f"{checkpoint}; run the same command again to resume")
+        super().__init__(message)
+
+
+# run_experiment's argument names, as the options that set them are spelled.
+_FLAGS = {"batch_size": "--batch-size", "n_rounds": "--rounds",
+          "initial_size": "--initial-size", "budget": "--budget"}
+
+
+def _flag_names(message):
+    """An error of run_experiment, in the words of the command line."""
+    for argument, flag in _FLAGS.items():
+        message = message.replace(f"{argument}=", f"{flag} ")
+    return message.replace(" rounds, or --budget ", " rounds (--rounds), or budget ")
+
 def positive_int(text):
     """argparse type: an integer >= 1."""
     try:
@@ -80,21 +105,31 @@ def experiment_options():
     return common
 
 
-def run_and_report(args, X, y, source):
-    """Run the experiment the options describe on ``X, y``; print and save it."""
+def run_and_report(args, X, y, source, preprocessor=None, columns=None):
+    """Run the experiment the options describe on ``X, y``; print and save it.
+
+    ``preprocessor`` (default: ``StandardScaler``) starts the model's pipeline
+    and gives the diversity strategies their embeddings; ``columns`` says in
+    a line how the features are encoded.
+    """
+    if preprocessor is None:
+        from sklearn.preprocessing import StandardScaler
+
+        preprocessor = StandardScaler()
     classes, counts = np.unique(y, return_counts=True)
     if classes.size < 2:
-        raise UsageError(f"the target has a single class ({classes[0]!r}): "
+        raise UsageError(f"the target has a single class ({classes[0].item()!r}): "
                          "nothing to classify")
     if counts.min() < 2:
-        raise UsageError(f"class {classes[counts.argmin()]!r} has a single sample; "
+        raise UsageError(f"class {classes[counts.argmin()].item()!r} has a single "
+                         "sample; "
                          "every class needs two, one for the pool and one for "
                          "the test set")
     if not 0 < args.test_size < 1:
         raise UsageError(f"--test-size must be between 0 and 1, got {args.test_size}")
 
-    estimator = make_estimator(args.estimator, args.seed)
-    samplers, dropped = make_samplers(args.strategies, estimator)
+    estimator = make_estimator(args.estimator, args.seed, preprocessor)
+    samplers, dropped = make_samplers(args.strategies, estimator, preprocessor)
     if dropped:
         print(f"skipped {', '.join(dropped)}: they need predict_proba, which "
               f"{args.estimator} has not", file=sys.stderr)
@@ -109,18 +144,23 @@ def run_and_report(args, X, y, source):
     print(f"{source}: {X.shape[0]} samples, {X.shape[1]} features, "
           f"{classes.size} classes; {args.estimator}, {args.repeats} repeats of "
           f"{args.rounds} rounds of {args.batch_size} labels", flush=True)
+    if columns:
+        print(f"features: {columns}", flush=True)
     output = args.output
     output.mkdir(parents=True, exist_ok=True)
+    checkpoint = output / "checkpoint" if args.checkpoint else None
     try:
         result = run_experiment(
             estimator, samplers, X, y, test_size=args.test_size,
             initial_size=args.initial_size, batch_size=args.batch_size,
             n_rounds=args.rounds, n_repeats=args.repeats, random_state=args.seed,
             n_jobs=args.n_jobs, progress=progress,
-            checkpoint=output / "checkpoint" if args.checkpoint else None,
+            checkpoint=checkpoint,
         )
     except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+        raise UsageError(_flag_names(str(exc))) from exc
+    except KeyboardInterrupt:
+        raise Interrupted(checkpoint, len(samplers) * args.repeats) from None
 
     print()
     print(result.summary())

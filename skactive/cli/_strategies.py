@@ -8,6 +8,8 @@ cannot serve are all derived from :data:`STRATEGIES`.
 
 from dataclasses import dataclass
 
+from sklearn.base import clone
+
 from .. import DiversitySampler, HybridSampler, RandomSampler, UncertaintySampler
 
 
@@ -19,16 +21,15 @@ class Strategy:
     needs_proba: bool  # needs predict_proba (else decision_function will do)
     in_demo: bool  # run by default
 
-    def make(self, name, estimator):
-        from sklearn.preprocessing import StandardScaler
-
+    def make(self, name, estimator, preprocessor):
+        """The sampler; diversity compares samples after ``preprocessor``."""
         if self.family == "uncertainty":
             return UncertaintySampler(estimator, strategy=name)
         if self.family == "diversity":
-            return DiversitySampler(StandardScaler(), strategy=name)
+            return DiversitySampler(clone(preprocessor), strategy=name)
         if self.family == "hybrid":
             return HybridSampler(UncertaintySampler(estimator, strategy="margin"),
-                                 DiversitySampler(StandardScaler()), strategy=name)
+                                 DiversitySampler(clone(preprocessor)), strategy=name)
         return RandomSampler()
 
 
@@ -49,22 +50,23 @@ DEMO_STRATEGIES = tuple(name for name, s in STRATEGIES.items() if s.in_demo)
 ESTIMATORS = ("logistic", "svc", "forest")
 
 
-def make_estimator(name, seed):
-    """The evaluation model named on the command line, inputs standardised."""
+def make_estimator(name, seed, preprocessor):
+    """The evaluation model named on the command line, after ``preprocessor``."""
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
     from sklearn.svm import SVC
 
     if name == "logistic":
-        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
-    if name == "svc":
-        return make_pipeline(StandardScaler(), SVC(kernel="rbf"))
-    return RandomForestClassifier(n_estimators=100, random_state=seed)
+        model = LogisticRegression(max_iter=1000)
+    elif name == "svc":
+        model = SVC(kernel="rbf")
+    else:
+        model = RandomForestClassifier(n_estimators=100, random_state=seed)
+    return make_pipeline(clone(preprocessor), model)
 
 
-def make_samplers(names, estimator):
+def make_samplers(names, estimator, preprocessor):
     """Samplers by strategy name; those the estimator cannot serve are dropped."""
     has_proba = hasattr(estimator, "predict_proba")
     samplers, dropped = {}, []
@@ -73,5 +75,5 @@ def make_samplers(names, estimator):
         if strategy.needs_proba and not has_proba:
             dropped.append(name)
         else:
-            samplers[name] = strategy.make(name, estimator)
+            samplers[name] = strategy.make(name, estimator, preprocessor)
     return samplers, dropped
