@@ -3,10 +3,11 @@
 Overconfident probabilities and CalibratedClassifierCV
 ======================================================
 
-Encord Active's documentation warns that model probabilities are often overconfident. Naive
-Bayes is the classic case: on the digits, most of its predictions have a
-top probability of almost exactly 1, so least confidence and entropy see
-almost no uncertainty to rank by, and ties and rounding decide the batch.
+Encord Active's documentation warns that model probabilities are often
+overconfident. Naive Bayes is the classic case: on the digits, most of its
+predictions have a top probability of almost exactly 1, so least confidence
+and entropy see almost no uncertainty to rank by, and ties and rounding
+decide the batch.
 :class:`~sklearn.calibration.CalibratedClassifierCV` learns a mapping from
 the model's outputs to calibrated probabilities; this example shows how it
 changes the scores and the batch that is selected.
