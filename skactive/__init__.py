@@ -4,6 +4,7 @@
 
 from ._committee import CommitteeSampler
 from ._diversity import DiversitySampler
+from ._greedy import GreedySampler
 from ._groups import select_groups
 from ._hybrid import HybridSampler
 from ._random import RandomSampler
@@ -11,5 +12,5 @@ from ._uncertainty import UncertaintySampler
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["CommitteeSampler", "DiversitySampler", "HybridSampler", "RandomSampler",
-           "select_groups", "UncertaintySampler", "__version__"]
+__all__ = ["CommitteeSampler", "DiversitySampler", "GreedySampler", "HybridSampler",
+           "RandomSampler", "select_groups", "UncertaintySampler", "__version__"]

@@ -7,15 +7,21 @@ from abc import ABCMeta, abstractmethod
 from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.utils import get_tags
+from sklearn.utils import check_array, get_tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .exceptions import SingleClassWarning
 from .utils._chunks import MAX_CHUNK_ROWS, map_chunks
-from .utils._selection import top_k
+from .utils._selection import nearest_squared_distances, top_k
 from .utils._sklearn_compat import Interval, _num_samples
 from .utils._validation import check_batch_size
+
+# A chunk of the pool meets a reference set in distance blocks of at most
+# _REFERENCE_BLOCK rows and about _DISTANCE_CHUNK_BYTES.
+_REFERENCE_BLOCK = 1024
+_DISTANCE_CHUNK_BYTES = 16 * 2**20
 
 
 class BaseSampler(BaseEstimator, metaclass=ABCMeta):
@@ -195,3 +201,36 @@ class ChunkedSampler(BaseSampler):
         """
         return map_chunks(func, X, row_bytes=row_bytes, chunk_size=self.chunk_size,
                           n_jobs=self.n_jobs, max_rows=max_rows, **kwargs)
+
+    def _transform(self, transformer, X):
+        """``transformer.transform(X)`` chunk by chunk: embeddings, checked
+        finite, dense or CSR as the transformer gives them."""
+        n_features = getattr(self, "n_features_in_", 1)
+        embeddings = self._map_chunks(_transform_chunk, X, row_bytes=16 * n_features,
+                                      transformer=transformer)
+        embeddings = check_array(
+            embeddings, accept_sparse="csr", dtype=[np.float64, np.float32],
+            ensure_all_finite=False, input_name="embeddings",
+        )
+        values = embeddings.data if sp.issparse(embeddings) else embeddings
+        if not np.isfinite(values).all():
+            raise ValueError(
+                "The transformer produced NaN or infinite embeddings. Check "
+                "the transformer and the samples it was given (an imputer "
+                "in a Pipeline handles missing values)."
+            )
+        return embeddings
+
+    def _squared_distances_to(self, embeddings, reference):
+        """Squared distance of each embedding to its nearest ``reference`` row,
+        chunk by chunk, each chunk's distance blocks within 16 MiB."""
+        block_bytes = 8 * min(reference.shape[0], _REFERENCE_BLOCK)
+        return self._map_chunks(
+            nearest_squared_distances, embeddings, row_bytes=block_bytes,
+            max_rows=max(1, _DISTANCE_CHUNK_BYTES // block_bytes),
+            reference=reference,
+        )
+
+
+def _transform_chunk(X, *, transformer):
+    return transformer.transform(X)

@@ -4,13 +4,13 @@
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import clone
+from sklearn.base import clone, is_regressor
 from sklearn.frozen import FrozenEstimator
-from sklearn.tree import BaseDecisionTree
 from sklearn.utils import check_array, check_random_state, resample
 
 from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
-from .acquisition import bald, kl_consensus, vote_entropy
+from ._members import all_trees, ensemble_members, member_outputs
+from .acquisition import bald, kl_consensus, prediction_variance, vote_entropy
 from .utils._sklearn_compat import (
     HasMethods,
     StrOptions,
@@ -20,42 +20,42 @@ from .utils._sklearn_compat import (
 )
 
 _STRATEGIES = {"vote_entropy": vote_entropy, "kl_consensus": kl_consensus,
-               "bald": bald}
+               "bald": bald, "variance": prediction_variance}
 
 
-def _committee_chunk(X, *, members, columns, n_classes, strategy):
-    """Disagreement of the committee on one chunk of the pool."""
-    if all(isinstance(member, BaseDecisionTree) for member in members):
-        # Trees of an ensemble: validate the chunk once, as forests do, not
-        # once per tree.
-        X = check_array(X, dtype=np.float32, accept_sparse="csr")
-        kwargs = {"check_input": False}
-    else:
-        kwargs = {}
+def _committee_chunk(X, *, members, features, columns, n_classes, strategy):
+    """Disagreement of the committee on one chunk of the pool.
+
+    The members' outputs are streamed into the acquisition function one at a
+    time: memory is one chunk of outputs whatever the size of the committee.
+    """
+    if strategy == "variance":
+        return prediction_variance(member_outputs(X, members, features, "predict"))
     if strategy == "vote_entropy":
         votes = np.empty((_num_samples(X), len(members)), dtype=np.intp)
-        for m, (member, cols) in enumerate(zip(members, columns)):
-            predicted = member.predict(X, **kwargs)
+        outputs = member_outputs(X, members, features, "predict")
+        for m, (predicted, member, cols) in enumerate(zip(outputs, members, columns)):
             votes[:, m] = cols[np.searchsorted(member.classes_, predicted)]
         return vote_entropy(votes, n_classes)
-    # The members' probabilities are streamed into the acquisition function
-    # one at a time: memory is one chunk of probabilities whatever the size
-    # of the committee.
-    return _STRATEGIES[strategy](
-        _aligned_probabilities(X, members, columns, n_classes, kwargs)
-    )
+    probabilities = member_outputs(X, members, features, "predict_proba")
+    return _STRATEGIES[strategy](_aligned(probabilities, columns, n_classes))
 
 
-def _aligned_probabilities(X, members, columns, n_classes, kwargs):
-    """Each member's predict_proba on ``X``, columns aligned on the union of
-    the classes (a class a member never saw has probability 0)."""
-    for member, cols in zip(members, columns):
-        proba = member.predict_proba(X, **kwargs)
+def _aligned(probabilities, columns, n_classes):
+    """Each member's probabilities with columns aligned on the union of the
+    classes (a class a member never saw has probability 0)."""
+    for proba, cols in zip(probabilities, columns):
         if proba.shape[1] != n_classes:
             aligned = np.zeros((proba.shape[0], n_classes))
             aligned[:, cols] = proba
             proba = aligned
         yield proba
+
+
+def _is_regression(committee):
+    """Whether the committee is made of regressors."""
+    members = committee if isinstance(committee, list) else [committee]
+    return all(is_regressor(member) for member in members)
 
 
 def _needs_fitting(committee):
@@ -85,13 +85,18 @@ class CommitteeSampler(ChunkedSampler):
         The members, or an ensemble whose ``estimators_`` are the members.
         At least two members.
 
-    strategy : {"vote_entropy", "kl_consensus", "bald"}, default="vote_entropy"
+    strategy : {"vote_entropy", "kl_consensus", "bald", "variance"}, \
+            default="vote_entropy"
         Disagreement measure, from :mod:`skactive.acquisition`:
         :func:`~skactive.acquisition.vote_entropy` needs only ``predict``;
         :func:`~skactive.acquisition.kl_consensus` and
         :func:`~skactive.acquisition.bald` need ``predict_proba`` from every
         member. The two are equal in value; the sampler streams the members'
-        probabilities into the function, one member at a time.
+        probabilities into the function, one member at a time. For a
+        committee of regressors, ``"variance"``: the variance of the members'
+        predictions (:func:`~skactive.acquisition.prediction_variance`, query
+        by committee for regression); the other strategies are for
+        classifiers, and each side refuses the other's.
 
     bootstrap : bool, default=False
         Fit each listed member on its own stratified bootstrap sample of the
@@ -117,11 +122,19 @@ class CommitteeSampler(ChunkedSampler):
     members_ : list of estimators
         The fitted members.
 
+    regression_ : bool
+        Whether the members are regressors.
+
+    features_ : list of (ndarray or None)
+        For each member, the columns it was fitted on (a Bagging ensemble's
+        feature subsets); None means all of them.
+
     classes_ : ndarray of shape (n_classes,)
-        The union of the members' classes.
+        The union of the members' classes (classifiers only).
 
     columns_ : list of ndarray
-        For each member, the column of ``classes_`` of each of its classes.
+        For each member, the column of ``classes_`` of each of its classes
+        (empty for regressors).
 
     n_features_in_ : int
         Number of features seen during ``fit``, when ``X`` has a shape.
@@ -197,9 +210,21 @@ class CommitteeSampler(ChunkedSampler):
                 f"The committee is a list of {len(self.committee)} estimator(s); "
                 "pass at least two, or one ensemble such as RandomForestClassifier."
             )
-        if _needs_fitting(self.committee) and np.unique(np.asarray(y)).size < 2:
+        self.regression_ = _is_regression(self.committee)
+        if self.regression_ != (self.strategy == "variance"):
+            raise ValueError(
+                f"strategy={self.strategy!r} is for "
+                f"{'classifiers' if self.regression_ else 'regressors'}, but the "
+                f"committee is made of "
+                f"{'regressors' if self.regression_ else 'classifiers'}: use "
+                + ("strategy='variance' (query by committee for regression)."
+                   if self.regression_ else "'vote_entropy', 'kl_consensus' or "
+                   "'bald'.")
+            )
+        self.members_, self.features_, self.columns_ = [], [], []
+        if (not self.regression_ and _needs_fitting(self.committee)
+                and np.unique(np.asarray(y)).size < 2):
             _warn_single_class()
-            self.members_, self.columns_ = [], []
             self.classes_ = np.unique(np.asarray(y))
             return self
         if isinstance(self.committee, list):
@@ -211,7 +236,7 @@ class CommitteeSampler(ChunkedSampler):
                 f"The committee has {len(self.members_)} member; disagreement "
                 "needs at least two."
             )
-        if self.strategy != "vote_entropy":
+        if self.strategy in ("kl_consensus", "bald"):
             for i, member in enumerate(self.members_):
                 if not hasattr(member, "predict_proba"):
                     raise TypeError(
@@ -237,17 +262,20 @@ class CommitteeSampler(ChunkedSampler):
         for estimator in self.committee:
             member = clone(estimator)
             if self.bootstrap and not isinstance(member, FrozenEstimator):
-                rows = resample(np.arange(y.shape[0]), stratify=y,
+                rows = resample(np.arange(y.shape[0]),
+                                stratify=None if self.regression_ else y,
                                 random_state=rng.randint(np.iinfo(np.int32).max))
                 member.fit(_safe_indexing(X, rows), y[rows], **fit_params)
             else:
                 member.fit(X, y, **fit_params)
             self.members_.append(member)
-        self.classes_ = np.unique(np.concatenate(
-            [np.asarray(member.classes_) for member in self.members_]
-        ))
-        self.columns_ = [np.searchsorted(self.classes_, member.classes_)
-                         for member in self.members_]
+        self.features_ = [None] * len(self.members_)
+        if not self.regression_:
+            self.classes_ = np.unique(np.concatenate(
+                [np.asarray(member.classes_) for member in self.members_]
+            ))
+            self.columns_ = [np.searchsorted(self.classes_, member.classes_)
+                             for member in self.members_]
 
     def _fit_ensemble(self, X, y, fit_params):
         ensemble = clone(self.committee)
@@ -256,11 +284,13 @@ class CommitteeSampler(ChunkedSampler):
             raise TypeError(
                 f"{type(self.committee).__name__} has no estimators_: pass a list "
                 "of estimators, or an ensemble such as RandomForestClassifier, "
-                "ExtraTreesClassifier, BaggingClassifier or VotingClassifier."
+                "ExtraTreesClassifier, BaggingClassifier or VotingClassifier "
+                "(RandomForestRegressor, BaggingRegressor... for regression)."
             )
-        self.members_ = list(ensemble.estimators_)
-        self.classes_ = np.asarray(ensemble.classes_)
-        self.columns_ = [self._ensemble_columns(member) for member in self.members_]
+        self.members_, self.features_ = ensemble_members(ensemble)
+        if not self.regression_:
+            self.classes_ = np.asarray(ensemble.classes_)
+            self.columns_ = [self._ensemble_columns(m) for m in self.members_]
 
     def _ensemble_columns(self, member):
         # scikit-learn ensembles fit their members on the class indices
@@ -275,18 +305,17 @@ class CommitteeSampler(ChunkedSampler):
 
     def _inner_validates(self):
         # Trees are called with check_input=False: the sampler checks for them.
-        return bool(self.members_) and not all(
-            isinstance(member, BaseDecisionTree) for member in self.members_)
+        return bool(self.members_) and not all_trees(self.members_)
 
     def _score(self, X):
         if not self.members_:  # a single labeled class: random order
             return check_random_state(self.random_state).uniform(size=_num_samples(X))
-        n_classes = self.classes_.shape[0]
+        n_classes = 1 if self.regression_ else self.classes_.shape[0]
         return self._map_chunks(
             _committee_chunk, X,
             row_bytes=3 * 8 * n_classes,
-            members=self.members_, columns=self.columns_, n_classes=n_classes,
-            strategy=self.strategy,
+            members=self.members_, features=self.features_, columns=self.columns_,
+            n_classes=n_classes, strategy=self.strategy,
         )
 
     def __sklearn_tags__(self):

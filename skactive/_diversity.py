@@ -10,14 +10,12 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.cluster import KMeans
 from sklearn.frozen import FrozenEstimator
-from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.preprocessing import normalize
-from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import ChunkedSampler, _inherit_input_tags
 from .acquisition import k_center_greedy, round_robin, typicality, typiclust
-from .utils._selection import distances_to_centers
+from .utils._selection import distances_to_centers, nearest_squared_distances
 from .utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -27,27 +25,8 @@ from .utils._sklearn_compat import (
 )
 
 _DEFAULT_N_CLUSTERS = 10
-# A chunk of the pool meets the reference set in distance blocks of about
-# this many bytes.
-_DISTANCE_CHUNK_BYTES = 16 * 2**20
-_REFERENCE_BLOCK = 1024
 # Strategies that compare the pool with the labeled samples.
 _USES_REFERENCE = ("coreset", "typiclust")
-
-
-def _transform_chunk(X, *, transformer):
-    return transformer.transform(X)
-
-
-def _squared_distance_chunk(X, *, reference):
-    """Squared distance of each row of X to its nearest reference row.
-
-    scikit-learn's chunked nearest-neighbour kernel: never the whole
-    distance matrix, and sparse rows are never densified.
-    """
-    if sp.issparse(X) or sp.issparse(reference):
-        return pairwise_distances_argmin_min(X, reference, metric="euclidean")[1] ** 2
-    return pairwise_distances_argmin_min(X, reference, metric="sqeuclidean")[1]
 
 
 class DiversitySampler(ChunkedSampler):
@@ -288,25 +267,8 @@ class DiversitySampler(ChunkedSampler):
 
     def _embeddings(self, X):
         """Embeddings of X, chunk by chunk, checked and scaled for the metric."""
-        if self.transformer_ is None:
-            embeddings = X
-        else:
-            n_features = getattr(self, "n_features_in_", 1)
-            embeddings = self._map_chunks(
-                _transform_chunk, X, row_bytes=16 * n_features,
-                transformer=self.transformer_,
-            )
-            embeddings = check_array(
-                embeddings, accept_sparse="csr", dtype=[np.float64, np.float32],
-                ensure_all_finite=False, input_name="embeddings",
-            )
-            values = embeddings.data if sp.issparse(embeddings) else embeddings
-            if not np.isfinite(values).all():
-                raise ValueError(
-                    "The transformer produced NaN or infinite embeddings. Check "
-                    "the transformer and the samples it was given (an imputer "
-                    "in a Pipeline handles missing values)."
-                )
+        embeddings = X if self.transformer_ is None else self._transform(
+            self.transformer_, X)
         if self.metric == "cosine":
             embeddings = normalize(embeddings)
         return embeddings
@@ -379,18 +341,13 @@ class DiversitySampler(ChunkedSampler):
                 f"The pool's embeddings have {embeddings.shape[1]} features but "
                 f"the reference set's have {reference.shape[1]}."
             )
-        block_bytes = 8 * min(reference.shape[0], _REFERENCE_BLOCK)
-        return self._map_chunks(
-            _squared_distance_chunk, embeddings, row_bytes=block_bytes,
-            max_rows=max(1, _DISTANCE_CHUNK_BYTES // block_bytes),
-            reference=reference,
-        )
+        return self._squared_distances_to(embeddings, reference)
 
     def _distance_to_reference(self, embeddings):
         if self.reference_ is None:
             # Cold start: the most central samples first.
             mean = np.asarray(embeddings.mean(axis=0)).reshape(1, -1)
-            return -self._metric_distance(_squared_distance_chunk(embeddings,
+            return -self._metric_distance(nearest_squared_distances(embeddings,
                                                                   reference=mean))
         return self._metric_distance(self._squared_distance_to_reference(embeddings))
 

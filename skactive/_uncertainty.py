@@ -2,17 +2,22 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import inspect
+
 import numpy as np
-from sklearn.base import clone
+from sklearn.base import clone, is_regressor
 from sklearn.frozen import FrozenEstimator
+from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 
 from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
+from ._members import ensemble_members, final_estimator, member_outputs
 from .acquisition import (
     decision_margin,
     entropy,
     least_confidence,
     margin,
+    prediction_variance,
     ratio,
     variance,
 )
@@ -25,6 +30,7 @@ _STRATEGIES = {
     "margin": (margin, -1),
     "ratio": (ratio, 1),
     "variance": (variance, -1),
+    "std": (None, 1),  # regression: the model's predictive standard deviation
 }
 _BUILT_IN_FUNCTIONS = {function for function, _ in _STRATEGIES.values()}
 # Strategies that keep their meaning on decision_function values.
@@ -195,6 +201,10 @@ class UncertaintySampler(ChunkedSampler):
         self._validate_labeled(X, y)
         self.response_method_ = _response_method(self.estimator, self.strategy)
         self.estimator_ = clone(self.estimator)
+        if self.response_method_ == "predict":  # a regressor's spread
+            self.estimator_.fit(X, y, **fit_params)  # a no-op when frozen
+            self.response_method_ = _std_method(self.estimator_)
+            return self
         if isinstance(self.estimator_, FrozenEstimator):
             n_classes = len(getattr(self.estimator_, "classes_", (0, 1)))
         else:
@@ -213,6 +223,10 @@ class UncertaintySampler(ChunkedSampler):
         if self.response_method_ == "random":
             rng = check_random_state(self.random_state)
             return rng.uniform(size=_num_samples(X))
+        if self.response_method_ in ("predict_std", "members_std"):
+            return self._map_chunks(_std_chunk, X, row_bytes=3 * 8,
+                                    estimator=self.estimator_,
+                                    how=self.response_method_)
         if callable(self.strategy):
             function, sign = self.strategy, 1
         else:
@@ -237,9 +251,64 @@ class UncertaintySampler(ChunkedSampler):
         )
 
 
+def _std_chunk(X, *, estimator, how):
+    """Predictive standard deviation of a regressor on one chunk of the pool."""
+    if how == "predict_std":
+        return np.asarray(estimator.predict(X, return_std=True)[1], dtype=float)
+    steps, ensemble = _split_pipeline(estimator)
+    if steps is not None:
+        X = steps.transform(X)
+    members, features = ensemble_members(ensemble)
+    variance = prediction_variance(member_outputs(X, members, features, "predict"))
+    return np.sqrt(variance, out=variance)
+
+
+def _split_pipeline(estimator):
+    """``(preprocessing or None, final model)`` of a fitted (frozen) pipeline."""
+    if isinstance(estimator, FrozenEstimator):
+        estimator = estimator.estimator
+    if isinstance(estimator, Pipeline):
+        return estimator[:-1], final_estimator(estimator)
+    return None, final_estimator(estimator)
+
+
+def _std_method(estimator):
+    """How a fitted regressor gives its predictive standard deviation."""
+    final = final_estimator(estimator)
+    if "return_std" in inspect.signature(final.predict).parameters:
+        return "predict_std"
+    if hasattr(final, "estimators_"):
+        return "members_std"
+    raise ValueError(
+        f"strategy='std' needs a predictive standard deviation, which "
+        f"{type(final).__name__} does not give. Use a regressor whose predict "
+        "takes return_std=True (GaussianProcessRegressor, BayesianRidge, "
+        "ARDRegression) or an ensemble whose members are exposed "
+        "(RandomForestRegressor, ExtraTreesRegressor, BaggingRegressor), or a "
+        "CommitteeSampler(strategy='variance') around your model."
+    )
+
+
 def _response_method(estimator, strategy):
     """Which method of ``estimator`` feeds ``strategy``; raise if none can."""
     name = type(estimator).__name__
+    regressor = is_regressor(estimator)
+    if strategy == "std" or regressor:
+        if strategy == "std" and regressor:
+            return "predict"
+        if strategy == "std":
+            raise ValueError(
+                f"strategy='std' is the spread of a regressor's predictions, but "
+                f"{name} is a classifier: use 'margin', 'entropy', "
+                "'least_confidence', 'ratio' or 'variance'."
+            )
+        shown = getattr(strategy, "__name__", strategy)
+        raise ValueError(
+            f"strategy={shown!r} needs class probabilities, but {name} is a "
+            "regressor: use strategy='std' (GaussianProcessRegressor, "
+            "BayesianRidge, ARDRegression or a forest), "
+            "CommitteeSampler(strategy='variance') or GreedySampler."
+        )
     if hasattr(estimator, "predict_proba"):
         return "predict_proba"
     if not hasattr(estimator, "decision_function"):

@@ -4,8 +4,9 @@ public sampler."""
 import numpy as np
 import pytest
 from sklearn.decomposition import PCA
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.gaussian_process import GaussianProcessRegressor
+from sklearn.linear_model import BayesianRidge, LogisticRegression, Ridge
 from sklearn.naive_bayes import GaussianNB
 from sklearn.svm import LinearSVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -13,6 +14,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skactive import (
     CommitteeSampler,
     DiversitySampler,
+    GreedySampler,
     HybridSampler,
     RandomSampler,
     UncertaintySampler,
@@ -57,6 +59,18 @@ SAMPLERS = [
     HybridSampler(UncertaintySampler(LogisticRegression()), random_state=0),
     HybridSampler(UncertaintySampler(LogisticRegression()),
                   DiversitySampler(PCA(n_components=1)), strategy="cluster_margin"),
+    # Regression
+    UncertaintySampler(GaussianProcessRegressor(), strategy="std"),
+    UncertaintySampler(BayesianRidge(), strategy="std"),
+    UncertaintySampler(RandomForestRegressor(n_estimators=5, random_state=0),
+                       strategy="std"),
+    CommitteeSampler([Ridge(), Ridge(alpha=10.0)], strategy="variance",
+                     bootstrap=True, random_state=0),
+    CommitteeSampler(RandomForestRegressor(n_estimators=5, random_state=0),
+                     strategy="variance"),
+    GreedySampler(Ridge(), random_state=0),
+    GreedySampler(Ridge(), strategy="gsy", random_state=0),
+    GreedySampler(strategy="gsx", random_state=0),
 ]
 
 
@@ -95,7 +109,8 @@ def test_ranking_samplers_are_the_ones_that_promise_the_prefix_property():
                        "UncertaintySamplerleast_confidence", "UncertaintySamplerratio",
                        "UncertaintySamplervariance", "DiversitySamplerkmeans",
                        "CommitteeSamplervote_entropy", "CommitteeSamplerbald",
-                       "CommitteeSamplerkl_consensus"}
+                       "CommitteeSamplerkl_consensus", "UncertaintySamplerstd",
+                       "CommitteeSamplervariance"}
 
 
 # The checks catch broken samplers.

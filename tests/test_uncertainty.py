@@ -5,6 +5,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.cluster import KMeans
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LinearRegression, LogisticRegression
@@ -109,6 +110,9 @@ def test_estimator_without_probabilities(labeled):
     sampler = UncertaintySampler(calibrated, strategy="entropy").fit(X, y)
     assert sampler.response_method_ == "predict_proba"
     with pytest.raises(TypeError, match="neither predict_proba nor decision_function"):
+        UncertaintySampler(KMeans(n_clusters=3)).fit(X, y)
+    with pytest.raises(ValueError, match="LinearRegression is a regressor: use "
+                                         "strategy='std'"):
         UncertaintySampler(LinearRegression()).fit(X, y)
 
 

@@ -8,7 +8,9 @@ to one direction: higher means pick first. The diversity functions
 :func:`closest_to_centers`) return an order of the pool or a batch, from
 embeddings and clusterings given as arrays.
 The committee functions (:func:`vote_entropy`, :func:`kl_consensus`,
-:func:`bald`) measure disagreement between models, and :func:`group_scores`
+:func:`bald`, and :func:`prediction_variance` for regression) measure
+disagreement between models, :func:`greedy_sampling` is GSx, GSy and iGS for
+regression, and :func:`group_scores`
 and :func:`mean_object_confidence` turn per-detection values into per-image
 ones.
 """
@@ -24,6 +26,7 @@ from ._diversity import (
     typiclust,
 )
 from ._groups import group_scores, mean_object_confidence
+from ._regression import greedy_sampling, prediction_variance
 from ._uncertainty import (
     decision_margin,
     entropy,
@@ -38,12 +41,14 @@ __all__ = [
     "closest_to_centers",
     "decision_margin",
     "entropy",
+    "greedy_sampling",
     "group_scores",
     "k_center_greedy",
     "kl_consensus",
     "least_confidence",
     "margin",
     "mean_object_confidence",
+    "prediction_variance",
     "ratio",
     "round_robin",
     "typiclust",

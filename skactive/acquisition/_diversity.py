@@ -167,62 +167,105 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
             f"({n_samples}), got {n_select!r}."
         )
     priority = check_random_state(random_state).permutation(n_samples)
-    squared_norms = row_norms(X, squared=True)
+    space = _Space(X, n_select)
+    first = None
+    if squared_distances is None:
+        mean = np.asarray(X.mean(axis=0)).reshape(1, -1)
+        to_mean = _nearest_squared_distances(X, mean, space.squared_norms)
+        first = _first_of_ties(-to_mean, priority)
+        space.min_sq = _nearest_squared_distances(X, X[[first]], space.squared_norms)
+    else:
+        space.min_sq = _check_squared(squared_distances, n_samples,
+                                      "squared_distances")
+    return _lazy_greedy([space], n_select, priority, first=first)
+
+
+class _Space:
+    """One space of a greedy selection: its points, their squared norms, and
+    the squared distance of each point to its nearest center (``min_sq``)."""
+
+    def __init__(self, X, n_select, min_sq=None):
+        self.X = X
+        self.squared_norms = row_norms(X, squared=True)
+        self.min_sq = min_sq
+        # Dense points copy each pick once; sparse ones slice the picks' rows.
+        self.centers = (None if sp.issparse(X)
+                        else np.empty((n_select, X.shape[1]), X.dtype))
+
+    def add(self, position, index):
+        if self.centers is not None:
+            self.centers[position] = self.X[index]
+
+    def catch_up(self, rows, picks, start, stop):
+        """Bring ``min_sq[rows]`` up to date with the picks ``start:stop``."""
+        for new in gen_batches(stop - start, _GREEDY_CENTERS):
+            a, b = start + new.start, start + new.stop
+            added = self.X[picks[a:b]] if self.centers is None else self.centers[a:b]
+            nearest = _nearest_squared_distances(self.X[rows], added,
+                                                 self.squared_norms[rows])
+            np.minimum(self.min_sq[rows], nearest, out=self.min_sq[rows])
+
+
+def _check_squared(values, n_samples, name):
+    values = check_array(values, ensure_2d=False, dtype=np.float64,
+                         input_name=name, copy=True)
+    if values.shape != (n_samples,):
+        raise ValueError(f"{name} must hold one value per sample, shape "
+                         f"({n_samples},), got {values.shape}.")
+    return values
+
+
+def _lazy_greedy(spaces, n_select, priority, first=None):
+    """Pick, one at a time, the sample whose product over ``spaces`` of the
+    squared distances to the nearest center is largest; each pick becomes a
+    center in every space.
+
+    Exact but lazy: the pool is cut into blocks that remember the largest
+    score they held when last brought up to date. Distances only shrink as
+    centers are added, so a block whose stale maximum is below the best
+    exact score cannot hold the next pick and is not recomputed. Exact ties
+    go to the lowest ``priority``.
+    """
+    n_samples = priority.shape[0]
     picks = np.empty(n_select, dtype=np.intp)
-    # Dense pools copy each pick once; sparse ones slice the picks' rows.
-    centers = None if sp.issparse(X) else np.empty((n_select, X.shape[1]), X.dtype)
+    picked = np.zeros(n_samples, dtype=bool)
+    score = spaces[0].min_sq if len(spaces) == 1 else np.prod(
+        [space.min_sq for space in spaces], axis=0)
     n_picked = 0
 
     def pick(index):
         nonlocal n_picked
         picks[n_picked] = index
-        if centers is not None:
-            centers[n_picked] = X[index]
+        for space in spaces:
+            space.add(n_picked, index)
+        picked[index] = True
+        score[index] = -np.inf  # never picked again
         n_picked += 1
-        min_sq[index] = -np.inf  # never picked again
 
-    def picked_centers(start, stop):
-        if centers is None:
-            return X[picks[start:stop]]
-        return centers[start:stop]
-
-    if squared_distances is None:
-        mean = np.asarray(X.mean(axis=0)).reshape(1, -1)
-        to_mean = _nearest_squared_distances(X, mean, squared_norms)
-        first = _first_of_ties(-to_mean, priority)
-        min_sq = _nearest_squared_distances(X, X[[first]], squared_norms)
+    if first is not None:
         pick(first)
-    else:
-        min_sq = check_array(squared_distances, ensure_2d=False, dtype=np.float64,
-                             input_name="squared_distances", copy=True)
-        if min_sq.shape != (n_samples,):
-            raise ValueError(
-                f"squared_distances must hold one value per sample, shape "
-                f"({n_samples},), got {min_sq.shape}."
-            )
-
     blocks = list(gen_batches(n_samples, _GREEDY_BLOCK_ROWS))
     seen = np.full(len(blocks), n_picked)  # centers each block is up to date with
-    bounds = np.array([min_sq[rows].max() for rows in blocks])
-    best = np.array([rows.start + _first_of_ties(min_sq[rows], priority[rows])
+    bounds = np.array([score[rows].max() for rows in blocks])
+    best = np.array([rows.start + _first_of_ties(score[rows], priority[rows])
                      for rows in blocks])
     while n_picked < n_select:
-        top = bounds.max()
-        tied = np.flatnonzero(bounds == top)
+        tied = np.flatnonzero(bounds == bounds.max())
         stale = tied[seen[tied] < n_picked]
         if stale.size == 0:
             pick(best[tied[np.argmin(priority[best[tied]])]])
             continue
         for j in stale:
             rows = blocks[j]
-            for new in gen_batches(n_picked - seen[j], _GREEDY_CENTERS):
-                added = picked_centers(seen[j] + new.start, seen[j] + new.stop)
-                nearest = _nearest_squared_distances(X[rows], added,
-                                                     squared_norms[rows])
-                np.minimum(min_sq[rows], nearest, out=min_sq[rows])
+            for space in spaces:
+                space.catch_up(rows, picks, seen[j], n_picked)
+            if len(spaces) > 1:
+                score[rows] = np.prod([space.min_sq[rows] for space in spaces],
+                                      axis=0)
+                score[rows][picked[rows]] = -np.inf
             seen[j] = n_picked
-            bounds[j] = min_sq[rows].max()
-            best[j] = rows.start + _first_of_ties(min_sq[rows], priority[rows])
+            bounds[j] = score[rows].max()
+            best[j] = rows.start + _first_of_ties(score[rows], priority[rows])
     return picks
 
 

@@ -5,6 +5,7 @@ seeded ties, members of each cluster."""
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.extmath import row_norms
 
@@ -98,3 +99,27 @@ def distances_to_centers(X, labels, centers, *, block_rows=4096):
         else:
             distances[rows] = row_norms(X[rows] - assigned)
     return distances
+
+
+def nearest_squared_distances(X, *, reference):
+    """Squared Euclidean distance of each row of ``X`` to its nearest
+    ``reference`` row.
+
+    scikit-learn's chunked nearest-neighbour kernel: never the whole distance
+    matrix, and sparse rows are never densified. (A keyword-only
+    ``reference``, so that it maps over chunks of ``X``.)
+    """
+    if sp.issparse(X) or sp.issparse(reference):
+        return pairwise_distances_argmin_min(X, reference, metric="euclidean")[1] ** 2
+    return pairwise_distances_argmin_min(X, reference, metric="sqeuclidean")[1]
+
+
+def nearest_target_squared(predictions, sorted_targets):
+    """Squared distance of each prediction to its nearest target, by a binary
+    search in the sorted targets: O(n log n_targets), no n x n_targets matrix."""
+    right = np.searchsorted(sorted_targets, predictions).clip(1, sorted_targets.size)
+    left = right - 1
+    right = right.clip(max=sorted_targets.size - 1)
+    nearest = np.minimum(np.abs(predictions - sorted_targets[left]),
+                         np.abs(predictions - sorted_targets[right]))
+    return nearest**2

@@ -1,0 +1,55 @@
+"""The members of a committee or an ensemble, predicted one at a time.
+
+Shared by the samplers that read members (committees, the predictive
+standard deviation of an ensemble): no class, no public name.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+from sklearn.frozen import FrozenEstimator
+from sklearn.pipeline import Pipeline
+from sklearn.tree import BaseDecisionTree
+from sklearn.utils import check_array
+
+from .utils._sklearn_compat import _safe_indexing
+
+
+def final_estimator(estimator):
+    """The model at the end of a (frozen) pipeline: where ``predict`` lives."""
+    while True:
+        if isinstance(estimator, FrozenEstimator):
+            estimator = estimator.estimator
+        elif isinstance(estimator, Pipeline):
+            estimator = estimator.steps[-1][1]
+        else:
+            return estimator
+
+
+def ensemble_members(ensemble):
+    """``(members, features)`` of a fitted ensemble: each member and the
+    columns it was fitted on (None: all of them, as given)."""
+    members = list(ensemble.estimators_)
+    features = getattr(ensemble, "estimators_features_", None)
+    if features is None:
+        features = [None] * len(members)
+    return members, list(features)
+
+
+def member_outputs(X, members, features, method):
+    """``getattr(member, method)`` on ``X`` for each member, one at a time.
+
+    Trees of an ensemble get the chunk validated once, as forests do, not
+    once per tree; Bagging members get the columns they were fitted on.
+    """
+    kwargs = {}
+    if all(isinstance(member, BaseDecisionTree) for member in members):
+        X = check_array(X, dtype=np.float32, accept_sparse="csr")
+        kwargs = {"check_input": False}
+    for member, columns in zip(members, features):
+        X_member = X if columns is None else _safe_indexing(X, columns, axis=1)
+        yield getattr(member, method)(X_member, **kwargs)
+
+
+def all_trees(members):
+    return bool(members) and all(isinstance(m, BaseDecisionTree) for m in members)
