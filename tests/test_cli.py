@@ -203,3 +203,50 @@ def test_help_never_cuts_a_strategy_name(monkeypatch, capsys):
         main(["demo", "--help"])
     words = set(capsys.readouterr().out.replace(",", " ").split())
     assert set(STRATEGIES) <= words
+
+
+# Regression
+
+
+def test_demo_on_diabetes_runs_the_regression_strategies(tmp_path, capsys):
+    assert main(["demo", "--dataset", "diabetes", "--output", str(tmp_path),
+                 *SMALL]) == 0
+    out, err = capsys.readouterr()
+    assert "regression" in out and "test R²" in out
+    for name in ("igs", "gsx", "gsy", "random"):
+        assert name in out
+    assert "skipped std: it needs a predictive standard deviation" in err
+
+
+def test_run_detects_a_regression_target_and_task_overrides(tmp_path, capsys):
+    pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(90, 3))
+    y = X @ [1.5, -2.0, 0.5] + rng.normal(scale=0.3, size=90)
+    data = tmp_path / "reg.csv"
+    data.write_text("a,b,c,target\n" + "\n".join(
+        f"{a:.4f},{b:.4f},{c:.4f},{t:.4f}" for (a, b, c), t in zip(X, y)) + "\n")
+    assert main(["run", "--data", str(data), "--target", "target", "--estimator",
+                 "forest", "--output", str(tmp_path / "out"), *SMALL]) == 0
+    out = capsys.readouterr().out
+    assert "regression" in out and "std" in out and "igs" in out
+    code, stderr = exit_code_and_stderr(
+        ["run", "--data", str(data), "--target", "target", "--task",
+         "classification", "--output", str(tmp_path / "out"), *SMALL], capsys)
+    assert code == 2  # 90 distinct float labels: classes of one sample
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--dataset", "diabetes", "--estimator", "svc"],
+     "--estimator svc is for classification; for regression choose forest, ridge, "
+     "gp"),
+    (["--dataset", "diabetes", "--strategies", "margin,igs"],
+     "margin is for classification; for regression choose std, qbc, gsx, gsy, igs, "
+     "random"),
+    (["--dataset", "iris", "--strategies", "igs"], "igs is for regression"),
+])
+def test_task_mismatches_are_one_line(args, message, tmp_path, capsys):
+    code, stderr = exit_code_and_stderr(
+        ["demo", *args, "--output", str(tmp_path), *SMALL], capsys)
+    assert code == 2
+    assert message in stderr

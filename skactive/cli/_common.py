@@ -12,9 +12,10 @@ import numpy as np
 from ..experiment import run_experiment
 from ..utils._validation import check_integer
 from ._strategies import (
-    DEMO_STRATEGIES,
+    DEFAULT_ESTIMATOR,
     ESTIMATORS,
     STRATEGIES,
+    default_strategies,
     make_estimator,
     make_samplers,
 )
@@ -69,16 +70,23 @@ def parse_strategies(text):
     return names
 
 
+def _names(task):
+    return [name for name, s in STRATEGIES.items() if task in s.tasks]
+
+
 def experiment_options():
     """The options of every command that runs an experiment."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--estimator", choices=ESTIMATORS, default="logistic",
-                        help="model trained at each round (default: %(default)s)")
-    common.add_argument("--strategies", type=parse_strategies,
-                        default=list(DEMO_STRATEGIES),
-                        help="comma-separated strategies among "
-                        f"{', '.join(STRATEGIES)} (default: "
-                        f"{', '.join(DEMO_STRATEGIES)})")
+    common.add_argument("--estimator", choices=list(ESTIMATORS), default=None,
+                        help="model trained at each round: logistic, svc or forest "
+                        "for classification (default: logistic); ridge, gp or "
+                        "forest for regression (default: ridge)")
+    common.add_argument("--strategies", type=parse_strategies, default=None,
+                        help="comma-separated strategies; for classification "
+                        f"{', '.join(_names('classification'))} (default: "
+                        f"{', '.join(default_strategies('classification'))}); for "
+                        f"regression {', '.join(_names('regression'))} (default: "
+                        f"{', '.join(default_strategies('regression'))})")
     common.add_argument("--repeats", type=positive_int, default=10,
                         help="repeats, each with its own split (default: %(default)s)")
     common.add_argument("--batch-size", type=positive_int, default=20,
@@ -105,7 +113,27 @@ def experiment_options():
     return common
 
 
-def run_and_report(args, X, y, source, preprocessor=None, columns=None):
+def _check_task(task, estimator_name, strategies):
+    """The estimator and the strategies must serve ``task``."""
+    other = TASKS_OTHER[task]
+    if ESTIMATORS[estimator_name][0] not in (None, task):
+        choices = [n for n, (t, _) in ESTIMATORS.items() if t in (None, task)]
+        raise UsageError(f"--estimator {estimator_name} is for {other}; for "
+                         f"{task} choose {', '.join(choices)}")
+    wrong = [name for name in strategies if task not in STRATEGIES[name].tasks]
+    if wrong:
+        raise UsageError(f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} "
+                         f"for {other}; for {task} choose "
+                         f"{', '.join(_names(task))}")
+
+
+TASKS_OTHER = {"classification": "regression", "regression": "classification"}
+_NEEDS = {"predict_proba": "class probabilities (predict_proba)",
+          "std": "a predictive standard deviation (--estimator gp or forest)"}
+
+
+def run_and_report(args, X, y, source, task="classification", preprocessor=None,
+                   columns=None):
     """Run the experiment the options describe on ``X, y``; print and save it.
 
     ``preprocessor`` (default: ``StandardScaler``) starts the model's pipeline
@@ -116,23 +144,32 @@ def run_and_report(args, X, y, source, preprocessor=None, columns=None):
         from sklearn.preprocessing import StandardScaler
 
         preprocessor = StandardScaler()
-    classes, counts = np.unique(y, return_counts=True)
-    if classes.size < 2:
-        raise UsageError(f"the target has a single class ({classes[0].item()!r}): "
-                         "nothing to classify")
-    if counts.min() < 2:
-        raise UsageError(f"class {classes[counts.argmin()].item()!r} has a single "
-                         "sample; "
-                         "every class needs two, one for the pool and one for "
-                         "the test set")
+    estimator_name = args.estimator or DEFAULT_ESTIMATOR[task]
+    strategies = args.strategies or default_strategies(task)
+    _check_task(task, estimator_name, strategies)
+    if task == "classification":
+        classes, counts = np.unique(y, return_counts=True)
+        if classes.size < 2:
+            raise UsageError(f"the target has a single class "
+                             f"({classes[0].item()!r}): nothing to classify")
+        if counts.min() < 2:
+            raise UsageError(f"class {classes[counts.argmin()].item()!r} has a "
+                             "single sample; every class needs two, one for the "
+                             "pool and one for the test set")
+        target = f"{classes.size} classes"
+    else:
+        target = f"regression of a numeric target (mean {np.mean(y):.4g})"
     if not 0 < args.test_size < 1:
         raise UsageError(f"--test-size must be between 0 and 1, got {args.test_size}")
 
-    estimator = make_estimator(args.estimator, args.seed, preprocessor)
-    samplers, dropped = make_samplers(args.strategies, estimator, preprocessor)
-    if dropped:
-        print(f"skipped {', '.join(dropped)}: they need predict_proba, which "
-              f"{args.estimator} has not", file=sys.stderr)
+    estimator = make_estimator(estimator_name, args.seed, preprocessor, task)
+    samplers, dropped = make_samplers(strategies, estimator_name, estimator,
+                                      preprocessor)
+    for needs in sorted(set(dropped.values())):
+        names = [name for name, n in dropped.items() if n == needs]
+        verb = "they need" if len(names) > 1 else "it needs"
+        print(f"skipped {', '.join(names)}: {verb} {_NEEDS[needs]}, which "
+              f"{estimator_name} has not", file=sys.stderr)
     if not samplers:
         raise UsageError("no strategy left to run")
     progress = not args.no_progress
@@ -141,9 +178,9 @@ def run_and_report(args, X, y, source, preprocessor=None, columns=None):
             import tqdm  # noqa: F401
         except ImportError:
             progress = False
-    print(f"{source}: {X.shape[0]} samples, {X.shape[1]} features, "
-          f"{classes.size} classes; {args.estimator}, {args.repeats} repeats of "
-          f"{args.rounds} rounds of {args.batch_size} labels", flush=True)
+    print(f"{source}: {X.shape[0]} samples, {X.shape[1]} features, {target}; "
+          f"{estimator_name}, {args.repeats} repeats of {args.rounds} rounds of "
+          f"{args.batch_size} labels", flush=True)
     if columns:
         print(f"features: {columns}", flush=True)
     output = args.output
@@ -164,9 +201,11 @@ def run_and_report(args, X, y, source, preprocessor=None, columns=None):
 
     print()
     print(result.summary())
-    print("\nAUBC: mean test accuracy over the labeling budget (the area under the\n"
-          "learning curve divided by its width); final score: test accuracy after\n"
-          "the last round. Mean ± std over repeats, best AUBC first.")
+    score_name = "accuracy" if task == "classification" else "R²"
+    print(f"\nAUBC: mean test {score_name} over the labeling budget (the area under "
+          f"the\nlearning curve divided by its width); final score: test "
+          f"{score_name} after\nthe last round. Mean ± std over repeats, best AUBC "
+          "first.")
     result.to_csv(output / "curves.csv")
     _write_summary(result, output / "summary.csv")
     written = ["curves.csv", "summary.csv"]
@@ -175,8 +214,8 @@ def run_and_report(args, X, y, source, preprocessor=None, columns=None):
 
         matplotlib.use("Agg")
         reference = "random" if "random" in result.strategies else None
-        display = result.plot(score_name="test accuracy", reference=reference)
-        display.ax_.set_title(f"{source}: {args.estimator}, mean ± std over "
+        display = result.plot(score_name=f"test {score_name}", reference=reference)
+        display.ax_.set_title(f"{source}: {estimator_name}, mean ± std over "
                               f"{args.repeats} repeats")
         display.figure_.savefig(output / "curves.png", dpi=120, bbox_inches="tight")
         written.append("curves.png")

@@ -4,8 +4,11 @@
 
 from pathlib import Path
 
-from ._common import run_and_report
+import numpy as np
+
+from ._common import UsageError, run_and_report
 from ._csv import describe_columns, make_preprocessor, read_table, require_labels
+from ._strategies import TASKS
 
 
 def add_parser(commands, parents):
@@ -20,11 +23,28 @@ def add_parser(commands, parents):
     run.add_argument("--target", required=True, help="name of the label column")
     run.add_argument("--drop", nargs="+", default=[], metavar="COLUMN",
                      help="columns that are not features, such as an ID")
+    run.add_argument("--task", choices=TASKS, default=None,
+                     help="default: regression for a numeric target with "
+                     "fractional values or more than 20 distinct ones, "
+                     "classification otherwise")
     run.set_defaults(handler=main)
 
 
 def main(args):
     X, y = read_table(args.data, args.target, args.drop)
     y = require_labels(y, args.data)
-    return run_and_report(args, X, y, str(args.data), make_preprocessor(),
+    task = args.task or detect_task(y)
+    if task == "regression" and not np.issubdtype(y.dtype, np.number):
+        raise UsageError(f"--task regression needs a numeric target; {args.target!r} "
+                         "holds text")
+    return run_and_report(args, X, y, str(args.data), task, make_preprocessor(),
                           describe_columns(X))
+
+
+def detect_task(y):
+    """Regression for a numeric target with fractional values or more than 20
+    distinct ones; classification otherwise."""
+    if not np.issubdtype(y.dtype, np.number):
+        return "classification"
+    fractional = not np.all(np.mod(y, 1) == 0)
+    return "regression" if fractional or np.unique(y).size > 20 else "classification"

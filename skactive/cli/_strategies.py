@@ -1,7 +1,9 @@
-"""The one registry of what the command line can run: strategies and models.
+"""The one registry of what the command line can run: strategies and models,
+per task.
 
-``--strategies``, its help text and the rule that drops strategies a model
-cannot serve are all derived from :data:`STRATEGIES`.
+``--strategies``, its help text, the default of each task and the rule that
+drops strategies a model cannot serve are all derived from
+:data:`STRATEGIES` and :data:`ESTIMATORS`.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -10,19 +12,31 @@ from dataclasses import dataclass
 
 from sklearn.base import clone
 
-from .. import DiversitySampler, HybridSampler, RandomSampler, UncertaintySampler
+from .. import (
+    CommitteeSampler,
+    DiversitySampler,
+    GreedySampler,
+    HybridSampler,
+    RandomSampler,
+    UncertaintySampler,
+)
+
+TASKS = ("classification", "regression")
 
 
 @dataclass(frozen=True)
 class Strategy:
     """How to build one strategy's sampler for the model under evaluation."""
 
-    family: str  # "uncertainty", "diversity", "hybrid" or "random"
-    needs_proba: bool  # needs predict_proba (else decision_function will do)
-    in_demo: bool  # run by default
+    family: str  # uncertainty, diversity, hybrid, committee, greedy or random
+    tasks: tuple  # the tasks it serves
+    needs: str = ""  # "predict_proba" or "std": what the model must offer
+    in_demo: bool = True  # run by default
+    name: str = ""  # the sampler's own strategy name, when it differs
 
     def make(self, name, estimator, preprocessor):
         """The sampler; diversity compares samples after ``preprocessor``."""
+        name = self.name or name
         if self.family == "uncertainty":
             return UncertaintySampler(estimator, strategy=name)
         if self.family == "diversity":
@@ -30,50 +44,80 @@ class Strategy:
         if self.family == "hybrid":
             return HybridSampler(UncertaintySampler(estimator, strategy="margin"),
                                  DiversitySampler(clone(preprocessor)), strategy=name)
+        if self.family == "committee":  # five bootstrap copies of the model
+            return CommitteeSampler([estimator] * 5, strategy=name, bootstrap=True)
+        if self.family == "greedy":
+            return GreedySampler(estimator, strategy=name)
         return RandomSampler()
 
 
+_C, _R = ("classification",), ("regression",)
 STRATEGIES = {
-    "entropy": Strategy("uncertainty", needs_proba=True, in_demo=True),
-    "least_confidence": Strategy("uncertainty", needs_proba=False, in_demo=True),
-    "margin": Strategy("uncertainty", needs_proba=False, in_demo=True),
-    "ratio": Strategy("uncertainty", needs_proba=True, in_demo=True),
-    "variance": Strategy("uncertainty", needs_proba=True, in_demo=True),
-    "kmeans": Strategy("diversity", needs_proba=False, in_demo=True),
-    "coreset": Strategy("diversity", needs_proba=False, in_demo=True),
-    "random": Strategy("random", needs_proba=False, in_demo=True),
-    "weighted_kmeans": Strategy("hybrid", needs_proba=False, in_demo=False),
-    "cluster_margin": Strategy("hybrid", needs_proba=False, in_demo=False),
-    "typiclust": Strategy("diversity", needs_proba=False, in_demo=False),
+    "entropy": Strategy("uncertainty", _C, needs="predict_proba"),
+    "least_confidence": Strategy("uncertainty", _C),
+    "margin": Strategy("uncertainty", _C),
+    "ratio": Strategy("uncertainty", _C, needs="predict_proba"),
+    "variance": Strategy("uncertainty", _C, needs="predict_proba"),
+    "kmeans": Strategy("diversity", _C),
+    "coreset": Strategy("diversity", _C),
+    "weighted_kmeans": Strategy("hybrid", _C, in_demo=False),
+    "cluster_margin": Strategy("hybrid", _C, in_demo=False),
+    "typiclust": Strategy("diversity", _C, in_demo=False),
+    "std": Strategy("uncertainty", _R, needs="std"),
+    "qbc": Strategy("committee", _R, in_demo=False, name="variance"),
+    "gsx": Strategy("greedy", _R),
+    "gsy": Strategy("greedy", _R),
+    "igs": Strategy("greedy", _R),
+    "random": Strategy("random", TASKS),
 }
-DEMO_STRATEGIES = tuple(name for name, s in STRATEGIES.items() if s.in_demo)
-ESTIMATORS = ("logistic", "svc", "forest")
+# name -> (task, what it offers)
+ESTIMATORS = {
+    "logistic": ("classification", {"predict_proba"}),
+    "svc": ("classification", set()),
+    "forest": (None, {"predict_proba", "std"}),  # either task
+    "ridge": ("regression", set()),
+    "gp": ("regression", {"std"}),
+}
+DEFAULT_ESTIMATOR = {"classification": "logistic", "regression": "ridge"}
 
 
-def make_estimator(name, seed, preprocessor):
+def default_strategies(task):
+    return [name for name, s in STRATEGIES.items() if task in s.tasks and s.in_demo]
+
+
+def make_estimator(name, seed, preprocessor, task):
     """The evaluation model named on the command line, after ``preprocessor``."""
-    from sklearn.ensemble import RandomForestClassifier
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
+    from sklearn.linear_model import LogisticRegression, Ridge
     from sklearn.pipeline import make_pipeline
     from sklearn.svm import SVC
 
-    if name == "logistic":
-        model = LogisticRegression(max_iter=1000)
-    elif name == "svc":
-        model = SVC(kernel="rbf")
-    else:
-        model = RandomForestClassifier(n_estimators=100, random_state=seed)
-    return make_pipeline(clone(preprocessor), model)
+    models = {
+        "logistic": lambda: LogisticRegression(max_iter=1000),
+        "svc": lambda: SVC(kernel="rbf"),
+        "ridge": lambda: Ridge(alpha=1.0),
+        "gp": lambda: GaussianProcessRegressor(
+            ConstantKernel() * RBF(length_scale=3.0)
+            + WhiteKernel(noise_level=0.5, noise_level_bounds=(1e-2, 10.0)),
+            normalize_y=True, random_state=seed),
+        "forest": lambda: (RandomForestRegressor if task == "regression"
+                           else RandomForestClassifier)(n_estimators=100,
+                                                        random_state=seed),
+    }
+    return make_pipeline(clone(preprocessor), models[name]())
 
 
-def make_samplers(names, estimator, preprocessor):
-    """Samplers by strategy name; those the estimator cannot serve are dropped."""
-    has_proba = hasattr(estimator, "predict_proba")
-    samplers, dropped = {}, []
+def make_samplers(names, estimator_name, estimator, preprocessor):
+    """Samplers by strategy name; those the estimator cannot serve are dropped
+    (returned with the reason)."""
+    offers = ESTIMATORS[estimator_name][1]
+    samplers, dropped = {}, {}
     for name in names:
         strategy = STRATEGIES[name]
-        if strategy.needs_proba and not has_proba:
-            dropped.append(name)
+        if strategy.needs and strategy.needs not in offers:
+            dropped[name] = strategy.needs
         else:
             samplers[name] = strategy.make(name, estimator, preprocessor)
     return samplers, dropped

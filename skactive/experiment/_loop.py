@@ -11,7 +11,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import clone
+from sklearn.base import clone, is_regressor
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -77,11 +77,13 @@ def run_experiment(
     The labels of ``y`` are hidden and revealed only for the samples a
     sampler selects. For each repeat and each sampler:
 
-    1. Split ``X, y`` into a pool and a test set (stratified, ``test_size``),
-       unless ``X_test, y_test`` are given; then all of ``X`` is the pool.
-    2. Draw the initial labeled set from the pool: one sample of each class
-       (of ``initial_size`` classes drawn at random when there are more
-       classes than that), then samples drawn uniformly from the rest.
+    1. Split ``X, y`` into a pool and a test set (stratified for a
+       classifier, ``test_size``), unless ``X_test, y_test`` are given; then
+       all of ``X`` is the pool.
+    2. Draw the initial labeled set from the pool: for a classifier, one
+       sample of each class (of ``initial_size`` classes drawn at random when
+       there are more classes than that), then samples drawn uniformly from
+       the rest; for a regressor, ``initial_size`` samples at random.
     3. At each round: fit a clone of ``estimator`` on the labeled set and
        score it on the test set; then fit a clone of the sampler on the
        labeled set, select ``batch_size`` samples from the unlabeled pool and
@@ -95,9 +97,11 @@ def run_experiment(
 
     Parameters
     ----------
-    estimator : classifier
+    estimator : classifier or regressor
         The model evaluated at every round. Give it a fixed ``random_state``
-        if it uses randomness.
+        if it uses randomness. A regressor (``sklearn.base.is_regressor``)
+        makes it a regression experiment: no classes, an unstratified split,
+        a random initial set.
 
     samplers : dict of str to sampler
         The strategies to compare, by name, e.g.
@@ -145,7 +149,9 @@ def run_experiment(
 
     scoring : str or callable, default=None
         Scikit-learn scorer name or callable ``scorer(estimator, X, y)``;
-        None uses the estimator's ``score`` (accuracy for classifiers).
+        None uses the estimator's ``score``: accuracy for classifiers, R² for
+        regressors (bounded above by 1, comparable across data sets; pass
+        ``"neg_root_mean_squared_error"`` for curves in the target's units).
 
     random_state : int, default=0
         Seed of the splits, the initial sets and the samplers' seeds.
@@ -195,20 +201,26 @@ def run_experiment(
         raise ValueError("Pass both X_test and y_test, or neither.")
     if X_test is not None:
         X_test, y_test = _check_data(X_test, y_test)
-    classes = np.unique(y)
-    if classes.size < 2:
+    regression = is_regressor(estimator)
+    # Regression has no classes: the initial set is drawn at random and the
+    # split is not stratified.
+    n_classes = 2 if regression else np.unique(y).size
+    if n_classes < 2:
         raise ValueError(
-            f"y has a single class ({classes[0]!r}); a classification experiment "
-            "needs at least two."
+            f"y has a single class ({np.unique(y)[0]!r}); a classification "
+            "experiment needs at least two."
         )
+    if regression and not np.issubdtype(y.dtype, np.number):
+        raise ValueError(f"{type(estimator).__name__} is a regressor, but y holds "
+                         f"{y.dtype} values: regression needs numeric targets.")
     n_pool = y.shape[0]
     if X_test is None:
         n_pool -= _n_test(test_size, n_pool)
     if initial_size is None:
         # One batch, at least one sample per class; at most half the pool so
         # that an oversized batch_size is reported as such.
-        initial_size = max(min(batch_size, n_pool // 2), classes.size)
-    elif initial_size < 2:
+        initial_size = max(min(batch_size, n_pool // 2), n_classes)
+    elif initial_size < 2 and not regression:
         raise ValueError(
             f"initial_size={initial_size} cannot hold two classes, and the first "
             "model needs two to be fitted: pass initial_size >= 2 (the initial "
@@ -221,6 +233,7 @@ def run_experiment(
     settings = dict(
         test_size=test_size, initial_size=initial_size, batch_size=batch_size,
         n_rounds=n_rounds, final_size=final_size, random_state=random_state,
+        regression=regression,
     )
     runs = [(name, repeat) for repeat in range(n_repeats) for name in samplers]
     finished = {}
@@ -249,17 +262,22 @@ def run_experiment(
 
 def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
              test_size, initial_size, batch_size, n_rounds, final_size,
-             random_state, checkpoint):
+             random_state, regression, checkpoint):
     """One (sampler, repeat) run: its rows (name, repeat, round, n_labeled, score)."""
     seeds = np.random.SeedSequence([random_state, repeat]).generate_state(3)
     if X_test is None:
         X_pool, X_test, y_pool, y_test = train_test_split(
-            X, y, test_size=test_size, stratify=y, random_state=int(seeds[0])
+            X, y, test_size=test_size, stratify=None if regression else y,
+            random_state=int(seeds[0])
         )
     else:
         X_pool, y_pool = X, y
     labeled = np.zeros(y_pool.shape[0], dtype=bool)
-    labeled[_initial_set(y_pool, initial_size, int(seeds[1]))] = True
+    if regression:
+        labeled[check_random_state(int(seeds[1])).choice(
+            y_pool.shape[0], size=initial_size, replace=False)] = True
+    else:
+        labeled[_initial_set(y_pool, initial_size, int(seeds[1]))] = True
     # Rows are indexed with _safe_indexing: a DataFrame stays a DataFrame, a
     # list of texts a list, a sparse matrix sparse, for the pipeline to read.
     X_at = partial(_safe_indexing, X_pool)
