@@ -5,9 +5,11 @@
 import argparse
 import csv
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 
 from ..experiment import run_experiment
 from ..utils._validation import check_integer
@@ -187,13 +189,18 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
     output.mkdir(parents=True, exist_ok=True)
     checkpoint = output / "checkpoint" if args.checkpoint else None
     try:
-        result = run_experiment(
-            estimator, samplers, X, y, test_size=args.test_size,
-            initial_size=args.initial_size, batch_size=args.batch_size,
-            n_rounds=args.rounds, n_repeats=args.repeats, random_state=args.seed,
-            n_jobs=args.n_jobs, progress=progress,
-            checkpoint=checkpoint,
-        )
+        with warnings.catch_warnings():
+            # Models fitted on a handful of labels often stop at a bound (a
+            # Gaussian process's noise level, an iteration limit): expected
+            # in the first rounds, and a screenful in the terminal.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            result = run_experiment(
+                estimator, samplers, X, y, test_size=args.test_size,
+                initial_size=args.initial_size, batch_size=args.batch_size,
+                n_rounds=args.rounds, n_repeats=args.repeats,
+                random_state=args.seed, n_jobs=args.n_jobs, progress=progress,
+                checkpoint=checkpoint,
+            )
     except ValueError as exc:
         raise UsageError(_flag_names(str(exc))) from exc
     except KeyboardInterrupt:

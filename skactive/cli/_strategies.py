@@ -100,7 +100,7 @@ def make_estimator(name, seed, preprocessor, task):
         "ridge": lambda: Ridge(alpha=1.0),
         "gp": lambda: GaussianProcessRegressor(
             ConstantKernel() * RBF(length_scale=3.0)
-            + WhiteKernel(noise_level=0.5, noise_level_bounds=(1e-2, 10.0)),
+            + WhiteKernel(noise_level=0.1, noise_level_bounds=(1e-8, 10.0)),
             normalize_y=True, random_state=seed),
         "forest": lambda: (RandomForestRegressor if task == "regression"
                            else RandomForestClassifier)(n_estimators=100,
