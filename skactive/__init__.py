@@ -2,6 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._budget import select_within_budget
 from ._committee import CommitteeSampler
 from ._diversity import DiversitySampler
 from ._greedy import GreedySampler
@@ -13,4 +14,5 @@ from ._uncertainty import UncertaintySampler
 __version__ = "0.1.0.dev0"
 
 __all__ = ["CommitteeSampler", "DiversitySampler", "GreedySampler", "HybridSampler",
-           "RandomSampler", "select_groups", "UncertaintySampler", "__version__"]
+           "RandomSampler", "select_groups", "select_within_budget",
+           "UncertaintySampler", "__version__"]

@@ -7,6 +7,7 @@ import scipy.sparse as sp
 from sklearn.base import clone, is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_array, check_random_state, resample
+from sklearn.utils.multiclass import type_of_target
 
 from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
 from ._members import all_trees, ensemble_members, member_outputs
@@ -209,6 +210,13 @@ class CommitteeSampler(ChunkedSampler):
             raise ValueError(
                 f"The committee is a list of {len(self.committee)} estimator(s); "
                 "pass at least two, or one ensemble such as RandomForestClassifier."
+            )
+        if type_of_target(y) == "multilabel-indicator":
+            raise ValueError(
+                "CommitteeSampler takes one label per sample: vote entropy and "
+                "BALD are defined on one label. For a multilabel y use "
+                "UncertaintySampler(strategy='margin', aggregation='max') (BinMin), "
+                "'max_loss' or 'mmc'."
             )
         self.regression_ = _is_regression(self.committee)
         if self.regression_ != (self.strategy == "variance"):

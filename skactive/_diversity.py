@@ -11,6 +11,7 @@ from sklearn.base import clone
 from sklearn.cluster import KMeans
 from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import normalize
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import ChunkedSampler, _inherit_input_tags
@@ -216,6 +217,8 @@ class DiversitySampler(ChunkedSampler):
             X = validate_data(self, X, skip_check_array=True)
         if self.n_clusters is not None:
             self.n_clusters_ = self.n_clusters
+        elif y is not None and type_of_target(y) == "multilabel-indicator":
+            self.n_clusters_ = int(np.asarray(y).shape[1])  # one per label
         elif y is not None and _num_samples(y) > 0:
             self.n_clusters_ = int(np.unique(np.asarray(y)).shape[0])
         else:

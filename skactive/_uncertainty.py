@@ -3,25 +3,33 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import inspect
+from functools import partial
 
 import numpy as np
 from sklearn.base import clone, is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import type_of_target
 
 from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
 from ._members import ensemble_members, final_estimator, member_outputs
 from .acquisition import (
     decision_margin,
     entropy,
+    expected_cost,
     least_confidence,
     margin,
+    max_loss,
+    mean_max_loss,
+    mmc,
+    multilabel_uncertainty,
     prediction_variance,
     ratio,
     variance,
 )
 from .utils._sklearn_compat import HasMethods, StrOptions, _fit_context, _num_samples
+from .utils._validation import check_cost_matrix
 
 # strategy -> (acquisition function, sign that makes higher = pick first)
 _STRATEGIES = {
@@ -31,7 +39,14 @@ _STRATEGIES = {
     "ratio": (ratio, 1),
     "variance": (variance, -1),
     "std": (None, 1),  # regression: the model's predictive standard deviation
+    "expected_cost": (expected_cost, 1),  # needs cost_matrix
+    # Multilabel (one probability per label): formulas of acquisition._multilabel.
+    "max_loss": (max_loss, 1),
+    "mean_max_loss": (mean_max_loss, 1),
+    "mmc": (mmc, 1),
 }
+_MULTILABEL_ONLY = ("max_loss", "mean_max_loss", "mmc")
+_MULTILABEL = ("entropy", "least_confidence", "margin") + _MULTILABEL_ONLY
 _BUILT_IN_FUNCTIONS = {function for function, _ in _STRATEGIES.values()}
 # Strategies that keep their meaning on decision_function values.
 _DECISION_STRATEGIES = ("margin", "least_confidence")
@@ -45,7 +60,7 @@ def _score_chunk(X, *, estimator, response_method, function, sign):
         scores = decision_margin(response)
         return np.negative(scores, out=scores)
     scores = np.asarray(function(response))
-    if function not in _BUILT_IN_FUNCTIONS:
+    if function not in _BUILT_IN_FUNCTIONS and not isinstance(function, partial):
         if scores.shape != (response.shape[0],):
             raise ValueError(
                 f"The strategy callable returned an array of shape {scores.shape}"
@@ -93,13 +108,32 @@ class UncertaintySampler(ChunkedSampler):
         then never refitted nor modified.
 
     strategy : {"margin", "entropy", "least_confidence", "ratio", \
-            "variance"} or callable, default="margin"
+            "variance", "expected_cost", "std", "max_loss", "mean_max_loss", \
+            "mmc"} or callable, default="margin"
         Acquisition function. A callable takes the probability matrix of a
         chunk of the pool, shape (n_chunk, n_classes), and returns one score
         per row, higher = more informative. Without ``predict_proba`` only
         ``"margin"`` and ``"least_confidence"`` apply, and both rank by the
         gap in ``decision_function`` (binary: smallest ``|f(x)|`` first;
         multiclass: smallest gap between the two highest values first).
+        ``"expected_cost"`` needs ``cost_matrix``. For a regressor,
+        ``"std"``: the predictive standard deviation (``predict(X,
+        return_std=True)``, or the spread of an ensemble's members). For a
+        multilabel ``y`` (a binary indicator matrix): ``"margin"``,
+        ``"entropy"`` and ``"least_confidence"`` per label, aggregated by
+        ``aggregation``, and ``"max_loss"``, ``"mean_max_loss"`` and
+        ``"mmc"``; see :mod:`skactive.acquisition`.
+
+    aggregation : {"mean", "max"}, default="mean"
+        Multilabel only: how the per-label uncertainties of ``"margin"``,
+        ``"entropy"`` and ``"least_confidence"`` are combined, the mean over
+        the labels or the most uncertain label (margin + ``"max"`` is
+        BinMin).
+
+    cost_matrix : array-like of shape (n_classes, n_classes), default=None
+        For ``"expected_cost"``: ``C[i, j]`` is the cost of predicting class
+        ``j`` when the truth is ``i``, in the order of ``classes_``;
+        non-negative.
 
     chunk_size : int, default=None
         Number of pool rows scored at once (per worker). None picks it from
@@ -125,9 +159,17 @@ class UncertaintySampler(ChunkedSampler):
         The fitted clone of ``estimator`` (``estimator`` itself when it is a
         :class:`~sklearn.frozen.FrozenEstimator`).
 
-    response_method_ : {"predict_proba", "decision_function", "random"}
+    response_method_ : {"predict_proba", "decision_function", "predict_std", \
+            "members_std", "random"}
         How the pool is scored; ``"random"`` when the labeled data had a
         single class, so that no classifier could be trained.
+
+    multilabel_ : bool
+        Whether ``y`` was a multilabel indicator matrix.
+
+    count_model_ : estimator, int or None
+        For ``"mmc"``: the model of the number of labels per sample (a
+        constant when the labeled samples all have as many).
 
     n_features_in_ : int
         Number of features seen during ``fit``, when ``X`` has a shape.
@@ -161,6 +203,8 @@ class UncertaintySampler(ChunkedSampler):
         **ChunkedSampler._parameter_constraints,
         "estimator": [HasMethods(["fit"])],
         "strategy": [StrOptions(set(_STRATEGIES)), callable],
+        "aggregation": [StrOptions({"mean", "max"})],
+        "cost_matrix": ["array-like", None],
     }
 
     def __init__(
@@ -168,12 +212,16 @@ class UncertaintySampler(ChunkedSampler):
         estimator,
         *,
         strategy="margin",
+        aggregation="mean",
+        cost_matrix=None,
         chunk_size=None,
         n_jobs=None,
         random_state=None,
     ):
         self.estimator = estimator
         self.strategy = strategy
+        self.aggregation = aggregation
+        self.cost_matrix = cost_matrix
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -199,8 +247,12 @@ class UncertaintySampler(ChunkedSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
+        self.multilabel_ = type_of_target(y) == "multilabel-indicator"
+        _check_task(self.strategy, self.multilabel_, self.cost_matrix)
         self.response_method_ = _response_method(self.estimator, self.strategy)
         self.estimator_ = clone(self.estimator)
+        if self.multilabel_:
+            return self._fit_multilabel(X, y, fit_params)
         if self.response_method_ == "predict":  # a regressor's spread
             self.estimator_.fit(X, y, **fit_params)  # a no-op when frozen
             self.response_method_ = _std_method(self.estimator_)
@@ -214,6 +266,22 @@ class UncertaintySampler(ChunkedSampler):
         if n_classes < 2:
             _warn_single_class()
             self.response_method_ = "random"
+        elif self.strategy == "expected_cost":
+            check_cost_matrix(self.cost_matrix, len(self.estimator_.classes_))
+        return self
+
+    def _fit_multilabel(self, X, y, fit_params):
+        if self.response_method_ != "predict_proba":
+            raise ValueError(
+                f"Multilabel strategies need the probability of each label, but "
+                f"{type(self.estimator).__name__} has no predict_proba: use a "
+                "probabilistic model such as OneVsRestClassifier(LogisticRegression())."
+            )
+        self.estimator_.fit(X, y, **fit_params)  # a no-op when frozen
+        self.count_model_ = None
+        if self.strategy == "mmc":
+            self.count_model_ = _fit_label_count(
+                _label_probabilities(self.estimator_.predict_proba(X)), y)
         return self
 
     def _inner_validates(self):
@@ -227,6 +295,17 @@ class UncertaintySampler(ChunkedSampler):
             return self._map_chunks(_std_chunk, X, row_bytes=3 * 8,
                                     estimator=self.estimator_,
                                     how=self.response_method_)
+        if self.multilabel_:
+            n_labels = getattr(self, "n_outputs_", 8)
+            return self._map_chunks(
+                _multilabel_chunk, X, row_bytes=4 * 8 * n_labels,
+                estimator=self.estimator_, strategy=self.strategy,
+                aggregation=self.aggregation, count_model=self.count_model_)
+        if self.strategy == "expected_cost":
+            return self._map_chunks(
+                _score_chunk, X, row_bytes=3 * 8 * len(self.estimator_.classes_),
+                estimator=self.estimator_, response_method="predict_proba",
+                function=partial(expected_cost, cost_matrix=self.cost_matrix), sign=1)
         if callable(self.strategy):
             function, sign = self.strategy, 1
         else:
@@ -248,6 +327,82 @@ class UncertaintySampler(ChunkedSampler):
         return _inherit_input_tags(
             tags, [self.estimator],
             ("allow_nan", "sparse", "string", "categorical", "pairwise"),
+        )
+
+
+def _label_probabilities(response):
+    """The probability of each label, shape (n_samples, n_labels), from either
+    multilabel form of predict_proba: a list of (n, 2) arrays (one per label,
+    MultiOutputClassifier, forests) or one (n, n_labels) array (OneVsRest,
+    ClassifierChain, MLPClassifier)."""
+    if isinstance(response, list):
+        columns = []
+        for proba in response:
+            proba = np.asarray(proba)
+            # A label that saw one value in training has one column: keep it
+            # when it is "present" (the last column is the positive class).
+            columns.append(proba[:, -1] if proba.shape[1] == 2 else
+                           np.zeros(proba.shape[0]))
+        return np.column_stack(columns)
+    return np.asarray(response, dtype=float)
+
+
+def _fit_label_count(Q, y):
+    """MMC's model of the number of labels: a logistic regression on the
+    sorted, normalised label probabilities (Yang et al., 2009)."""
+    from sklearn.linear_model import LogisticRegression
+
+    counts = np.maximum(np.asarray(y).sum(axis=1), 1).astype(int)
+    if np.unique(counts).size < 2:
+        return int(counts[0])
+    return LogisticRegression(max_iter=1000).fit(_count_features(Q), counts)
+
+
+def _count_features(Q):
+    ordered = -np.sort(-Q, axis=1)
+    return ordered / np.maximum(ordered.sum(axis=1, keepdims=True), 1e-12)
+
+
+def _multilabel_chunk(X, *, estimator, strategy, aggregation, count_model):
+    """Multilabel scores of one chunk of the pool, higher = more informative."""
+    Q = _label_probabilities(estimator.predict_proba(X))
+    if strategy in ("entropy", "least_confidence", "margin"):
+        scores = multilabel_uncertainty(Q, strategy, aggregation)
+        return -scores if strategy == "margin" else scores
+    if strategy == "mmc":
+        if isinstance(count_model, int):
+            n_labels = np.full(Q.shape[0], count_model)
+        else:
+            n_labels = count_model.predict(_count_features(Q))
+        return mmc(Q, n_labels)
+    return _STRATEGIES[strategy][0](Q)
+
+
+def _check_task(strategy, multilabel, cost_matrix):
+    """Multilabel strategies on multilabel targets, multiclass ones on the
+    others; expected_cost with a cost matrix."""
+    if callable(strategy):
+        if multilabel:
+            raise ValueError("A callable strategy takes class probabilities; for "
+                             "a multilabel y use one of " + ", ".join(_MULTILABEL))
+        return
+    if multilabel and strategy not in _MULTILABEL:
+        raise ValueError(
+            f"strategy={strategy!r} is for single-label targets, but y is a "
+            f"multilabel indicator matrix: use one of {', '.join(_MULTILABEL)} "
+            "(with aggregation='mean' or 'max')."
+        )
+    if not multilabel and strategy in _MULTILABEL_ONLY:
+        raise ValueError(
+            f"strategy={strategy!r} is for multilabel targets (a binary indicator "
+            "matrix y), but y has one label per sample: use 'margin', 'entropy' "
+            "or 'least_confidence'."
+        )
+    if (strategy == "expected_cost") != (cost_matrix is not None):
+        raise ValueError(
+            "strategy='expected_cost' needs cost_matrix (C[i, j]: the cost of "
+            "predicting j when the truth is i), and cost_matrix is used by that "
+            "strategy only."
         )
 
 

@@ -10,7 +10,9 @@ embeddings and clusterings given as arrays.
 The committee functions (:func:`vote_entropy`, :func:`kl_consensus`,
 :func:`bald`, and :func:`prediction_variance` for regression) measure
 disagreement between models, :func:`greedy_sampling` is GSx, GSy and iGS for
-regression, and :func:`group_scores`
+regression, :func:`multilabel_uncertainty`, :func:`max_loss`,
+:func:`mean_max_loss` and :func:`mmc` score multilabel probabilities,
+:func:`expected_cost` weighs mistakes by a cost matrix, and :func:`group_scores`
 and :func:`mean_object_confidence` turn per-detection values into per-image
 ones.
 """
@@ -26,10 +28,12 @@ from ._diversity import (
     typiclust,
 )
 from ._groups import group_scores, mean_object_confidence
+from ._multilabel import max_loss, mean_max_loss, mmc, multilabel_uncertainty
 from ._regression import greedy_sampling, prediction_variance
 from ._uncertainty import (
     decision_margin,
     entropy,
+    expected_cost,
     least_confidence,
     margin,
     ratio,
@@ -41,13 +45,18 @@ __all__ = [
     "closest_to_centers",
     "decision_margin",
     "entropy",
+    "expected_cost",
     "greedy_sampling",
     "group_scores",
     "k_center_greedy",
     "kl_consensus",
     "least_confidence",
     "margin",
+    "max_loss",
+    "mean_max_loss",
     "mean_object_confidence",
+    "mmc",
+    "multilabel_uncertainty",
     "prediction_variance",
     "ratio",
     "round_robin",

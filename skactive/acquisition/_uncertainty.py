@@ -15,6 +15,7 @@ from scipy.special import entr
 from sklearn.utils import check_array
 
 from ..utils._sklearn_compat import validate_params
+from ..utils._validation import check_cost_matrix
 
 # Rows of one block: about 512 KiB of float64 per block, whatever n_classes.
 _BLOCK_ELEMENTS = 2**16
@@ -279,3 +280,44 @@ def decision_margin(decision):
         return np.abs(decision.reshape(-1))
     top_two = np.partition(decision, -2, axis=1)[:, -2:]
     return top_two[:, 1] - top_two[:, 0]
+
+
+@validate_params({"P": ["array-like"], "cost_matrix": ["array-like"]},
+                 prefer_skip_nested_validation=True)
+def expected_cost(P, cost_matrix):
+    """Expected cost of the Bayes decision for each row of class probabilities.
+
+    .. math:: EC(p) = \\min_j \\sum_i p_i C_{ij}
+
+    where :math:`C_{ij}` is the cost of predicting class :math:`j` when the
+    truth is :math:`i` (Margineantu, 2005): the cost the model expects to pay
+    on the sample if it decides as well as it can. With the 0/1 cost
+    (:math:`C = 1 - I`) it is least confidence, :math:`1 - p_{(1)}`.
+
+    Parameters
+    ----------
+    P : array-like of shape (n_samples, n_classes)
+        Predicted class probabilities: values in [0, 1], rows summing to 1.
+
+    cost_matrix : array-like of shape (n_classes, n_classes)
+        Non-negative finite costs, rows the true class and columns the
+        prediction, in the order of the columns of ``P``.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples,)
+        Non-negative; higher means a dearer expected mistake.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import expected_cost
+    >>> C = [[0.0, 1.0], [10.0, 0.0]]  # missing class 1 costs ten times more
+    >>> expected_cost([[0.5, 0.5], [0.95, 0.05], [0.99, 0.01]], C)
+    array([0.5, 0.5, 0.1])
+    """
+    P = _check_probabilities(P)
+    C = check_cost_matrix(cost_matrix, P.shape[1])
+    out = np.empty(P.shape[0], dtype=np.float64)
+    for rows in _blocks(P):
+        out[rows] = (P[rows] @ C).min(axis=1)
+    return out

@@ -15,6 +15,7 @@ from sklearn.base import clone, is_regressor
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_consistent_length
 
@@ -114,8 +115,9 @@ def run_experiment(
         DataFrame (for a ``ColumnTransformer``) and texts stay texts (for a
         vectorizer).
 
-    y : array-like of shape (n_samples,)
-        Labels.
+    y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        Labels, targets, or a binary indicator matrix (multilabel: the
+        initial set then holds a positive of every label where it can).
 
     X_test, y_test : array-like, default=None
         A fixed test set. Then ``X, y`` is the pool and ``test_size`` is
@@ -151,7 +153,9 @@ def run_experiment(
         Scikit-learn scorer name or callable ``scorer(estimator, X, y)``;
         None uses the estimator's ``score``: accuracy for classifiers, R² for
         regressors (bounded above by 1, comparable across data sets; pass
-        ``"neg_root_mean_squared_error"`` for curves in the target's units).
+        ``"neg_root_mean_squared_error"`` for curves in the target's units),
+        and micro-F1 (``"f1_micro"``) for a multilabel ``y`` (subset
+        accuracy, the estimator's own, stays flat for many rounds).
 
     random_state : int, default=0
         Seed of the splits, the initial sets and the samplers' seeds.
@@ -202,9 +206,10 @@ def run_experiment(
     if X_test is not None:
         X_test, y_test = _check_data(X_test, y_test)
     regression = is_regressor(estimator)
+    multilabel = type_of_target(y) == "multilabel-indicator"
     # Regression has no classes: the initial set is drawn at random and the
-    # split is not stratified.
-    n_classes = 2 if regression else np.unique(y).size
+    # split is not stratified; multilabel is not stratified either.
+    n_classes = 2 if regression or multilabel else np.unique(y).size
     if n_classes < 2:
         raise ValueError(
             f"y has a single class ({np.unique(y)[0]!r}); a classification "
@@ -228,12 +233,17 @@ def run_experiment(
         )
     n_rounds, final_size = _n_rounds(n_rounds, budget, initial_size, batch_size,
                                      n_pool)
+    if scoring is None and multilabel:
+        # Subset accuracy (every label right) is flat for many rounds;
+        # micro-F1 pools the decisions of every label, as the multilabel
+        # active-learning literature reports.
+        scoring = "f1_micro"
     scorer = check_scoring(estimator, scoring=scoring)
 
     settings = dict(
         test_size=test_size, initial_size=initial_size, batch_size=batch_size,
         n_rounds=n_rounds, final_size=final_size, random_state=random_state,
-        regression=regression,
+        regression=regression, multilabel=multilabel,
     )
     runs = [(name, repeat) for repeat in range(n_repeats) for name in samplers]
     finished = {}
@@ -262,12 +272,13 @@ def run_experiment(
 
 def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
              test_size, initial_size, batch_size, n_rounds, final_size,
-             random_state, regression, checkpoint):
+             random_state, regression, multilabel, checkpoint):
     """One (sampler, repeat) run: its rows (name, repeat, round, n_labeled, score)."""
     seeds = np.random.SeedSequence([random_state, repeat]).generate_state(3)
     if X_test is None:
         X_pool, X_test, y_pool, y_test = train_test_split(
-            X, y, test_size=test_size, stratify=None if regression else y,
+            X, y, test_size=test_size,
+            stratify=None if regression or multilabel else y,
             random_state=int(seeds[0])
         )
     else:
@@ -276,6 +287,8 @@ def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
     if regression:
         labeled[check_random_state(int(seeds[1])).choice(
             y_pool.shape[0], size=initial_size, replace=False)] = True
+    elif multilabel:
+        labeled[_initial_multilabel_set(y_pool, initial_size, int(seeds[1]))] = True
     else:
         labeled[_initial_set(y_pool, initial_size, int(seeds[1]))] = True
     # Rows are indexed with _safe_indexing: a DataFrame stays a DataFrame, a
@@ -316,6 +329,24 @@ def _initial_set(y, size, seed):
     chosen = [rng.choice(np.flatnonzero(y == c)) for c in np.sort(classes)]
     rest = np.setdiff1d(np.arange(y.shape[0]), chosen)
     extra = rng.choice(rest, size=min(size - len(chosen), rest.size), replace=False)
+    return np.concatenate([chosen, extra]).astype(np.intp)
+
+
+def _initial_multilabel_set(Y, size, seed):
+    """A positive sample of every label (in random label order, as far as
+    ``size`` and the data allow), then random samples."""
+    rng = check_random_state(seed)
+    chosen = []
+    for label in rng.permutation(Y.shape[1]):
+        if len(chosen) == size:
+            break
+        if chosen and Y[chosen, label].any():
+            continue  # already has a positive
+        positives = np.flatnonzero(Y[:, label])
+        if positives.size:
+            chosen.append(rng.choice(positives))
+    rest = np.setdiff1d(np.arange(Y.shape[0]), chosen)
+    extra = rng.choice(rest, size=size - len(chosen), replace=False)
     return np.concatenate([chosen, extra]).astype(np.intp)
 
 
@@ -373,8 +404,9 @@ def _check_data(X, y):
     if sp.issparse(X) and X.format not in ("csr", "csc"):
         X = X.tocsr()  # formats that can be indexed by rows
     y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"y must be 1-D (one label per sample), got shape {y.shape}.")
+    if y.ndim != 1 and type_of_target(y) != "multilabel-indicator":
+        raise ValueError(f"y must be 1-D (one label per sample) or a binary "
+                         f"indicator matrix (multilabel), got shape {y.shape}.")
     check_consistent_length(X, y)
     return X, y
 

@@ -4,6 +4,9 @@
 
 from numbers import Integral
 
+import numpy as np
+from sklearn.utils import check_array
+
 
 def check_integer(value, name, *, min_value=1, hint=""):
     """Return ``value`` as an int, or raise if it is not an integer >= ``min_value``.
@@ -32,3 +35,17 @@ def check_batch_size(batch_size, n_samples):
             f"samples): ask for at most {n_samples}."
         )
     return batch_size
+
+
+def check_cost_matrix(cost_matrix, n_classes):
+    """A square, finite, non-negative cost matrix of ``n_classes`` classes."""
+    C = check_array(cost_matrix, dtype=np.float64, input_name="cost_matrix")
+    if C.shape != (n_classes, n_classes):
+        raise ValueError(
+            f"cost_matrix has shape {C.shape}, but there are {n_classes} classes: "
+            f"pass a ({n_classes}, {n_classes}) matrix, C[i, j] the cost of "
+            "predicting class j when the truth is i, in the order of classes_."
+        )
+    if C.min() < 0:
+        raise ValueError("cost_matrix has negative costs: every cost must be >= 0.")
+    return C

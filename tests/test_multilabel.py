@@ -1,0 +1,216 @@
+"""Multilabel acquisition, cost-sensitive acquisition and labeling budgets."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_iris, make_multilabel_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.multioutput import MultiOutputClassifier
+
+from skactive import (
+    CommitteeSampler,
+    RandomSampler,
+    UncertaintySampler,
+    select_within_budget,
+)
+from skactive.acquisition import (
+    expected_cost,
+    least_confidence,
+    max_loss,
+    mean_max_loss,
+    mmc,
+    multilabel_uncertainty,
+)
+from skactive.experiment import run_experiment
+from skactive.experiment._loop import _initial_multilabel_set
+from skactive.utils.estimator_checks import check_sampler
+
+Q = np.array([[0.5, 0.9, 0.2],
+              [0.8, 0.1, 0.3],
+              [0.05, 0.45, 0.6]])
+
+
+# --- formulas, by hand ------------------------------------------------------
+
+
+def test_per_label_uncertainty_mean_and_max_by_hand():
+    margins = np.abs(2 * Q - 1)  # [[0, .8, .6], [.6, .8, .4], [.9, .1, .2]]
+    assert_allclose(multilabel_uncertainty(Q, "margin", "mean"),
+                    [1.4 / 3, 1.8 / 3, 1.2 / 3])
+    # BinMin: the smallest margin over the labels.
+    assert_allclose(multilabel_uncertainty(Q, "margin", "max"), [0.0, 0.4, 0.1])
+    assert_allclose(margins.min(axis=1), [0.0, 0.4, 0.1])
+    assert_allclose(multilabel_uncertainty(Q, "least_confidence", "max"),
+                    [0.5, 0.3, 0.45])
+    assert_allclose(multilabel_uncertainty(Q, "least_confidence", "mean"),
+                    [0.8 / 3, 0.6 / 3, 0.9 / 3])
+    h = lambda q: -q * np.log2(q) - (1 - q) * np.log2(1 - q)  # noqa: E731
+    assert_allclose(multilabel_uncertainty(Q, "entropy", "max"),
+                    [1.0, h(0.3), h(0.45)])
+
+
+def test_max_loss_and_mean_max_loss_by_hand():
+    # Row 0: f = [0, .8, -.6], y = [-1, 1, -1], losses [.5, .1, .2].
+    # Row 1: f = [.6, -.8, -.4], y = [1, -1, -1], losses [.2, .1, .3].
+    # Row 2: f = [-.9, -.1, .2], y = [-1, -1, 1], losses [.05, .45, .4].
+    assert_allclose(max_loss(Q), [0.5, 0.3, 0.45])
+    assert_allclose(mean_max_loss(Q), [0.8 / 3, 0.6 / 3, 0.9 / 3])
+    # No label predicted present: the most likely one counts as present.
+    assert_allclose(max_loss([[0.2, 0.3]]), [0.7])  # losses (.2, .7)
+
+
+def test_mmc_by_hand():
+    # Row 0 with 2 labels: y = [1, 1, -1] (0.9 and 0.5), f = [0, .8, -.6]:
+    # losses [.5, .1, .2] = 0.8. Row 1 with 1 label: y = [1, -1, -1]:
+    # f = [.6, -.8, -.4], losses [.2, .1, .3] = 0.6.
+    assert_allclose(mmc(Q[:2], n_labels=[2, 1]), [0.8, 0.6])
+
+
+def test_expected_cost_by_hand():
+    P = np.array([[0.2, 0.5, 0.3], [0.9, 0.05, 0.05]])
+    C = np.array([[0, 1, 4], [2, 0, 1], [8, 3, 0.0]])
+    # Row 0: P @ C = [0.2*0 + .5*2 + .3*8, .2 + 0 + .9, .8 + .5 + 0] = [3.4, 1.1, 1.3]
+    # Row 1: [.1 + .4, .9 + .15, 3.6 + .05] = [.5, 1.05, 3.65]
+    assert_allclose(expected_cost(P, C), [1.1, 0.5])
+
+
+@settings(max_examples=50, deadline=None)
+@given(n_classes=st.integers(2, 6), seed=st.integers(0, 1000))
+def test_zero_one_cost_is_least_confidence(n_classes, seed):
+    P = np.random.RandomState(seed).dirichlet(np.ones(n_classes), size=20)
+    assert_allclose(expected_cost(P, 1 - np.eye(n_classes)), least_confidence(P),
+                    atol=1e-12)
+
+
+# --- the sampler ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def multilabel():
+    X, Y = make_multilabel_classification(n_samples=300, n_classes=5, random_state=0)
+    return X[:60], Y[:60], X[60:]
+
+
+@pytest.mark.parametrize("strategy", ["margin", "entropy", "least_confidence",
+                                      "max_loss", "mean_max_loss", "mmc"])
+@pytest.mark.parametrize("aggregation", ["mean", "max"])
+def test_list_and_matrix_forms_give_the_same_scores(multilabel, strategy, aggregation):
+    X, Y, pool = multilabel
+    base = LogisticRegression(max_iter=1000)
+    matrix = UncertaintySampler(OneVsRestClassifier(base), strategy=strategy,
+                                aggregation=aggregation).fit(X, Y)
+    listed = UncertaintySampler(MultiOutputClassifier(base), strategy=strategy,
+                                aggregation=aggregation).fit(X, Y)
+    assert_allclose(matrix.score(pool), listed.score(pool), atol=1e-10)
+
+
+def test_sampler_scores_are_the_formulas(multilabel):
+    X, Y, pool = multilabel
+    model = OneVsRestClassifier(LogisticRegression(max_iter=1000))
+    Qp = model.fit(X, Y).predict_proba(pool)
+    binmin = UncertaintySampler(model, strategy="margin", aggregation="max").fit(X, Y)
+    assert_allclose(binmin.score(pool), -multilabel_uncertainty(Qp, "margin", "max"))
+    loss = UncertaintySampler(model, strategy="max_loss").fit(X, Y)
+    assert_allclose(loss.score(pool), max_loss(Qp))
+
+
+@pytest.mark.parametrize("strategy", ["margin", "max_loss", "mmc"])
+def test_multilabel_samplers_keep_the_sampler_contract(multilabel, strategy):
+    X, Y, pool = multilabel
+    sampler = UncertaintySampler(OneVsRestClassifier(LogisticRegression(max_iter=500)),
+                                 strategy=strategy, aggregation="max")
+    check_sampler(sampler, X, Y, pool[:80])
+
+
+def test_expected_cost_sampler(multilabel):
+    X, y = load_iris(return_X_y=True)
+    C = np.array([[0, 1, 1], [1, 0, 5], [1, 5, 0.0]])
+    sampler = UncertaintySampler(LogisticRegression(max_iter=500),
+                                 strategy="expected_cost", cost_matrix=C)
+    model = LogisticRegression(max_iter=500).fit(X[::3], y[::3])
+    assert_allclose(sampler.fit(X[::3], y[::3]).score(X),
+                    expected_cost(model.predict_proba(X), C))
+    check_sampler(sampler, X[::3], y[::3], X[1::3])
+
+
+@pytest.mark.parametrize("kwargs, y_kind, match", [
+    (dict(strategy="expected_cost", cost_matrix=np.ones((2, 2))), "multiclass",
+     r"cost_matrix has shape \(2, 2\), but there are 3 classes"),
+    (dict(strategy="expected_cost", cost_matrix=-np.ones((3, 3))), "multiclass",
+     "negative costs"),
+    (dict(strategy="expected_cost"), "multiclass", "needs cost_matrix"),
+    (dict(strategy="ratio"), "multilabel", "is for single-label targets"),
+    (dict(strategy="mmc"), "multiclass", "is for multilabel targets"),
+])
+def test_bad_setups(multilabel, kwargs, y_kind, match):
+    if y_kind == "multilabel":
+        X, y, _ = multilabel
+        model = OneVsRestClassifier(LogisticRegression())
+    else:
+        X, y = load_iris(return_X_y=True)
+        model = LogisticRegression()
+    with pytest.raises(ValueError, match=match):
+        UncertaintySampler(model, **kwargs).fit(X, y)
+
+
+def test_committees_say_they_take_one_label(multilabel):
+    X, Y, _ = multilabel
+    with pytest.raises(ValueError, match="CommitteeSampler takes one label per sample"):
+        CommitteeSampler([LogisticRegression(), LogisticRegression()]).fit(X, Y)
+
+
+# --- experiments --------------------------------------------------------------
+
+
+def test_initial_set_holds_a_positive_of_every_label():
+    Y = np.zeros((50, 4), dtype=int)
+    Y[np.arange(50), np.arange(50) % 4] = 1
+    Y[7, 3] = Y[7, 0] = 1
+    for seed in range(5):
+        chosen = _initial_multilabel_set(Y, 6, seed)
+        assert np.unique(chosen).size == 6
+        assert Y[chosen].any(axis=0).all()
+
+
+def test_run_experiment_with_a_multilabel_target(multilabel):
+    X, Y, _ = multilabel
+    model = OneVsRestClassifier(LogisticRegression(max_iter=500))
+    samplers = {"binmin": UncertaintySampler(model, aggregation="max"),
+                "random": RandomSampler()}
+    serial = run_experiment(model, samplers, X, Y, batch_size=5, n_rounds=3,
+                            n_repeats=2, n_jobs=1)
+    parallel = run_experiment(model, samplers, X, Y, batch_size=5, n_rounds=3,
+                              n_repeats=2, n_jobs=2)
+    assert serial == parallel
+    assert serial.table["n_labeled"].tolist()[:4] == [5, 10, 15, 20]
+    assert 0 < serial.table["score"].min() <= serial.table["score"].max() <= 1
+
+
+# --- labeling budgets -------------------------------------------------------
+
+
+def test_select_within_budget_by_hand_and_with_a_sampler():
+    assert_array_equal(select_within_budget([0.9, 0.8, 0.5, 0.1], [10, 2, 1, 1], 4),
+                       [2, 1, 3])
+    assert select_within_budget([1.0, 2.0], [5.0, 5.0], 4.0).size == 0
+    X, y = load_iris(return_X_y=True)
+    sampler = UncertaintySampler(LogisticRegression(max_iter=500)).fit(X[::5], y[::5])
+    costs = 1 + np.arange(len(X)) % 4
+    picks = select_within_budget(sampler.score_samples(X), costs, budget=20)
+    assert costs[picks].sum() <= 20
+    assert np.unique(picks).size == picks.size
+    # Nothing left out would still fit, in value-per-cost order.
+    assert (20 - costs[picks].sum()) < costs.min() or picks.size == len(X)
+
+
+@pytest.mark.parametrize("costs, match", [
+    ([1.0, 0.0, 2.0], "costs must be positive, got 0 for sample 1"),
+    ([1.0, -2.0, 2.0], "costs must be positive"),
+    ([1.0, 2.0], "of one length"),
+])
+def test_select_within_budget_bad_costs(costs, match):
+    with pytest.raises(ValueError, match=match):
+        select_within_budget([0.1, 0.2, 0.3], costs, 5.0)
