@@ -8,11 +8,12 @@ from ._diversity import DiversitySampler
 from ._greedy import GreedySampler
 from ._groups import select_groups
 from ._hybrid import HybridSampler
+from ._pool import LabelingPool
 from ._random import RandomSampler
 from ._uncertainty import UncertaintySampler
 
 __version__ = "0.1.0.dev0"
 
 __all__ = ["CommitteeSampler", "DiversitySampler", "GreedySampler", "HybridSampler",
-           "RandomSampler", "select_groups", "select_within_budget",
+           "LabelingPool", "RandomSampler", "select_groups", "select_within_budget",
            "UncertaintySampler", "__version__"]

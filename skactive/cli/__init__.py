@@ -8,10 +8,8 @@ import argparse
 import sys
 
 from .. import __version__
-from . import _demo, _run
+from . import _demo, _run, _select
 from ._common import Interrupted, UsageError, experiment_options
-
-COMMANDS = (_demo, _run)
 
 
 def build_parser():
@@ -23,10 +21,11 @@ def build_parser():
     parser.add_argument("--version", action="version",
                         version=f"skactive {__version__}")
     commands = parser.add_subparsers(dest="command", required=True,
-                                     metavar="{demo,run}")
+                                     metavar="{demo,run,select}")
     common = experiment_options()
-    for command in COMMANDS:
+    for command in (_demo, _run):
         command.add_parser(commands, [common])
+    _select.add_parser(commands, [])
     return parser
 
 

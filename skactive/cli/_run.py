@@ -44,6 +44,7 @@ def main(args):
 def detect_task(y):
     """Regression for a numeric target with fractional values or more than 20
     distinct ones; classification otherwise."""
+    y = np.asarray(y)
     if not np.issubdtype(y.dtype, np.number):
         return "classification"
     fractional = not np.all(np.mod(y, 1) == 0)

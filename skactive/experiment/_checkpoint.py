@@ -29,15 +29,18 @@ def open_checkpoint(folder, fingerprint, settings):
     finished = {}
     for path in folder.glob("run-*.json"):
         saved = json.loads(path.read_text())
-        rows = [tuple(row) for row in saved["rows"]]
-        finished[saved["strategy"], saved["repeat"]] = rows
+        finished[saved["strategy"], saved["repeat"]] = {
+            "rows": [tuple(row) for row in saved["rows"]],
+            "stops": [tuple(stop) for stop in saved.get("stops", [])],
+        }
     return finished
 
 
-def save_run(folder, name, repeat, rows):
+def save_run(folder, name, repeat, rows, stops=()):
     digest = joblib.hash(name)[:12]
     write_atomic(folder / f"run-{digest}-{repeat}.json",
-                  {"strategy": name, "repeat": repeat, "rows": rows})
+                 {"strategy": name, "repeat": repeat, "rows": rows,
+                  "stops": list(stops)})
 
 
 def write_atomic(path, content):

@@ -29,6 +29,9 @@ from ..utils._sklearn_compat import (
 from ._checkpoint import open_checkpoint, save_run
 from ._result import ExperimentResult
 
+# Rows of the stop set (a fixed sample of the unlabeled pool) of each repeat.
+_STOP_SET_SIZE = 1000
+
 
 @validate_params(
     {
@@ -50,6 +53,7 @@ from ._result import ExperimentResult
         "n_jobs": [Integral, None],
         "progress": ["boolean"],
         "checkpoint": [str, os.PathLike, None],
+        "stopping": [dict, None],
     },
     prefer_skip_nested_validation=False,
 )
@@ -72,6 +76,7 @@ def run_experiment(
     n_jobs=None,
     progress=False,
     checkpoint=None,
+    stopping=None,
 ):
     """Simulate active learning with several samplers and record learning curves.
 
@@ -174,6 +179,14 @@ def run_experiment(
         found there and returns the same result as an uninterrupted run; a
         folder written with other arguments is refused.
 
+    stopping : dict of str to stopping criterion, default=None
+        Criteria of :mod:`skactive.stopping` to evaluate, by name. The
+        experiment still runs to the end of its budget; each criterion (a
+        fresh clone per run) sees each round's model and the *stop set*, a
+        fixed sample of up to 1,000 samples of the repeat's unlabeled pool,
+        and the round at which it first says stop is recorded
+        (:meth:`ExperimentResult.stopping_summary`).
+
     Returns
     -------
     result : :class:`~skactive.experiment.ExperimentResult`
@@ -245,11 +258,19 @@ def run_experiment(
         n_rounds=n_rounds, final_size=final_size, random_state=random_state,
         regression=regression, multilabel=multilabel,
     )
+    stopping = {} if stopping is None else stopping
+    for criterion_name, criterion in stopping.items():
+        if not hasattr(criterion, "update"):
+            raise ValueError(
+                f"stopping[{criterion_name!r}] is a {type(criterion).__name__}, not "
+                "a stopping criterion: pass objects of skactive.stopping, such as "
+                "StabilizingPredictions()."
+            )
     runs = [(name, repeat) for repeat in range(n_repeats) for name in samplers]
     finished = {}
     if checkpoint is not None:
         fingerprint = joblib.hash(
-            (estimator, samplers, X, y, X_test, y_test, scoring, settings)
+            (estimator, samplers, X, y, X_test, y_test, scoring, settings, stopping)
         )
         finished = open_checkpoint(Path(checkpoint), fingerprint, settings)
     todo = [run for run in runs if run not in finished]
@@ -257,24 +278,26 @@ def run_experiment(
     jobs = (
         delayed(_run_one)(
             estimator, name, samplers[name], X, y, X_test, y_test, repeat, scorer,
-            checkpoint=checkpoint, **settings,
+            checkpoint=checkpoint, stopping=stopping, **settings,
         )
         for name, repeat in todo
     )
     outputs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs)
     if progress:
         outputs = _progress_bar(outputs, total=len(runs), initial=len(finished))
-    for (name, repeat), rows in outputs:
-        finished[name, repeat] = rows
-    rows = [row for run in runs for row in finished[run]]
-    return ExperimentResult(rows, list(samplers))
+    for (name, repeat), run in outputs:
+        finished[name, repeat] = run
+    rows = [row for run in runs for row in finished[run]["rows"]]
+    stops = [stop for run in runs for stop in finished[run]["stops"]]
+    return ExperimentResult(rows, list(samplers), stops=stops,
+                            criteria=list(stopping))
 
 
 def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
              test_size, initial_size, batch_size, n_rounds, final_size,
-             random_state, regression, multilabel, checkpoint):
+             random_state, regression, multilabel, checkpoint, stopping):
     """One (sampler, repeat) run: its rows (name, repeat, round, n_labeled, score)."""
-    seeds = np.random.SeedSequence([random_state, repeat]).generate_state(3)
+    seeds = np.random.SeedSequence([random_state, repeat]).generate_state(4)
     if X_test is None:
         X_pool, X_test, y_pool, y_test = train_test_split(
             X, y, test_size=test_size,
@@ -294,6 +317,13 @@ def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
     # Rows are indexed with _safe_indexing: a DataFrame stays a DataFrame, a
     # list of texts a list, a sparse matrix sparse, for the pipeline to read.
     X_at = partial(_safe_indexing, X_pool)
+    # The stop set: a fixed sample of the unlabeled pool, the same for every
+    # strategy of the repeat and at every round.
+    unlabeled = np.flatnonzero(~labeled)
+    X_stop = X_at(np.sort(check_random_state(int(seeds[3])).choice(
+        unlabeled, size=min(_STOP_SET_SIZE, unlabeled.size), replace=False)))
+    criteria = {c: clone(criterion) for c, criterion in stopping.items()}
+    stopped = {}
 
     sampler = clone(sampler)
     if "random_state" in sampler.get_params() and sampler.random_state is None:
@@ -304,6 +334,10 @@ def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
         model = clone(estimator).fit(X_at(known), y_pool[known])
         score = float(scorer(model, X_test, y_test))
         rows.append((name, repeat, round_, int(known.size), score))
+        for criterion_name, criterion in criteria.items():
+            if (criterion.update(model, X_stop, int(known.size))
+                    and criterion_name not in stopped):
+                stopped[criterion_name] = (round_, int(known.size))
         if round_ == n_rounds:
             break
         pool = np.flatnonzero(~labeled)
@@ -315,9 +349,11 @@ def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
             size = min(batch_size, final_size - known.size)
             picked = sampler.select(X_at(pool), batch_size=size)
         labeled[pool[picked]] = True
+    # (strategy, repeat, criterion, round, n_labeled); -1 if it never stopped.
+    stops = [(name, repeat, c, *stopped.get(c, (-1, -1))) for c in criteria]
     if checkpoint is not None:
-        save_run(Path(checkpoint), name, repeat, rows)
-    return (name, repeat), rows
+        save_run(Path(checkpoint), name, repeat, rows, stops)
+    return (name, repeat), {"rows": rows, "stops": stops}
 
 
 def _initial_set(y, size, seed):

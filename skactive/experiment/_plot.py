@@ -1,5 +1,7 @@
 """Learning curves of an experiment as a figure."""
 
+import numpy as np
+
 # SPDX-License-Identifier: BSD-3-Clause
 
 
@@ -24,6 +26,10 @@ class BudgetCurveDisplay:
 
     score_name : str, default="score"
         Label of the y axis.
+
+    stops : dict, default=None
+        ``{(strategy, criterion): mean labels at the stop}``; each is marked
+        on the strategy's curve.
 
     Attributes
     ----------
@@ -54,12 +60,40 @@ class BudgetCurveDisplay:
     ['margin']
     """
 
-    def __init__(self, n_labeled, mean, std, *, aubc=None, score_name="score"):
+    def __init__(self, n_labeled, mean, std, *, aubc=None, score_name="score",
+                 stops=None):
         self.n_labeled = n_labeled
         self.mean = mean
         self.std = std
         self.aubc = aubc
         self.score_name = score_name
+        self.stops = stops
+
+    def _mark_stops(self, ax):
+        """A marker on each strategy's curve where each stopping criterion
+        stopped on average; one legend entry per criterion."""
+        self.stop_markers_ = {}
+        if not self.stops:
+            return
+        markers = "v^sDPX*<>"
+        criteria = list(dict.fromkeys(c for _, c in self.stops))
+        for i, criterion in enumerate(criteria):
+            for (strategy, c), labels in self.stops.items():
+                if c != criterion or strategy not in self.lines_:
+                    continue
+                x = self.n_labeled[strategy]
+                y = np.interp(labels, x, self.mean[strategy])
+                (marker,) = ax.plot(
+                    [labels], [y], linestyle="none", marker=markers[i % len(markers)],
+                    markersize=8, markeredgecolor="black",
+                    color=self.lines_[strategy].get_color(), zorder=4,
+                    label=f"stop: {criterion}" if strategy == self._first_with_stop(c)
+                    else None)
+                self.stop_markers_[strategy, criterion] = marker
+
+    def _first_with_stop(self, criterion):
+        """The first strategy (in drawing order) that has a stop of ``criterion``."""
+        return next(s for s in self.lines_ if (s, criterion) in self.stops)
 
     @classmethod
     def from_result(cls, result, *, ax=None, score_name="score", reference=None,
@@ -100,7 +134,10 @@ class BudgetCurveDisplay:
             std[strategy] = (scores.std(axis=0, ddof=1) if len(scores) > 1
                              else 0 * mean[strategy])
         areas = {s: m for s, (m, _) in result.aubc().items()}
-        return cls(n_labeled, mean, std, aubc=areas, score_name=score_name).plot(
+        display = cls(n_labeled, mean, std, aubc=areas, score_name=score_name)
+        display.stops = {(r["strategy"], r["criterion"]): r["labels_at_stop"]
+                         for r in result.stopping()}
+        return display.plot(
             ax=ax, reference=reference, line_kw=line_kw,
             fill_between_kw=fill_between_kw, errorbar_kw=errorbar_kw,
             std_display_style=std_display_style,
@@ -194,6 +231,7 @@ class BudgetCurveDisplay:
                     **{"color": line.get_color(), "alpha": 0.08, "linewidth": 0,
                        **(fill_between_kw or {})},
                 )
+        self._mark_stops(ax)
         ax.set_xlabel("number of labeled samples")
         ax.set_ylabel(self.score_name)
         ax.grid(alpha=0.3)

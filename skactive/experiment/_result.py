@@ -70,6 +70,14 @@ class ExperimentResult:
     strategies : list of str
         Strategy names, in the order they were given.
 
+    stops : list of tuple, default=()
+        ``(strategy, repeat, criterion, round, n_labeled)`` for each stopping
+        criterion of each run: the first round at which it said stop, -1 for
+        both if it never did.
+
+    criteria : list of str, default=()
+        Stopping-criterion names, in the order they were given.
+
     Attributes
     ----------
     table : dict of ndarray
@@ -89,8 +97,11 @@ class ExperimentResult:
     {'margin': (0.6, 0.0)}
     """
 
-    def __init__(self, rows, strategies):
+    def __init__(self, rows, strategies, *, stops=(), criteria=()):
         self.strategies = list(strategies)
+        self.criteria = list(criteria)
+        self.stops = sorted(stops, key=lambda s: (self.strategies.index(s[0]), s[1],
+                                                  self.criteria.index(s[2])))
         position = {name: i for i, name in enumerate(self.strategies)}
         rows = sorted(rows, key=lambda r: (position[r[0]], r[1], r[2]))
         columns = list(zip(*rows)) if rows else [()] * len(COLUMNS)
@@ -110,9 +121,9 @@ class ExperimentResult:
     def __eq__(self, other):
         if not isinstance(other, ExperimentResult):
             return NotImplemented
-        return self.strategies == other.strategies and all(
-            np.array_equal(self.table[c], other.table[c]) for c in COLUMNS
-        )
+        return (self.strategies == other.strategies and self.stops == other.stops
+                and all(np.array_equal(self.table[c], other.table[c])
+                        for c in COLUMNS))
 
     def rows(self):
         """The table as a list of tuples.
@@ -203,6 +214,66 @@ class ExperimentResult:
                 f"{s:<{width}}  {areas[s][0]:>7.4f} ± {areas[s][1]:.4f}"
                 f"  {final[s][0]:>7.4f} ± {final[s][1]:.4f}"
             )
+        return "\n".join(lines)
+
+    def stopping(self):
+        """What stopping at each criterion would have kept and saved.
+
+        For every criterion and strategy, over repeats (a run whose criterion
+        never said stop counts as stopping at the full budget):
+
+        Returns
+        -------
+        table : list of dict
+            One dict per (criterion, strategy): ``labels_at_stop`` (mean),
+            ``score_at_stop`` (mean), ``score_at_budget`` (mean),
+            ``labels_saved`` (fraction of the budget's labels not spent, in
+            [0, 1]), ``score_lost`` (budget minus stop, mean) and
+            ``stopped`` (how many runs stopped before the budget).
+        """
+        table = []
+        for criterion in self.criteria:
+            for strategy in self.strategies:
+                n_labeled, scores = self.curves(strategy)
+                rounds = np.array([r for s, _, c, r, _ in self.stops
+                                   if s == strategy and c == criterion])
+                stopped = rounds >= 0
+                rounds = np.where(stopped, rounds, len(n_labeled) - 1)
+                at_stop = scores[np.arange(len(rounds)), rounds]
+                labels = n_labeled[rounds]
+                table.append({
+                    "criterion": criterion, "strategy": strategy,
+                    "labels_at_stop": float(labels.mean()),
+                    "score_at_stop": float(at_stop.mean()),
+                    "score_at_budget": float(scores[:, -1].mean()),
+                    "labels_saved": float(1 - labels.mean() / n_labeled[-1]),
+                    "score_lost": float((scores[:, -1] - at_stop).mean()),
+                    "stopped": int(stopped.sum()),
+                    "n_repeats": int(len(rounds)),
+                })
+        return table
+
+    def stopping_summary(self):
+        """A printable table of :meth:`stopping`.
+
+        Returns
+        -------
+        table : str
+            One line per criterion and strategy.
+        """
+        if not self.criteria:
+            return "no stopping criterion was evaluated (pass stopping={...})"
+        rows = self.stopping()
+        width = max(len("criterion"), *(len(r["criterion"]) for r in rows))
+        swidth = max(len("strategy"), *(len(r["strategy"]) for r in rows))
+        lines = [f"{'criterion':<{width}}  {'strategy':<{swidth}}  {'labels':>7}  "
+                 f"{'saved':>6}  {'score':>7}  {'budget':>7}  {'lost':>7}  stopped"]
+        for r in rows:
+            lines.append(
+                f"{r['criterion']:<{width}}  {r['strategy']:<{swidth}}  "
+                f"{r['labels_at_stop']:>7.1f}  {r['labels_saved']:>6.1%}  "
+                f"{r['score_at_stop']:>7.4f}  {r['score_at_budget']:>7.4f}  "
+                f"{r['score_lost']:>7.4f}  {r['stopped']}/{r['n_repeats']}")
         return "\n".join(lines)
 
     def to_csv(self, path):

@@ -1,0 +1,38 @@
+"""A labeling budget."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from ._base import StoppingCriterion
+
+
+class LabelBudget(StoppingCriterion):
+    """Stop when ``max_labels`` samples are labeled.
+
+    Combine it with the other criteria, ``AnyOf([StabilizingPredictions(),
+    LabelBudget(500)])``: stop when the model is stable or at 500 labels.
+
+    Parameters
+    ----------
+    max_labels : int
+        The most labels to pay for.
+
+    Attributes
+    ----------
+    history_ : list of int
+        Labels at each round.
+
+    Examples
+    --------
+    >>> from skactive.stopping import LabelBudget
+    >>> LabelBudget(100).update(None, None, n_labeled=120)
+    True
+    """
+
+    def __init__(self, max_labels):
+        self.max_labels = max_labels
+
+    def _statistic(self, estimator, X_stop, n_labeled):
+        return int(n_labeled)
+
+    def _stop(self):
+        return self.history_[-1] >= self.max_labels

@@ -1,0 +1,38 @@
+"""Classification change (Zhu, Wang & Hovy, 2008)."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from ._base import StoppingCriterion
+from ._rules import n_changed
+
+
+class ClassificationChange(StoppingCriterion):
+    """Stop when no prediction on the stop set changed since the last round.
+
+    Zhu, Wang & Hovy (2008): once a new round of labels changes no predicted
+    label of the unlabeled data, the model has stopped learning from them.
+
+    Attributes
+    ----------
+    history_ : list of int
+        Predictions changed at each round (-1 at the first round).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skactive.stopping import ClassificationChange
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = LogisticRegression(max_iter=500).fit(X[::5], y[::5])
+    >>> criterion = ClassificationChange()
+    >>> criterion.update(model, X, 30), criterion.update(model, X, 40)
+    (False, True)
+    """
+
+    def _statistic(self, estimator, X_stop, n_labeled):
+        current = estimator.predict(X_stop)
+        previous, self.predictions_ = getattr(self, "predictions_", None), current
+        return -1 if previous is None else n_changed(previous, current)
+
+    def _stop(self):
+        return self.history_[-1] == 0

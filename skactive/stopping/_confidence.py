@@ -1,0 +1,47 @@
+"""Confidence drop (Vlachos, 2008)."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from ._base import StoppingCriterion
+from ._rules import confidence_dropped
+
+
+class ConfidenceDrop(StoppingCriterion):
+    """Stop when the model's confidence on the stop set has passed its peak.
+
+    Vlachos (2008): the mean confidence (highest class probability) of the
+    model on a separate unlabeled set rises while labels teach it, then
+    falls once the samples left to label are the hard ones; stop when it has
+    fallen for ``patience`` consecutive rounds.
+
+    Parameters
+    ----------
+    patience : int, default=1
+        Consecutive drops that stop.
+
+    Attributes
+    ----------
+    history_ : list of float
+        The mean confidence of each round.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skactive.stopping import ConfidenceDrop
+    >>> X, y = load_iris(return_X_y=True)
+    >>> criterion = ConfidenceDrop()
+    >>> criterion.update(LogisticRegression(C=10).fit(X, y), X, 150)
+    False
+    >>> criterion.update(LogisticRegression(C=0.01).fit(X, y), X, 160)
+    True
+    """
+
+    def __init__(self, patience=1):
+        self.patience = patience
+
+    def _statistic(self, estimator, X_stop, n_labeled):
+        return float(estimator.predict_proba(X_stop).max(axis=1).mean())
+
+    def _stop(self):
+        return confidence_dropped(self.history_, self.patience)
