@@ -250,3 +250,87 @@ def test_task_mismatches_are_one_line(args, message, tmp_path, capsys):
         ["demo", *args, "--output", str(tmp_path), *SMALL], capsys)
     assert code == 2
     assert message in stderr
+
+
+# skactive select
+
+
+def _unlabeled_csv(path, n_labeled=10, n_blank=200):
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True)
+    rows = np.random.RandomState(0).permutation(len(X))[:n_labeled + n_blank]
+    names = np.array(["malignant", "benign"])[y[rows]]
+    lines = ["id;" + ";".join(f"f{i}" for i in range(6)) + ";diagnosis"]
+    for k, r in enumerate(rows):
+        label = names[k] if k < n_labeled else ""
+        lines.append(f"p{r};" + ";".join(f"{v:.4g}" for v in X[r, :6]) + f";{label}")
+    path.write_text("\n".join(lines) + "\n")
+    return names
+
+
+def _read_batch(path):
+    import csv
+
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
+def test_select_round_trip_on_a_csv(tmp_path, capsys):
+    pytest.importorskip("pandas")
+    data = tmp_path / "data.csv"
+    truth = _unlabeled_csv(data)
+    out = tmp_path / "next.csv"
+    args = ["select", "--data", str(data), "--target", "diagnosis", "--drop", "id",
+            "--batch-size", "20", "--output", str(out)]
+    before = data.read_bytes()
+    assert main(args) == 0
+    assert data.read_bytes() == before  # the user's file is only read
+    printed = capsys.readouterr().out
+    assert "10 labeled rows, 200 to go" in printed
+    assert "0 of 4 criteria say stop" in printed
+    batch = _read_batch(out)
+    lines = [int(row["line"]) for row in batch]
+    assert len(lines) == 20 and len(set(lines)) == 20
+    assert all(12 <= line <= 211 for line in lines)  # blank rows only
+    assert [int(row["rank"]) for row in batch] == list(range(1, 21))
+    scores = [float(row["score"]) for row in batch]
+    assert scores == sorted(scores, reverse=True)
+    assert {row["predicted diagnosis"] for row in batch} <= {"malignant", "benign"}
+
+    # The user fills the 20 labels in in their own file and runs it again.
+    text = data.read_text().splitlines()
+    for line in lines:
+        text[line - 1] = text[line - 1] + truth[line - 2]
+    data.write_text("\n".join(text) + "\n")
+    before = data.read_bytes()
+    assert main(args) == 0
+    assert data.read_bytes() == before
+    printed = capsys.readouterr().out
+    assert "30 labeled rows, 180 to go" in printed
+    assert "after 2 round(s)" in printed
+    assert "stabilizing predictions (kappa, window 3, 0.99): " in printed
+    assert "criteria say stop" in printed
+    second = {int(row["line"]) for row in _read_batch(out)}
+    assert not second & set(lines)  # never a labeled row again
+    # The same command without new labels adds no round.
+    assert main(args) == 0
+    assert "after 2 round(s)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("n_labeled, n_blank, extra, message", [
+    (0, 30, [], "no row of data.csv has a label in column 'diagnosis'"),
+    (30, 0, [], "every row of data.csv has a label: no unlabeled row left"),
+    (1, 30, [], "the labeled rows hold a single class"),
+    (10, 30, ["--target", "label"], "no column 'label' in data.csv"),
+])
+def test_select_errors_are_one_line(tmp_path, monkeypatch, capsys, n_labeled,
+                                    n_blank, extra, message):
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)
+    _unlabeled_csv(tmp_path / "data.csv", n_labeled, n_blank)
+    code, stderr = exit_code_and_stderr(
+        ["select", "--data", "data.csv", "--target", "diagnosis", *extra], capsys)
+    assert code == 2
+    assert message in stderr
+    assert len(stderr.strip().splitlines()) == 1

@@ -13,7 +13,15 @@ class StoppingCriterion(BaseEstimator, metaclass=ABCMeta):
     Call :meth:`update` once per round, after the model is fitted on the
     labels of that round: it records the round's statistic in
     ``history_`` and returns whether to stop. :func:`~sklearn.base.clone`
-    gives a fresh criterion (parameters only, no history).
+    gives a fresh criterion (parameters only, no history). Subclasses
+    implement ``_statistic`` (the number tracked each round) and ``_stop``
+    (the decision from ``history_``).
+
+    Examples
+    --------
+    >>> from skactive.stopping import LabelBudget, StoppingCriterion
+    >>> isinstance(LabelBudget(100), StoppingCriterion)
+    True
     """
 
     def update(self, estimator, X_stop, n_labeled):
