@@ -20,6 +20,26 @@ from ._common import UsageError
 _DELIMITERS = ",;\t|"
 
 
+def data_options():
+    """The options of every command that reads a CSV file."""
+    import argparse
+    from pathlib import Path
+
+    from ._strategies import TASKS
+
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--data", type=Path, required=True, help="CSV file")
+    options.add_argument("--target", required=True,
+                         help="name of the label column")
+    options.add_argument("--drop", nargs="+", default=[], metavar="COLUMN",
+                         help="columns that are not features, such as an ID")
+    options.add_argument("--task", choices=TASKS, default=None,
+                         help="default: regression for a numeric target with "
+                         "fractional values or more than 20 distinct ones, "
+                         "classification otherwise")
+    return options
+
+
 def read_table(path, target, drop=()):
     """Features and target of a CSV file with a header row.
 

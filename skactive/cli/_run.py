@@ -2,31 +2,27 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from pathlib import Path
 
 import numpy as np
 
 from ._common import UsageError, run_and_report
-from ._csv import describe_columns, make_preprocessor, read_table, require_labels
-from ._strategies import TASKS
+from ._csv import (
+    data_options,
+    describe_columns,
+    make_preprocessor,
+    read_table,
+    require_labels,
+)
 
 
 def add_parser(commands, parents):
     run = commands.add_parser(
-        "run", parents=parents, help="the same on your CSV file",
+        "run", parents=[*parents, data_options()], help="the same on your CSV file",
         description="Compare strategies on a CSV file with a header row and a "
         "target column. The separator (, ; tab |) is detected; numeric columns "
         "are scaled, the others encoded with one column per category, missing "
         "feature values imputed, all inside the model's pipeline.",
     )
-    run.add_argument("--data", type=Path, required=True, help="CSV file")
-    run.add_argument("--target", required=True, help="name of the label column")
-    run.add_argument("--drop", nargs="+", default=[], metavar="COLUMN",
-                     help="columns that are not features, such as an ID")
-    run.add_argument("--task", choices=TASKS, default=None,
-                     help="default: regression for a numeric target with "
-                     "fractional values or more than 20 distinct ones, "
-                     "classification otherwise")
     run.set_defaults(handler=main)
 
 

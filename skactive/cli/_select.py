@@ -28,12 +28,11 @@ from ..stopping import (
     UncertaintyThreshold,
 )
 from ._common import UsageError, positive_int
-from ._csv import read_table
+from ._csv import data_options, read_table
 from ._strategies import (
     DEFAULT_ESTIMATOR,
     ESTIMATORS,
     STRATEGIES,
-    TASKS,
     make_estimator,
 )
 
@@ -43,19 +42,14 @@ _DEFAULT_STRATEGY = {"classification": "margin", "regression": "igs"}
 
 def add_parser(commands, parents):
     select = commands.add_parser(
-        "select", help="the rows of your CSV file to label next",
+        "select", parents=[data_options()],
+        help="the rows of your CSV file to label next",
         description="Read a CSV file whose label column is filled in for some "
         "rows and blank for the others; write the blank rows to label next, "
         "best first, with their score and the model's prediction, and say "
         "whether the stopping criteria advise to stop. Fill the labels in in "
         "your file and run the same command again.",
     )
-    select.add_argument("--data", type=Path, required=True, help="CSV file")
-    select.add_argument("--target", required=True, help="name of the label column")
-    select.add_argument("--drop", nargs="+", default=[], metavar="COLUMN",
-                        help="columns that are not features, such as an ID")
-    select.add_argument("--task", choices=TASKS, default=None,
-                        help="as for 'run' (default: detected from the labels)")
     select.add_argument("--batch-size", type=positive_int, default=20,
                         help="rows to label next (default: %(default)s)")
     select.add_argument("--estimator", choices=list(ESTIMATORS), default=None,
