@@ -251,3 +251,20 @@ def test_bad_stopping_argument():
     with pytest.raises(ValueError, match="not a stopping criterion"):
         run_experiment(LogisticRegression(), {"random": RandomSampler()}, X, y,
                        stopping={"kappa": 0.99})
+
+
+def test_a_labeling_loop_with_the_pool_until_the_criteria_say_stop():
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    pool = LabelingPool(X)
+    seed = np.concatenate([np.flatnonzero(y == 0)[:3], np.flatnonzero(y == 1)[:3]])
+    pool.teach(seed, y[seed], requested=False)
+    X_stop = X[np.random.RandomState(0).choice(len(X), 200, replace=False)]
+    stop = AnyOf([StabilizingPredictions(), LabelBudget(300)])
+    sampler = UncertaintySampler(LogisticRegression(), random_state=0)
+    while not stop.update(pool.fit(LogisticRegression()), X_stop, pool.n_labeled):
+        batch = pool.query(sampler, batch_size=10)
+        pool.teach(batch, y[batch])  # the oracle
+    kappa_said = [said[0] for said in stop.history_]
+    assert kappa_said[-1] and pool.n_labeled < 300  # stable before the budget
+    assert pool.fit(LogisticRegression()).score(X, y) > 0.95
