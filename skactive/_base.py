@@ -2,6 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import inspect
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral
@@ -14,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .exceptions import SingleClassWarning
 from .utils._chunks import MAX_CHUNK_ROWS, map_chunks
-from .utils._selection import nearest_squared_distances, top_k
+from .utils._selection import nearest_squared_distances, tie_seed, top_k
 from .utils._sklearn_compat import Interval, _num_samples
 from .utils._validation import check_batch_size
 
@@ -190,6 +191,23 @@ class ChunkedSampler(BaseSampler):
         "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
         "n_jobs": [Integral, None],
     }
+
+    def _select(self, X, batch_size):
+        """A ranking's batch, streamed: each chunk keeps its best
+        ``batch_size`` and only those are merged, so memory is a chunk plus
+        ``batch_size`` per chunk, not a score per pool row. Subclasses'
+        ``_score(X, top=None)`` pass ``top`` to :meth:`_map_chunks`."""
+        streams = "top" in inspect.signature(self._score).parameters
+        if not (self._is_ranking() and streams):
+            return super()._select(X, batch_size)
+        return self._score(X, top=(batch_size, tie_seed(self.random_state)))
+
+    def _ranked(self, scores, top):
+        """``scores``, or their best ``top[0]`` indices when selecting."""
+        return scores if top is None else top_k(scores, top[0], top[1])
+
+    def _is_ranking(self):
+        return type(self)._select is ChunkedSampler._select
 
     def _map_chunks(self, func, X, *, row_bytes, max_rows=MAX_CHUNK_ROWS, **kwargs):
         """Apply ``func(X_chunk, **kwargs)`` over row chunks of ``X`` in parallel.

@@ -315,15 +315,16 @@ class CommitteeSampler(ChunkedSampler):
         # Trees are called with check_input=False: the sampler checks for them.
         return bool(self.members_) and not all_trees(self.members_)
 
-    def _score(self, X):
+    def _score(self, X, top=None):
         if not self.members_:  # a single labeled class: random order
-            return check_random_state(self.random_state).uniform(size=_num_samples(X))
+            rng = check_random_state(self.random_state)
+            return self._ranked(rng.uniform(size=_num_samples(X)), top)
         n_classes = 1 if self.regression_ else self.classes_.shape[0]
         return self._map_chunks(
             _committee_chunk, X,
             row_bytes=3 * 8 * n_classes,
             members=self.members_, features=self.features_, columns=self.columns_,
-            n_classes=n_classes, strategy=self.strategy,
+            n_classes=n_classes, strategy=self.strategy, top=top,
         )
 
     def __sklearn_tags__(self):

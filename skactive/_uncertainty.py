@@ -287,25 +287,26 @@ class UncertaintySampler(ChunkedSampler):
     def _inner_validates(self):
         return self.response_method_ != "random"
 
-    def _score(self, X):
+    def _score(self, X, top=None):
         if self.response_method_ == "random":
             rng = check_random_state(self.random_state)
-            return rng.uniform(size=_num_samples(X))
+            return self._ranked(rng.uniform(size=_num_samples(X)), top)
         if self.response_method_ in ("predict_std", "members_std"):
             return self._map_chunks(_std_chunk, X, row_bytes=3 * 8,
                                     estimator=self.estimator_,
-                                    how=self.response_method_)
+                                    how=self.response_method_, top=top)
         if self.multilabel_:
             n_labels = getattr(self, "n_outputs_", 8)
             return self._map_chunks(
                 _multilabel_chunk, X, row_bytes=4 * 8 * n_labels,
                 estimator=self.estimator_, strategy=self.strategy,
-                aggregation=self.aggregation, count_model=self.count_model_)
+                aggregation=self.aggregation, count_model=self.count_model_, top=top)
         if self.strategy == "expected_cost":
             return self._map_chunks(
                 _score_chunk, X, row_bytes=3 * 8 * len(self.estimator_.classes_),
                 estimator=self.estimator_, response_method="predict_proba",
-                function=partial(expected_cost, cost_matrix=self.cost_matrix), sign=1)
+                function=partial(expected_cost, cost_matrix=self.cost_matrix), sign=1,
+                top=top)
         if callable(self.strategy):
             function, sign = self.strategy, 1
         else:
@@ -319,6 +320,7 @@ class UncertaintySampler(ChunkedSampler):
             response_method=self.response_method_,
             function=function,
             sign=sign,
+            top=top,
         )
 
     def __sklearn_tags__(self):

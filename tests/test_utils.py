@@ -65,3 +65,51 @@ def test_a_random_state_instance_breaks_ties_anew_each_call():
     rng = np.random.RandomState(0)
     scores = np.zeros(30)
     assert not np.array_equal(top_k(scores, 10, rng), top_k(scores, 10, rng))
+
+
+def _scores_of(X_chunk, *, column):
+    return np.asarray(X_chunk)[:, column].astype(float)
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.integers(0, 4), min_size=1, max_size=80),
+       chunk=st.integers(1, 20), seed=st.integers(0, 1000), data=st.data())
+def test_streamed_top_k_equals_the_top_k_of_all_scores(values, chunk, seed, data):
+    from skactive.utils._chunks import map_chunks
+
+    X = np.asarray(values, dtype=float).reshape(-1, 1)
+    k = data.draw(st.integers(1, len(values)))
+    streamed = map_chunks(_scores_of, X, row_bytes=8, chunk_size=chunk,
+                          top=(k, seed), column=0)
+    assert_array_equal(streamed, top_k(X[:, 0], k, seed))
+
+
+class CountingModel:
+    """Counts how often it is pickled (sent to a worker)."""
+
+    pickled = 0
+
+    def __getstate__(self):
+        CountingModel.pickled += 1
+        return self.__dict__
+
+    def score(self, X):
+        return np.asarray(X)[:, 0]
+
+
+def _score_with(X_chunk, *, model):
+    return model.score(X_chunk)
+
+
+def test_a_model_is_sent_once_per_worker_not_once_per_chunk():
+    from skactive.utils._chunks import map_chunks
+
+    X = np.random.RandomState(0).rand(1000, 3)
+    CountingModel.pickled = 0
+    serial = map_chunks(_score_with, X, row_bytes=8, chunk_size=50, n_jobs=1,
+                        model=CountingModel())
+    assert CountingModel.pickled == 0
+    parallel = map_chunks(_score_with, X, row_bytes=8, chunk_size=50, n_jobs=2,
+                          model=CountingModel())
+    assert CountingModel.pickled <= 2  # 20 chunks, two tasks
+    assert_array_equal(parallel, serial)

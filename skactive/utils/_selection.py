@@ -43,7 +43,7 @@ def tie_keys(indices, seed):
         return z ^ (z >> _UINT64(31))
 
 
-def top_k(scores, k, random_state):
+def top_k(scores, k, random_state, *, index=None):
     """Indices of the ``k`` highest scores, highest first.
 
     The ranking is one total order: by score, higher first; exact ties by a
@@ -52,9 +52,15 @@ def top_k(scores, k, random_state):
     batch of ``k`` are the batch of ``j``. Runs in O(n + k log k): one
     ``argpartition``, keys for the samples tied at the edge only, then a sort
     of the ``k`` winners.
+
+    ``index`` gives the (global) index of each score, when ``scores`` are a
+    part of a pool: keys and the returned indices are then those. The top
+    ``k`` of the union of several parts' top ``k`` is the top ``k`` of the
+    whole, which is how a pool is selected chunk by chunk.
     """
     n_samples = scores.shape[0]
     seed = tie_seed(random_state)
+    ids = np.arange(n_samples) if index is None else np.asarray(index)
     if k < n_samples:
         winners = np.argpartition(scores, n_samples - k)[n_samples - k:]
         threshold = scores[winners].min()
@@ -62,13 +68,13 @@ def top_k(scores, k, random_state):
         tied = np.flatnonzero(scores == threshold)
         n_tied = k - above.shape[0]
         if tied.shape[0] > n_tied:
-            keys = tie_keys(tied, seed)
-            tied = tied[np.lexsort((tied, keys))[:n_tied]]
+            keys = tie_keys(ids[tied], seed)
+            tied = tied[np.lexsort((ids[tied], keys))[:n_tied]]
         winners = np.concatenate([above, tied])
     else:
         winners = np.arange(n_samples)
-    order = np.lexsort((winners, tie_keys(winners, seed), -scores[winners]))
-    return winners[order]
+    order = np.lexsort((ids[winners], tie_keys(ids[winners], seed), -scores[winners]))
+    return ids[winners[order]]
 
 
 def members_by_cluster(labels, n_clusters):
