@@ -7,14 +7,16 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_array_equal
 from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import RandomForestRegressor
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from skactive import (
     CommitteeSampler,
     DiversitySampler,
+    GreedySampler,
     HybridSampler,
     RandomSampler,
     UncertaintySampler,
@@ -83,6 +85,11 @@ def model(prep, C=1.0):
     return classifier if prep is None else make_pipeline(prep(), classifier)
 
 
+def regressor(prep, model=None):
+    model = Ridge() if model is None else model
+    return model if prep is None else make_pipeline(prep(), model)
+
+
 def embedder(prep):
     return None if prep is None else prep()
 
@@ -102,6 +109,14 @@ SAMPLERS = {
         UncertaintySampler(model(p)), DiversitySampler(embedder(p)), strategy=s,
         beta=3) for s in ("weighted_kmeans", "cluster_margin")},
     "random": lambda p: RandomSampler(),
+    # Regression samplers (the labels 0, 1, 2 as numeric targets).
+    **{f"greedy-{s}": lambda p, s=s: GreedySampler(regressor(p), strategy=s)
+       for s in ("gsx", "gsy", "igs")},
+    "uncertainty-std": lambda p: UncertaintySampler(
+        regressor(p, RandomForestRegressor(n_estimators=5, random_state=0)),
+        strategy="std"),
+    "committee-variance": lambda p: CommitteeSampler(
+        [regressor(p), regressor(p)], strategy="variance", bootstrap=True),
 }
 
 
