@@ -20,7 +20,7 @@ minus the mean cost of the model's Bayes decisions on the test set.
 
 import matplotlib.pyplot as plt
 import numpy as np
-from sklearn.datasets import load_digits
+from sklearn.datasets import load_digits, make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
@@ -75,13 +75,43 @@ print("\ndigits with dear confusions, minus the mean test cost, 10 repeats")
 print(costs.summary())
 
 # %%
+# Asymmetric costs on an imbalanced, noisy problem: missing the rare class
+# costs 20, a false alarm 1. The Bayes decision then flips near
+# :math:`p_1 = 1/21`, far from the :math:`p_1 = 1/2` that least confidence
+# labels around.
+
+X_rare, y_rare = make_classification(
+    n_samples=2000, n_features=10, n_informative=4, flip_y=0.03,
+    weights=[0.8, 0.2], class_sep=0.8, random_state=0)
+C_rare = np.array([[0, 1], [20, 0.0]])
+
+
+def negative_rare_cost(estimator, X, y):
+    decisions = np.argmin(estimator.predict_proba(X) @ C_rare, axis=1)
+    return -C_rare[np.searchsorted(estimator.classes_, y), decisions].mean()
+
+
+rare = run_experiment(
+    classifier,
+    {"random": RandomSampler(),
+     "least confidence": UncertaintySampler(classifier, strategy="least_confidence"),
+     "expected cost": UncertaintySampler(classifier, strategy="expected_cost",
+                                         cost_matrix=C_rare)},
+    X_rare, y_rare, batch_size=10, n_rounds=15, n_repeats=10,
+    scoring=negative_rare_cost, random_state=0, n_jobs=-1)
+print("\nrare class, missing it costs 20, minus the mean test cost, 10 repeats")
+print(rare.summary())
+
+# %%
 # The learning curves.
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+fig, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.2))
 multilabel.plot(ax=left, score_name="test micro-F1", reference="random")
 left.set_title("three labels per digit")
-costs.plot(ax=right, score_name="minus the mean test cost", reference="random")
-right.set_title("costs that differ")
+costs.plot(ax=middle, score_name="minus the mean test cost", reference="random")
+middle.set_title("digits, dear confusions")
+rare.plot(ax=right, score_name="minus the mean test cost", reference="random")
+right.set_title("rare class, missing it costs 20")
 fig.tight_layout()
 plt.show()
 
@@ -94,9 +124,13 @@ plt.show()
 # are far from independent (a prime above 4 is odd), the most uncertain
 # label carries the information, and averaging dilutes it; max loss and MMC
 # lean on the predicted label set, which the first models get wrong. With
-# costs, the expected-cost strategy does *not* lower the cost of the
-# learning curve against least confidence here: it spends its labels on the
-# images where a dear confusion is plausible (a 3 that might be an 8), which
-# are the hardest to learn, while least confidence spreads them over every
-# boundary and improves the model everywhere, the dear pairs included. The
-# user guide (:ref:`multilabel`) reports the same on breast cancer and wine.
+# costs on the digits, the expected-cost strategy does *not* lower the cost
+# of the learning curve against least confidence: it spends its labels on
+# the images where a dear confusion is plausible (a 3 that might be an 8),
+# the hardest to learn, while least confidence improves the model
+# everywhere, the dear pairs included. On the rare-class problem it does: the
+# decision that matters flips near :math:`p_1 = 1/21`, and least confidence
+# keeps labeling around :math:`p_1 = 1/2`, where no decision changes (AUBC
+# -1.11 against -2.10); random sampling (-1.19), which labels the rare class
+# as often as it occurs, comes close to expected cost there. The user guide
+# (:ref:`multilabel`) has the numbers for breast cancer and wine as well.
