@@ -334,3 +334,28 @@ def test_select_errors_are_one_line(tmp_path, monkeypatch, capsys, n_labeled,
     assert code == 2
     assert message in stderr
     assert len(stderr.strip().splitlines()) == 1
+
+
+# skactive benchmark
+
+
+def test_benchmark_writes_a_report_and_resumes(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    args = ["benchmark", "--datasets", "iris,wine", "--strategies",
+            "margin,coreset,random", "--output", str(tmp_path), "--checkpoint",
+            *SMALL]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Friedman chi²" in out and "mean rank" in out
+    first = (tmp_path / "aubc.csv").read_text()
+    assert (tmp_path / "report.html").stat().st_size > 10_000
+    assert main(args) == 0  # resumes from the checkpoints: same tables
+    assert (tmp_path / "aubc.csv").read_text() == first
+
+
+def test_benchmark_unknown_data_set_is_one_line(tmp_path, capsys):
+    code, stderr = exit_code_and_stderr(
+        ["benchmark", "--datasets", "iris,mnist", "--output", str(tmp_path)], capsys)
+    assert code == 2
+    assert "Unknown data set 'mnist'" in stderr
+    assert len(stderr.strip().splitlines()) == 1

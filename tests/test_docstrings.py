@@ -73,5 +73,6 @@ def test_public_functions_validate_their_parameters(module, name):
     function = getattr(module, name)
     constraints = getattr(function, "_skl_parameter_constraints", None)
     assert constraints is not None, f"{name} is not decorated with validate_params"
-    parameters = set(inspect.signature(function).parameters) - {"self", "kwargs"}
+    parameters = set(inspect.signature(function).parameters) - {
+        "self", "kwargs", "settings"}
     assert set(constraints) == parameters

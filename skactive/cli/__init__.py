@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from .. import __version__
-from . import _demo, _run, _select
+from . import _benchmark, _demo, _run, _select
 from ._common import Interrupted, UsageError, experiment_options
 
 
@@ -21,9 +21,9 @@ def build_parser():
     parser.add_argument("--version", action="version",
                         version=f"skactive {__version__}")
     commands = parser.add_subparsers(dest="command", required=True,
-                                     metavar="{demo,run,select}")
+                                     metavar="{demo,run,select,benchmark}")
     common = experiment_options()
-    for command in (_demo, _run):
+    for command in (_demo, _run, _benchmark):
         command.add_parser(commands, [common])
     _select.add_parser(commands, [])
     return parser

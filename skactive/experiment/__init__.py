@@ -2,8 +2,21 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._benchmark import BenchmarkResult, load_datasets, run_benchmark
 from ._loop import run_experiment
 from ._plot import BudgetCurveDisplay
+from ._report import plot_critical_difference
 from ._result import ExperimentResult, aubc
+from ._stats import (
+           friedman,
+           holm,
+           mean_ranks,
+           nemenyi_critical_difference,
+           win_tie_loss,
+)
 
-__all__ = ["BudgetCurveDisplay", "ExperimentResult", "aubc", "run_experiment"]
+__all__ = ["BenchmarkResult", "BudgetCurveDisplay", "ExperimentResult", "aubc",
+           "friedman", "holm", "load_datasets", "run_benchmark",
+           "mean_ranks", "nemenyi_critical_difference", "plot_critical_difference",
+           "run_experiment",
+           "win_tie_loss"]

@@ -1,0 +1,111 @@
+"""``skactive benchmark``: strategies compared over several data sets, with
+statistics and a self-contained HTML report."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import sys
+
+from ..experiment import load_datasets, run_benchmark
+from ._common import Interrupted, UsageError
+from ._strategies import (
+    DEFAULT_ESTIMATOR,
+    default_strategies,
+    make_estimator,
+    make_samplers,
+)
+
+
+def add_parser(commands, parents):
+    bench = commands.add_parser(
+        "benchmark", parents=parents,
+        help="compare strategies over several data sets, with statistics",
+        description="Run the same active-learning protocol on several data sets "
+        "and write report.html (AUBC tables, win/tie/loss against the "
+        "reference by Wilcoxon + Holm, mean ranks, Friedman's test and the "
+        "Nemenyi critical-difference diagram, learning curves) and the tables "
+        "as CSV to the output folder.",
+    )
+    bench.add_argument("--datasets", default="iris,wine,breast_cancer,digits",
+                       help="comma-separated bundled data sets (default: "
+                       "%(default)s); '' for none")
+    bench.add_argument("--openml", default="", metavar="ID,...",
+                       help="OpenML data ids (downloaded once, needs a network)")
+    bench.add_argument("--data-dir", default=None, metavar="FOLDER",
+                       help="a folder of numeric CSV files, the target last "
+                       "(or --target)")
+    bench.add_argument("--target", default=None,
+                       help="the target column of the --data-dir files")
+    bench.add_argument("--reference", default="random",
+                       help="the strategy the others are tested against "
+                       "(default: %(default)s)")
+    bench.set_defaults(handler=main)
+
+
+def main(args):
+    from sklearn.preprocessing import StandardScaler
+
+    names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+    openml = [n.strip() for n in args.openml.split(",") if n.strip()]
+    try:
+        datasets = load_datasets(names, data_dir=args.data_dir, target=args.target,
+                                 openml=[int(i) for i in openml])
+    except (ValueError, OSError) as exc:
+        raise UsageError(str(exc).splitlines()[0]) from exc
+    if not datasets:
+        raise UsageError("no data set: pass --datasets, --data-dir or --openml")
+    estimator_name = args.estimator or DEFAULT_ESTIMATOR["classification"]
+    strategies = args.strategies or default_strategies("classification")
+    if args.reference not in strategies:
+        strategies = [*strategies, args.reference]
+    preprocessor = StandardScaler()
+    estimator = make_estimator(estimator_name, args.seed, preprocessor,
+                               "classification")
+    samplers, dropped = make_samplers(strategies, estimator_name, estimator,
+                                      preprocessor)
+    if dropped:
+        print(f"skipped {', '.join(dropped)}: {estimator_name} has no "
+              "predict_proba", file=sys.stderr)
+    output = args.output
+    checkpoint = output / "checkpoint" if args.checkpoint else None
+    print(f"{len(datasets)} data sets ({', '.join(datasets)}), {len(samplers)} "
+          f"strategies, {args.repeats} repeats of {args.rounds} rounds of "
+          f"{args.batch_size} labels", flush=True)
+    try:
+        bench = run_benchmark(
+            estimator, samplers, datasets, reference=args.reference,
+            checkpoint=checkpoint, progress=not args.no_progress and _has_tqdm(),
+            n_jobs=args.n_jobs, batch_size=args.batch_size, n_rounds=args.rounds,
+            n_repeats=args.repeats, random_state=args.seed,
+            test_size=args.test_size, initial_size=args.initial_size)
+    except ValueError as exc:
+        raise UsageError(str(exc).splitlines()[0]) from exc
+    except KeyboardInterrupt:
+        raise Interrupted(checkpoint, len(datasets) * len(samplers) * args.repeats
+                          ) from None
+    for dataset, strategy, message in bench.failures:
+        print(f"could not run {dataset}{'' if strategy is None else ' / ' + strategy}"
+              f": {message}", file=sys.stderr)
+    if not bench.results:
+        raise UsageError("no data set could run")
+    ranks = bench.ranks()
+    print("\nmean rank (1 = best): " + ", ".join(
+        f"{s} {r:.2f}" for s, r in sorted(ranks["mean_ranks"].items(),
+                                          key=lambda kv: kv[1])))
+    test = ranks["friedman"]
+    if test is not None:
+        print(f"Friedman chi² = {test[0]:.3f}, p = {test[1]:.4g}; Nemenyi critical "
+              f"difference {ranks['critical_difference']:.3f}")
+    totals = bench.win_tie_loss()["totals"]
+    print(f"against {args.reference} (win/tie/loss over data sets): " + ", ".join(
+        f"{s} {w}/{t}/{lo}" for s, (w, t, lo) in totals.items()))
+    path = bench.write_report(output)
+    print(f"\nwrote {path} and aubc.csv, win_tie_loss.csv, ranks.csv to {output}/")
+    return 0
+
+
+def _has_tqdm():
+    try:
+        import tqdm  # noqa: F401
+    except ImportError:
+        return False
+    return True

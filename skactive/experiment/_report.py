@@ -1,0 +1,188 @@
+"""A benchmark as one self-contained HTML file and CSV tables."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import base64
+import csv
+import html
+import io
+from numbers import Real
+
+import numpy as np
+
+from ..utils._sklearn_compat import validate_params
+
+
+@validate_params({"mean_ranks": [dict], "cd": [Real], "ax": "no_validation"},
+                 prefer_skip_nested_validation=True)
+def plot_critical_difference(mean_ranks, cd, ax=None):
+    """The critical-difference diagram of Demšar (2006).
+
+    Strategies on an axis of mean ranks (1 = best, on the left); a thick bar
+    joins strategies whose mean ranks differ by less than the critical
+    difference (no significant difference); the CD is drawn above the axis.
+
+    Parameters
+    ----------
+    mean_ranks : dict of str to float
+        Mean rank of each strategy.
+
+    cd : float
+        The Nemenyi critical difference.
+
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The axes with the diagram.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from skactive.experiment import plot_critical_difference
+    >>> ax = plot_critical_difference({"margin": 1.4, "core-set": 2.1,
+    ...                                "random": 2.5}, cd=0.9)
+    >>> [text.get_text() for text in ax.texts][-1]
+    'random (2.50)'
+    """
+    import matplotlib.pyplot as plt
+
+    names = sorted(mean_ranks, key=mean_ranks.get)
+    ranks = np.array([mean_ranks[n] for n in names])
+    k = len(names)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 1.2 + 0.32 * k))
+    low, high = 1, int(max(k, np.ceil(ranks.max())))
+    ax.set_xlim(low - 0.3, high + 0.3)
+    ax.set_ylim(-(k + 1), 2.2)
+    ax.axis("off")
+    ax.hlines(0, low, high, color="black", linewidth=1)
+    for r in range(low, high + 1):
+        ax.vlines(r, 0, 0.18, color="black", linewidth=1)
+        ax.text(r, 0.35, str(r), ha="center", va="bottom", fontsize=9)
+    ax.hlines(1.6, low, low + cd, color="black", linewidth=1.5)
+    ax.text(low + cd / 2, 1.75, f"CD = {cd:.2f}", ha="center", va="bottom",
+            fontsize=9)
+    half = (k + 1) // 2
+    for i, (name, rank) in enumerate(zip(names, ranks)):
+        left = i < half
+        y = -(i + 1) if left else -(k - i)
+        x_text = low - 0.25 if left else high + 0.25
+        ax.plot([rank, rank, x_text], [0, y, y], color="black", linewidth=0.8)
+        ax.text(x_text, y, f"{name} ({rank:.2f})", ha="right" if left else "left",
+                va="center", fontsize=9)
+    # Cliques: maximal runs of strategies within one CD of each other.
+    cliques, start = [], 0
+    for end in range(k):
+        while ranks[end] - ranks[start] >= cd:
+            start += 1
+        if end > start and not any(s <= start and end <= e for s, e in cliques):
+            cliques.append((start, end))
+    for row, (s, e) in enumerate(cliques):
+        y = -0.35 - 0.25 * row
+        ax.hlines(y, ranks[s] - 0.03, ranks[e] + 0.03, color="black", linewidth=3)
+    return ax
+
+
+def _png(fig):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _write_csv(path, header, rows):
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def write_report(bench, folder, title):
+    """Write report.html and aubc.csv, win_tie_loss.csv, ranks.csv to ``folder``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    table, strategies = bench.aubc_table(), bench.strategies
+    wtl, ranks = bench.win_tie_loss(), bench.ranks()
+    others = [s for s in strategies if s != bench.reference]
+    _write_csv(folder / "aubc.csv", ["dataset", "strategy", "aubc_mean", "aubc_std"],
+               [(d, s, *table[d][s]) for d in table for s in strategies])
+    _write_csv(folder / "win_tie_loss.csv", ["dataset", "strategy", "outcome"],
+               [(d, s, o) for d, row in wtl.items() if d != "totals"
+                for s, o in row.items()])
+    _write_csv(folder / "ranks.csv", ["strategy", "mean_rank"],
+               sorted(ranks["mean_ranks"].items(), key=lambda kv: kv[1]))
+
+    e = html.escape
+    parts = [f"<h1>{e(title)}</h1>",
+             f"<p>{len(table)} data sets, {len(strategies)} strategies; reference "
+             f"<b>{e(bench.reference)}</b>. AUBC: the mean test score over the "
+             "labeling budget. Bold: the best mean on each data set.</p>",
+             "<h2>AUBC, mean ± std over repeats</h2><table><tr><th>data set</th>"
+             + "".join(f"<th>{e(s)}</th>" for s in strategies) + "</tr>"]
+    for d, row in table.items():
+        best = max(strategies, key=lambda s: row[s][0])
+        cells = "".join(
+            f"<td{' class=best' if s == best else ''}>{row[s][0]:.4f} ± "
+            f"{row[s][1]:.4f}</td>" for s in strategies)
+        parts.append(f"<tr><td>{e(d)}</td>{cells}</tr>")
+    parts.append("</table>")
+    parts.append(f"<h2>Against {e(bench.reference)}: win / tie / loss</h2>"
+                 "<p>Wilcoxon signed-rank test over repeats, Holm-adjusted over "
+                 "strategies, alpha 0.05.</p><table><tr><th>data set</th>"
+                 + "".join(f"<th>{e(s)}</th>" for s in others) + "</tr>")
+    for d, row in wtl.items():
+        if d == "totals":
+            continue
+        parts.append(f"<tr><td>{e(d)}</td>"
+                     + "".join(f"<td>{row[s]}</td>" for s in others) + "</tr>")
+    parts.append("<tr><td><b>total</b></td>" + "".join(
+        "<td><b>{} / {} / {}</b></td>".format(*wtl["totals"][s]) for s in others)
+        + "</tr></table>")
+    test = ranks["friedman"]
+    friedman_text = ("Friedman's test needs 3 strategies and 2 data sets."
+                     if test is None else
+                     f"Friedman's test: chi² = {test[0]:.3f}, p = {test[1]:.4g}.")
+    parts.append("<h2>Ranks across data sets</h2><table><tr><th>strategy</th>"
+                 "<th>mean rank</th></tr>" + "".join(
+                     f"<tr><td>{e(s)}</td><td>{r:.2f}</td></tr>" for s, r in
+                     sorted(ranks["mean_ranks"].items(), key=lambda kv: kv[1]))
+                 + f"</table><p>{friedman_text} Nemenyi critical difference "
+                 f"(alpha 0.05): {ranks['critical_difference']:.3f}.</p>")
+    if len(strategies) >= 2:
+        ax = plot_critical_difference(ranks["mean_ranks"],
+                                      ranks["critical_difference"])
+        parts.append(f'<img alt="critical-difference diagram" '
+                     f'src="data:image/png;base64,{_png(ax.figure)}">')
+        plt.close(ax.figure)
+    parts.append("<h2>Learning curves</h2>")
+    for d, result in bench.results.items():
+        display = result.plot(reference=bench.reference)
+        display.ax_.set_title(d)
+        parts.append(f'<img alt="learning curves of {e(d)}" '
+                     f'src="data:image/png;base64,{_png(display.figure_)}">')
+        plt.close(display.figure_)
+    if bench.failures:
+        parts.append("<h2>What could not run</h2><ul>" + "".join(
+            f"<li>{e(d)}{'' if s is None else ' / ' + e(s)}: {e(m)}</li>"
+            for d, s, m in bench.failures) + "</ul>")
+    style = ("body{font-family:sans-serif;max-width:70em;margin:2em auto;"
+             "padding:0 1em}table{border-collapse:collapse;margin:1em 0}"
+             "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}"
+             "td:first-child,th:first-child{text-align:left}.best{font-weight:bold}"
+             "img{max-width:100%;display:block;margin:1em 0}")
+    # Marks the page once every image has decoded, for a browser test.
+    script = ("window.addEventListener('load',()=>{document.body.dataset.images="
+              "[...document.images].every(i=>i.complete&&i.naturalWidth>0)})")
+    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(title)}"
+            f"</title><style>{style}</style></head><body>{''.join(parts)}"
+            f"<script>{script}</script></body></html>")
+    path = folder / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path

@@ -1,0 +1,141 @@
+"""Benchmarks over data sets: statistics, runner, report."""
+
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from scipy import stats
+from sklearn.linear_model import LogisticRegression
+
+from skactive import RandomSampler, UncertaintySampler
+from skactive.experiment import (
+    friedman,
+    holm,
+    mean_ranks,
+    nemenyi_critical_difference,
+    run_benchmark,
+    win_tie_loss,
+)
+
+# Demšar (2006), Table 5(a): q_0.05 of the Nemenyi test for k = 2..10.
+DEMSAR_Q05 = [1.960, 2.343, 2.569, 2.728, 2.850, 2.949, 3.031, 3.102, 3.164]
+
+
+@pytest.mark.parametrize("k, q", list(zip(range(2, 11), DEMSAR_Q05)))
+def test_nemenyi_cd_matches_demsar_table(k, q):
+    n = 14
+    assert nemenyi_critical_difference(k, n) == pytest.approx(
+        q * np.sqrt(k * (k + 1) / (6 * n)), abs=2e-3)
+
+
+def test_holm_against_its_definition():
+    p = np.array([0.01, 0.04, 0.03, 0.005, np.nan])
+    # sorted 0.005, 0.01, 0.03, 0.04 times 4, 3, 2, 1, running maximum.
+    assert_allclose(holm(p)[:4], [0.03, 0.06, 0.06, 0.02])
+    assert np.isnan(holm(p)[4])
+
+
+def test_friedman_and_ranks_against_scipy():
+    rng = np.random.RandomState(0)
+    scores = rng.rand(6, 4)
+    statistic, p = friedman(scores)
+    expected = stats.friedmanchisquare(*scores.T)
+    assert statistic == pytest.approx(expected.statistic)
+    assert p == pytest.approx(expected.pvalue)
+    assert_allclose(mean_ranks(scores),
+                    np.mean([stats.rankdata(-row) for row in scores], axis=0))
+    with pytest.raises(ValueError, match="at least 3 strategies"):
+        friedman(scores[:, :2])
+
+
+def test_win_tie_loss_on_a_constructed_example():
+    reference = np.linspace(0.80, 0.85, 10)
+    scores = [reference + 0.02, reference - 0.02,
+              reference + np.array([1, -1] * 5) * 1e-3, reference]
+    outcome, p = win_tie_loss(scores, reference)
+    assert outcome.tolist() == ["win", "loss", "tie", "tie"]
+    raw = stats.wilcoxon(scores[0], reference).pvalue
+    assert p[0] == pytest.approx(min(1, 4 * raw))  # Holm: smallest of 4 tests
+    assert p[3] == 1.0
+
+
+@pytest.fixture(scope="module")
+def model():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=500))
+
+
+def _samplers(model):
+    return {"margin": UncertaintySampler(model),
+            "entropy": UncertaintySampler(model, strategy="entropy"),
+            "random": RandomSampler()}
+
+
+SETTINGS = dict(batch_size=5, n_rounds=3, n_repeats=4)
+
+
+def test_resume_and_n_jobs_give_the_same_tables(model, tmp_path):
+    once = run_benchmark(model, _samplers(model), ["iris", "wine"], n_jobs=1,
+                         **SETTINGS)
+    parallel = run_benchmark(model, _samplers(model), ["iris", "wine"], n_jobs=2,
+                             **SETTINGS)
+    assert once.aubc_table() == parallel.aubc_table()
+    # Interrupt after the first data set, then resume from the checkpoints.
+    folder = tmp_path / "checkpoint"
+    run_benchmark(model, _samplers(model), ["iris"], checkpoint=folder, **SETTINGS)
+    resumed = run_benchmark(model, _samplers(model), ["iris", "wine"],
+                            checkpoint=folder, **SETTINGS)
+    assert resumed.aubc_table() == once.aubc_table()
+    assert resumed.win_tie_loss() == once.win_tie_loss()
+    assert resumed.ranks() == once.ranks()
+
+
+def test_failures_are_reported_and_the_rest_goes_on(model):
+    X, y = np.random.RandomState(0).rand(60, 3), np.zeros(60)
+    iris = run_benchmark(model, _samplers(model), ["iris"], **SETTINGS)
+    datasets = {"one class": (X, y), "iris": _iris()}
+    samplers = {**_samplers(model),
+                "broken": UncertaintySampler(model, strategy="std")}
+    bench = run_benchmark(model, samplers, datasets, **SETTINGS)
+    assert list(bench.results) == ["iris"]
+    assert bench.aubc_table()["iris"]["margin"] == iris.aubc_table()["iris"]["margin"]
+    failed = {(d, s) for d, s, _ in bench.failures}
+    assert ("one class", "margin") in failed and ("iris", "broken") in failed
+    assert any("single class" in m for _, _, m in bench.failures)
+    with pytest.raises(ValueError, match="Unknown data set 'mnist'"):
+        run_benchmark(model, _samplers(model), ["mnist"], **SETTINGS)
+    with pytest.raises(ValueError, match="reference='random' is not one"):
+        run_benchmark(model, {"margin": UncertaintySampler(model)}, ["iris"],
+                      **SETTINGS)
+
+
+def _iris():
+    from sklearn.datasets import load_iris
+
+    return load_iris(return_X_y=True)
+
+
+def test_report_files_and_a_real_browser(model, tmp_path):
+    pytest.importorskip("matplotlib")
+    bench = run_benchmark(model, _samplers(model), ["iris", "wine"], **SETTINGS)
+    page = bench.write_report(tmp_path)
+    for name in ("report.html", "aubc.csv", "win_tie_loss.csv", "ranks.csv"):
+        assert (tmp_path / name).stat().st_size > 0
+    text = page.read_text()
+    assert "http://" not in text and "https://" not in text  # no network needed
+    assert text.count("data:image/png;base64,") == 3  # CD diagram + 2 curves
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("no Chromium installed: the report's rendering is not checked")
+    dom = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120).stdout
+    assert 'data-images="true"' in dom  # every image decoded in the browser
+    assert "Friedman" in dom and "win / tie / loss" in dom
