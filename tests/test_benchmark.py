@@ -139,3 +139,10 @@ def test_report_files_and_a_real_browser(model, tmp_path):
         capture_output=True, text=True, timeout=120).stdout
     assert 'data-images="true"' in dom  # every image decoded in the browser
     assert "Friedman" in dom and "win / tie / loss" in dom
+
+
+def test_the_whole_pool_as_budget(model):
+    bench = run_benchmark(model, _samplers(model), ["iris"], batch_size=10,
+                          budget="pool", n_repeats=2)
+    n_labeled, _ = bench.results["iris"].curves("margin")
+    assert n_labeled[-1] == 150 - 38  # the pool after a 25% test split

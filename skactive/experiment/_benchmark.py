@@ -304,8 +304,9 @@ def run_benchmark(estimator, samplers, datasets, *, reference="random",
 
     **settings : dict
         Passed to :func:`run_experiment` (``batch_size``, ``n_rounds`` or
-        ``budget``, ``n_repeats``, ``random_state``...). Lu, Li & Lin's
-        protocol is ``batch_size=1`` and the whole pool as ``budget``.
+        ``budget``, ``n_repeats``, ``random_state``...). ``budget="pool"``
+        labels each data set's whole pool: with ``batch_size=1`` that is Lu,
+        Li & Lin's (2023) protocol.
 
     Returns
     -------
@@ -338,13 +339,20 @@ def run_benchmark(estimator, samplers, datasets, *, reference="random",
     results, failures = {}, []
     for dataset, (X, y) in datasets.items():
         rows, names = [], []
+        options = dict(settings)
+        if options.get("budget") == "pool":  # label the whole pool
+            n_samples = len(y)
+            test_size = options.get("test_size", 0.25)
+            options["budget"] = n_samples - (
+                int(np.ceil(test_size * n_samples)) if isinstance(test_size, float)
+                else int(test_size))
         for name, sampler in samplers.items():
             folder = None
             if checkpoint is not None:
                 folder = Path(checkpoint) / _slug(dataset) / _slug(name)
             try:
                 result = run_experiment(clone(estimator), {name: sampler}, X, y,
-                                        n_jobs=n_jobs, checkpoint=folder, **settings)
+                                        n_jobs=n_jobs, checkpoint=folder, **options)
             except (ValueError, TypeError, ArithmeticError) as exc:
                 failures.append((dataset, name, str(exc).splitlines()[0]))
             else:
