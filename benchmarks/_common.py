@@ -56,3 +56,14 @@ def row(name, seconds, ratio, peak=None):
     """One line of a report: the median time, its ratio to the baseline, the peak."""
     memory = "" if peak is None else f"  peak {peak / 2**20:8.1f} MB"
     return f"{name:<36} {seconds * 1e3:9.1f} ms  {ratio:6.2f}x{memory}"
+
+
+def report_against(name, func, baseline_name, baseline, repeat=3):
+    """Time ``func`` against ``baseline`` in pairs, trace both peaks, print
+    the two rows and the ratios."""
+    ours, theirs, ratio = paired_times(func, baseline, repeat=repeat)
+    our_peak, their_peak = peak_memory(func), peak_memory(baseline)
+    print(row(baseline_name, theirs, 1.0, their_peak))
+    print(row(name, ours, ratio, our_peak))
+    print(f"   skactive: {ratio:.2f}x the time of the {baseline_name} (paired "
+          f"runs), {our_peak / their_peak:.3f} of its peak memory")

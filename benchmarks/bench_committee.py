@@ -14,7 +14,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.frozen import FrozenEstimator
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import paired_times, peak_memory, row  # noqa: E402
+from _common import report_against  # noqa: E402
 
 from skactive import CommitteeSampler  # noqa: E402
 from skactive.acquisition import bald  # noqa: E402
@@ -37,13 +37,8 @@ def main(n_pool=100_000, n_trees=100, n_classes=5):
     assert np.allclose(sampler.score(X_pool), naive())
     print(f"BALD, {n_trees}-tree forest, pool {n_pool:,} x {X.shape[1]}, "
           f"{n_classes} classes")
-    ours, theirs, ratio = paired_times(lambda: sampler.score(X_pool), naive, repeat=3)
-    our_peak = peak_memory(lambda: sampler.score(X_pool))
-    their_peak = peak_memory(naive)
-    print(row("naive loop over members", theirs, 1.0, their_peak))
-    print(row("skactive CommitteeSampler", ours, ratio, our_peak))
-    print(f"   skactive takes {ratio:.2f}x the naive time (paired runs) and "
-          f"{our_peak / their_peak:.3f} of its peak memory")
+    report_against("skactive CommitteeSampler", lambda: sampler.score(X_pool),
+                   "naive loop over members", naive)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from sklearn.ensemble import RandomForestRegressor
 from sklearn.frozen import FrozenEstimator
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import paired_times, peak_memory, row  # noqa: E402
+from _common import report_against  # noqa: E402
 
 from skactive import UncertaintySampler  # noqa: E402
 
@@ -35,13 +35,8 @@ def main(n_pool=100_000, n_trees=200):
     assert np.allclose(sampler.score(X_pool), naive(), rtol=1e-5, atol=1e-6)
     print(f"std, {n_trees}-tree RandomForestRegressor, pool {n_pool:,} x "
           f"{X.shape[1]}")
-    ours, theirs, ratio = paired_times(lambda: sampler.score(X_pool), naive, repeat=3)
-    our_peak = peak_memory(lambda: sampler.score(X_pool))
-    their_peak = peak_memory(naive)
-    print(row("naive stack of the trees", theirs, 1.0, their_peak))
-    print(row("skactive std", ours, ratio, our_peak))
-    print(f"   skactive takes {ratio:.2f}x the naive time (paired runs) and "
-          f"{our_peak / their_peak:.3f} of its peak memory")
+    report_against("skactive std", lambda: sampler.score(X_pool),
+                   "naive stack of the trees", naive)
 
 
 if __name__ == "__main__":
