@@ -162,8 +162,20 @@ def write_report(bench, folder, title):
                      f'src="data:image/png;base64,{_png(ax.figure)}">')
         plt.close(ax.figure)
     parts.append("<h2>Learning curves</h2>")
+    # One colour per strategy in every data set's plot (the plots order the
+    # strategies by AUBC, which differs between data sets).
+    palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    colours = {s: palette[i % len(palette)] for i, s in enumerate(others)}
     for d, result in bench.results.items():
         display = result.plot(reference=bench.reference)
+        for strategy, colour in colours.items():
+            if strategy in display.lines_:
+                display.lines_[strategy].set_color(colour)
+                if display.bands_[strategy] is not None:
+                    display.bands_[strategy].set_color(colour)
+        display.ax_.legend(*display.ax_.get_legend_handles_labels(),
+                           fontsize="small", loc="center left",
+                           bbox_to_anchor=(1.01, 0.5))
         display.ax_.set_title(d)
         parts.append(f'<img alt="learning curves of {e(d)}" '
                      f'src="data:image/png;base64,{_png(display.figure_)}">')
