@@ -281,7 +281,8 @@ class UncertaintySampler(ChunkedSampler):
         self.count_model_ = None
         if self.strategy == "mmc":
             self.count_model_ = _fit_label_count(
-                _label_probabilities(self.estimator_.predict_proba(X)), y)
+                _label_probabilities(self.estimator_.predict_proba(X),
+                                     getattr(self.estimator_, "classes_", None)), y)
         return self
 
     def _inner_validates(self):
@@ -332,19 +333,24 @@ class UncertaintySampler(ChunkedSampler):
         )
 
 
-def _label_probabilities(response):
+def _label_probabilities(response, classes=None):
     """The probability of each label, shape (n_samples, n_labels), from either
     multilabel form of predict_proba: a list of (n, 2) arrays (one per label,
     MultiOutputClassifier, forests) or one (n, n_labels) array (OneVsRest,
-    ClassifierChain, MLPClassifier)."""
+    ClassifierChain, MLPClassifier).
+
+    In the list form a label that saw one value in training has one column;
+    its ``classes`` entry says which value: present (1) or absent (0).
+    """
     if isinstance(response, list):
         columns = []
-        for proba in response:
+        for j, proba in enumerate(response):
             proba = np.asarray(proba)
-            # A label that saw one value in training has one column: keep it
-            # when it is "present" (the last column is the positive class).
-            columns.append(proba[:, -1] if proba.shape[1] == 2 else
-                           np.zeros(proba.shape[0]))
+            if proba.shape[1] == 2:
+                columns.append(proba[:, 1])
+            else:
+                only = 0 if classes is None else np.asarray(classes[j])[0]
+                columns.append(np.full(proba.shape[0], float(only == 1)))
         return np.column_stack(columns)
     return np.asarray(response, dtype=float)
 
@@ -367,7 +373,8 @@ def _count_features(Q):
 
 def _multilabel_chunk(X, *, estimator, strategy, aggregation, count_model):
     """Multilabel scores of one chunk of the pool, higher = more informative."""
-    Q = _label_probabilities(estimator.predict_proba(X))
+    Q = _label_probabilities(estimator.predict_proba(X),
+                             getattr(estimator, "classes_", None))
     if strategy in ("entropy", "least_confidence", "margin"):
         scores = multilabel_uncertainty(Q, strategy, aggregation)
         return -scores if strategy == "margin" else scores

@@ -214,3 +214,21 @@ def test_select_within_budget_by_hand_and_with_a_sampler():
 def test_select_within_budget_bad_costs(costs, match):
     with pytest.raises(ValueError, match=match):
         select_within_budget([0.1, 0.2, 0.3], costs, 5.0)
+
+
+def test_a_label_seen_with_one_value_keeps_its_meaning(multilabel):
+    from sklearn.ensemble import RandomForestClassifier
+
+    X, Y, pool = multilabel
+    Y = Y.copy()
+    Y[:, 0] = 1  # always present in training
+    Y[:, 1] = 0  # never present
+    forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, Y)
+    from skactive._uncertainty import _label_probabilities
+
+    Q = np.column_stack([np.ones(len(pool)), np.zeros(len(pool))] + [
+        p[:, 1] for p in forest.predict_proba(pool)[2:]])
+    assert_allclose(_label_probabilities(forest.predict_proba(pool),
+                                         forest.classes_), Q)
+    sampler = UncertaintySampler(forest, strategy="max_loss").fit(X, Y)
+    assert_allclose(sampler.score(pool), max_loss(Q))
