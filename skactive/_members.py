@@ -43,7 +43,7 @@ def member_outputs(X, members, features, method):
     once per tree; Bagging members get the columns they were fitted on.
     """
     kwargs = {}
-    if all(isinstance(member, BaseDecisionTree) for member in members):
+    if all_trees(members):
         X = check_array(X, dtype=np.float32, accept_sparse="csr")
         kwargs = {"check_input": False}
     for member, columns in zip(members, features):
@@ -52,4 +52,5 @@ def member_outputs(X, members, features, method):
 
 
 def all_trees(members):
+    """Whether every member is a decision tree (called with check_input=False)."""
     return bool(members) and all(isinstance(m, BaseDecisionTree) for m in members)

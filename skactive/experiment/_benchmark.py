@@ -225,7 +225,8 @@ class BenchmarkResult:
             (statistic, p-value; None for fewer than 3 strategies or 2 data
             sets) and ``critical_difference``.
         """
-        scores = np.array([[self.aubc_table()[d][s][0] for s in self.strategies]
+        table = self.aubc_table()
+        scores = np.array([[table[d][s][0] for s in self.strategies]
                            for d in self.results])
         ranks = mean_ranks(scores)
         test = None

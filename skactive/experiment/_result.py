@@ -232,9 +232,10 @@ class ExperimentResult:
             ``stopped`` (how many runs stopped before the budget).
         """
         table = []
+        curves = {strategy: self.curves(strategy) for strategy in self.strategies}
         for criterion in self.criteria:
             for strategy in self.strategies:
-                n_labeled, scores = self.curves(strategy)
+                n_labeled, scores = curves[strategy]
                 rounds = np.array([r for s, _, c, r, _ in self.stops
                                    if s == strategy and c == criterion])
                 stopped = rounds >= 0

@@ -60,7 +60,13 @@ def top_k(scores, k, random_state, *, index=None):
     """
     n_samples = scores.shape[0]
     seed = tie_seed(random_state)
-    ids = np.arange(n_samples) if index is None else np.asarray(index)
+    index = None if index is None else np.asarray(index)
+
+    def ids(positions):
+        """The global indices of positions in ``scores`` (no copy without
+        ``index``: a full-pool call allocates no index array)."""
+        return positions if index is None else index[positions]
+
     if k < n_samples:
         winners = np.argpartition(scores, n_samples - k)[n_samples - k:]
         threshold = scores[winners].min()
@@ -68,13 +74,13 @@ def top_k(scores, k, random_state, *, index=None):
         tied = np.flatnonzero(scores == threshold)
         n_tied = k - above.shape[0]
         if tied.shape[0] > n_tied:
-            keys = tie_keys(ids[tied], seed)
-            tied = tied[np.lexsort((ids[tied], keys))[:n_tied]]
+            keys = tie_keys(ids(tied), seed)
+            tied = tied[np.lexsort((ids(tied), keys))[:n_tied]]
         winners = np.concatenate([above, tied])
     else:
         winners = np.arange(n_samples)
-    order = np.lexsort((ids[winners], tie_keys(ids[winners], seed), -scores[winners]))
-    return ids[winners[order]]
+    order = np.lexsort((ids(winners), tie_keys(ids(winners), seed), -scores[winners]))
+    return ids(winners[order])
 
 
 def members_by_cluster(labels, n_clusters):
