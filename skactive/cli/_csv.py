@@ -135,3 +135,13 @@ def describe_columns(X):
     if missing:
         parts.append(f"missing values imputed in {', '.join(missing)}")
     return "; ".join(parts)
+
+
+def detect_task(y):
+    """Regression for a numeric target with fractional values or more than 20
+    distinct ones; classification otherwise."""
+    y = np.asarray(y)
+    if not np.issubdtype(y.dtype, np.number):
+        return "classification"
+    fractional = not np.all(np.mod(y, 1) == 0)
+    return "regression" if fractional or np.unique(y).size > 20 else "classification"

@@ -9,6 +9,7 @@ from ._common import UsageError, run_and_report
 from ._csv import (
     data_options,
     describe_columns,
+    detect_task,
     make_preprocessor,
     read_table,
     require_labels,
@@ -35,13 +36,3 @@ def main(args):
                          "holds text")
     return run_and_report(args, X, y, str(args.data), task, make_preprocessor(),
                           describe_columns(X))
-
-
-def detect_task(y):
-    """Regression for a numeric target with fractional values or more than 20
-    distinct ones; classification otherwise."""
-    y = np.asarray(y)
-    if not np.issubdtype(y.dtype, np.number):
-        return "classification"
-    fractional = not np.all(np.mod(y, 1) == 0)
-    return "regression" if fractional or np.unique(y).size > 20 else "classification"

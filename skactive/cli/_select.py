@@ -28,7 +28,7 @@ from ..stopping import (
     UncertaintyThreshold,
 )
 from ._common import UsageError, positive_int
-from ._csv import data_options, read_table
+from ._csv import data_options, detect_task, make_preprocessor, read_table
 from ._strategies import (
     DEFAULT_ESTIMATOR,
     ESTIMATORS,
@@ -69,9 +69,6 @@ def add_parser(commands, parents):
 
 
 def main(args):
-    from ._csv import make_preprocessor
-    from ._run import detect_task
-
     X, y = read_table(args.data, args.target, args.drop)
     labeled = ~y.isna().to_numpy()
     if not labeled.any():
