@@ -47,20 +47,21 @@ _STRATEGIES = {
 }
 _MULTILABEL_ONLY = ("max_loss", "mean_max_loss", "mmc")
 _MULTILABEL = ("entropy", "least_confidence", "margin") + _MULTILABEL_ONLY
-_BUILT_IN_FUNCTIONS = {function for function, _ in _STRATEGIES.values()}
 # Strategies that keep their meaning on decision_function values.
 _DECISION_STRATEGIES = ("margin", "least_confidence")
 
 
-def _score_chunk(X, *, estimator, response_method, function, sign):
-    """Scores of one chunk of the pool, higher = more informative."""
+def _score_chunk(X, *, estimator, response_method, function, sign,
+                 user_function=False):
+    """Scores of one chunk of the pool, higher = more informative; the output
+    of a ``user_function`` (a callable strategy) is checked."""
     response = getattr(estimator, response_method)(X)
     if response_method == "decision_function":
         # Whatever the strategy, the smallest gap is the most uncertain.
         scores = decision_margin(response)
         return np.negative(scores, out=scores)
     scores = np.asarray(function(response))
-    if function not in _BUILT_IN_FUNCTIONS and not isinstance(function, partial):
+    if user_function:
         if scores.shape != (response.shape[0],):
             raise ValueError(
                 f"The strategy callable returned an array of shape {scores.shape}"
@@ -321,6 +322,7 @@ class UncertaintySampler(ChunkedSampler):
             response_method=self.response_method_,
             function=function,
             sign=sign,
+            user_function=callable(self.strategy),
             top=top,
         )
 
