@@ -6,7 +6,7 @@ statistics and a self-contained HTML report."""
 import sys
 
 from ..experiment import load_datasets, run_benchmark
-from ._common import Interrupted, UsageError
+from ._common import Interrupted, UsageError, show_progress
 from ._strategies import (
     DEFAULT_ESTIMATOR,
     default_strategies,
@@ -73,7 +73,7 @@ def main(args):
     try:
         bench = run_benchmark(
             estimator, samplers, datasets, reference=args.reference,
-            checkpoint=checkpoint, progress=not args.no_progress and _has_tqdm(),
+            checkpoint=checkpoint, progress=show_progress(args),
             n_jobs=args.n_jobs, batch_size=args.batch_size, n_rounds=args.rounds,
             n_repeats=args.repeats, random_state=args.seed,
             test_size=args.test_size, initial_size=args.initial_size)
@@ -101,11 +101,3 @@ def main(args):
     path = bench.write_report(output)
     print(f"\nwrote {path} and aubc.csv, win_tie_loss.csv, ranks.csv to {output}/")
     return 0
-
-
-def _has_tqdm():
-    try:
-        import tqdm  # noqa: F401
-    except ImportError:
-        return False
-    return True

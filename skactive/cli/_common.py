@@ -72,6 +72,17 @@ def parse_strategies(text):
     return names
 
 
+def show_progress(args):
+    """A progress bar unless --no-progress, when tqdm is installed."""
+    if args.no_progress:
+        return False
+    try:
+        import tqdm  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _names(task):
     return [name for name, s in STRATEGIES.items() if task in s.tasks]
 
@@ -174,12 +185,7 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
               f"{estimator_name} has not", file=sys.stderr)
     if not samplers:
         raise UsageError("no strategy left to run")
-    progress = not args.no_progress
-    if progress:
-        try:
-            import tqdm  # noqa: F401
-        except ImportError:
-            progress = False
+    progress = show_progress(args)
     print(f"{source}: {X.shape[0]} samples, {X.shape[1]} features, {target}; "
           f"{estimator_name}, {args.repeats} repeats of {args.rounds} rounds of "
           f"{args.batch_size} labels", flush=True)
