@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ..utils._sklearn_compat import HasMethods, validate_params
-from ._loop import run_experiment
+from ._loop import _n_test, _progress_bar, run_experiment
 from ._result import ExperimentResult
 from ._stats import (
     friedman,
@@ -332,42 +332,35 @@ def run_benchmark(estimator, samplers, datasets, *, reference="random",
     if not isinstance(datasets, dict):
         datasets = load_datasets(list(datasets))
     jobs = [(d, s) for d in datasets for s in samplers]
-    bar = None
     if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(jobs), unit="experiment", desc="benchmark")
-    results, failures = {}, []
-    for dataset, (X, y) in datasets.items():
-        rows, names = [], []
+        jobs = _progress_bar(jobs, total=len(jobs), initial=0, unit="experiment",
+                             desc="benchmark")
+    runs = {dataset: ([], []) for dataset in datasets}  # rows, strategies
+    failures = []
+    for dataset, name in jobs:
+        X, y = datasets[dataset]
         options = dict(settings)
         if options.get("budget") == "pool":  # label the whole pool
-            n_samples = len(y)
-            test_size = options.get("test_size", 0.25)
-            options["budget"] = n_samples - (
-                int(np.ceil(test_size * n_samples)) if isinstance(test_size, float)
-                else int(test_size))
-        for name, sampler in samplers.items():
-            folder = None
-            if checkpoint is not None:
-                folder = Path(checkpoint) / _slug(dataset) / _slug(name)
-            try:
-                result = run_experiment(clone(estimator), {name: sampler}, X, y,
-                                        n_jobs=n_jobs, checkpoint=folder, **options)
-            except (ValueError, TypeError, ArithmeticError) as exc:
-                failures.append((dataset, name, str(exc).splitlines()[0]))
-            else:
-                rows.extend(result.rows())
-                names.append(name)
-            if bar is not None:
-                bar.update()
+            options["budget"] = len(y) - _n_test(options.get("test_size", 0.25),
+                                                 len(y))
+        folder = None
+        if checkpoint is not None:
+            folder = Path(checkpoint) / _slug(dataset) / _slug(name)
+        try:
+            result = run_experiment(clone(estimator), {name: samplers[name]}, X, y,
+                                    n_jobs=n_jobs, checkpoint=folder, **options)
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            failures.append((dataset, name, str(exc).splitlines()[0]))
+        else:
+            runs[dataset][0].extend(result.rows())
+            runs[dataset][1].append(name)
+    results = {}
+    for dataset, (rows, names) in runs.items():
         if reference in names:
             results[dataset] = ExperimentResult(rows, names)
         elif names:
             failures.append((dataset, None, f"the reference {reference!r} failed: "
                              "the data set is left out of the statistics"))
-    if bar is not None:
-        bar.close()
     return BenchmarkResult(results, failures, reference)
 
 

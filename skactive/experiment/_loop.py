@@ -447,12 +447,11 @@ def _check_data(X, y):
     return X, y
 
 
-def _progress_bar(iterable, total, initial):
+def _progress_bar(iterable, total, initial, unit="run", desc="active learning"):
     try:
         from tqdm.auto import tqdm
     except ImportError as exc:
         raise ImportError(
             "progress=True needs tqdm: pip install 'skactive[progress]'."
         ) from exc
-    return tqdm(iterable, total=total, initial=initial, unit="run",
-                desc="active learning")
+    return tqdm(iterable, total=total, initial=initial, unit=unit, desc=desc)
