@@ -5,6 +5,7 @@
 import inspect
 import warnings
 from abc import ABCMeta, abstractmethod
+from functools import partial
 from numbers import Integral
 
 import numpy as np
@@ -15,7 +16,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .exceptions import SingleClassWarning
 from .utils._chunks import MAX_CHUNK_ROWS, map_chunks
-from .utils._selection import nearest_squared_distances, tie_seed, top_k
+from .utils._dask import check_dask_pool, dask_scores, dask_top, is_dask_array
+from .utils._selection import (
+    nearest_squared_distances,
+    random_scores,
+    tie_seed,
+    top_k,
+)
 from .utils._sklearn_compat import Interval, _num_samples
 from .utils._validation import check_batch_size
 
@@ -35,6 +42,11 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
     Subclasses implement ``fit`` and ``_score(X)``; batch-aware samplers also
     override ``_select(X, batch_size)``. Every sampler has a ``random_state``
     (ties, draws); its constraint is declared here and merged by subclasses.
+
+    A ranking sampler whose ``_score(X, top=None)`` takes ``top=(k, seed)``
+    selects by streaming: it returns the best ``k`` indices instead of the
+    scores. Such samplers, and those whose :meth:`_supports_dask` says so,
+    take pools held as dask arrays.
     """
 
     _parameter_constraints: dict = {"random_state": ["random_state"]}
@@ -53,7 +65,7 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
             One score per sample.
         """
         check_is_fitted(self)
-        X = self._validate_pool(X)
+        X = self._validate_any_pool(X)
         return self._score(X)
 
     def score(self, X, y=None):
@@ -96,7 +108,7 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
             Distinct row indices into ``X``, the most informative first.
         """
         check_is_fitted(self)
-        X = self._validate_pool(X)
+        X = self._validate_any_pool(X)
         batch_size = check_batch_size(batch_size, _num_samples(X))
         return self._select(X, batch_size)
 
@@ -136,16 +148,63 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
             )
         return X
 
+    def _validate_any_pool(self, X):
+        """:meth:`_validate_pool`, or for a dask array the checks that need no
+        computation: its blocks are validated where they are scored."""
+        if not is_dask_array(X):
+            return self._validate_pool(X)
+        if not self._supports_dask():
+            raise TypeError(
+                f"{type(self).__name__} does not take dask arrays: it needs the "
+                "whole pool in one place. Compute a NumPy array (X.compute(), "
+                "or np.load(..., mmap_mode='r') for a pool on disk), or use "
+                "UncertaintySampler, CommitteeSampler, RandomSampler or "
+                "DiversitySampler(strategy='kmeans' or 'coreset'), which score "
+                "a dask pool block by block."
+            )
+        X = check_dask_pool(X)
+        validate_data(self, X, reset=False, skip_check_array=True)
+        if X.shape[0] == 0:
+            raise ValueError("The dask pool X is empty (0 samples).")
+        return X
+
     def _inner_validates(self):
         """Whether a fitted inner estimator checks the pool's features."""
         return False
+
+    def _supports_dask(self):
+        """Whether the pool may be a dask array: by default, the samplers
+        whose batch streams from a ranking (see :meth:`_select`)."""
+        return self._is_ranking() and self._streams()
+
+    def _streams(self):
+        return "top" in inspect.signature(self._score).parameters
 
     @abstractmethod
     def _score(self, X):
         """Scores of validated pool ``X``, higher means label earlier."""
 
     def _select(self, X, batch_size):
+        """The best ``batch_size`` of the ranking by :meth:`_score`; streamed
+        when ``_score`` takes ``top``."""
+        if self._streams():
+            return self._score(X, top=(batch_size, tie_seed(self.random_state)))
         return top_k(self._score(X), batch_size, self.random_state)
+
+    def _ranked(self, scores, top):
+        """``scores``, or their best ``top[0]`` indices when selecting."""
+        return scores if top is None else top_k(scores, top[0], top[1])
+
+    def _random_ranking(self, X, top=None):
+        """Uniform random scores seeded by ``random_state`` (or their best
+        ``top[0]``): the order of a sampler that has nothing to go on. A
+        sample's score depends only on its index, in memory or on dask."""
+        seed = tie_seed(self.random_state)
+        if is_dask_array(X):
+            if top is None:
+                return dask_scores(_random_block, X, seed=seed)
+            return dask_top(_random_block, X, *top, seed=seed)
+        return self._ranked(random_scores(_num_samples(X), seed), top)
 
     def _is_ranking(self):
         """Whether the batch is the top of one ranking of the pool (the
@@ -192,33 +251,30 @@ class ChunkedSampler(BaseSampler):
         "n_jobs": [Integral, None],
     }
 
-    def _select(self, X, batch_size):
-        """A ranking's batch, streamed: each chunk keeps its best
-        ``batch_size`` and only those are merged, so memory is a chunk plus
-        ``batch_size`` per chunk, not a score per pool row. Subclasses'
-        ``_score(X, top=None)`` pass ``top`` to :meth:`_map_chunks`."""
-        streams = "top" in inspect.signature(self._score).parameters
-        if not (self._is_ranking() and streams):
-            return super()._select(X, batch_size)
-        return self._score(X, top=(batch_size, tie_seed(self.random_state)))
-
-    def _ranked(self, scores, top):
-        """``scores``, or their best ``top[0]`` indices when selecting."""
-        return scores if top is None else top_k(scores, top[0], top[1])
-
-    def _is_ranking(self):
-        return type(self)._select is ChunkedSampler._select
-
-    def _map_chunks(self, func, X, *, row_bytes, max_rows=MAX_CHUNK_ROWS, **kwargs):
+    def _map_chunks(self, func, X, *, row_bytes, max_rows=MAX_CHUNK_ROWS, top=None,
+                    **kwargs):
         """Apply ``func(X_chunk, **kwargs)`` over row chunks of ``X`` in parallel.
 
         Chunks hold ``chunk_size`` rows, or as many as ``row_bytes`` per row
         allows within ``sklearn.get_config()["working_memory"]`` (at most
         ``max_rows``); results come in order, so they do not depend on
-        ``n_jobs`` or the joblib backend.
+        ``n_jobs`` or the joblib backend. With ``top=(k, seed)``, the best
+        ``k`` indices instead, streamed: each chunk keeps its best ``k`` and
+        only those are merged, so memory is a chunk plus ``k`` per chunk, not
+        a score per pool row.
+
+        A dask pool is mapped block by block on its workers, each block cut
+        into the same chunks (``n_jobs`` is then dask's): lazy scores, or the
+        best ``k`` of each block merged on the client.
         """
-        return map_chunks(func, X, row_bytes=row_bytes, chunk_size=self.chunk_size,
-                          n_jobs=self.n_jobs, max_rows=max_rows, **kwargs)
+        chunking = dict(row_bytes=row_bytes, chunk_size=self.chunk_size,
+                        max_rows=max_rows)
+        if is_dask_array(X):
+            block = partial(_chunked_block, func, chunking)
+            if top is None:
+                return dask_scores(block, X, **kwargs)
+            return dask_top(block, X, *top, **kwargs)
+        return map_chunks(func, X, n_jobs=self.n_jobs, top=top, **chunking, **kwargs)
 
     def _transform(self, transformer, X):
         """``transformer.transform(X)`` chunk by chunk: embeddings, checked
@@ -248,6 +304,15 @@ class ChunkedSampler(BaseSampler):
             max_rows=max(1, _DISTANCE_CHUNK_BYTES // block_bytes),
             reference=reference,
         )
+
+
+def _random_block(X, *, offset, seed):
+    return random_scores(X.shape[0], seed, offset=offset)
+
+
+def _chunked_block(func, chunking, X, *, offset, **kwargs):
+    """A dask block scored chunk by chunk, on one worker."""
+    return map_chunks(func, X, n_jobs=1, **chunking, **kwargs)
 
 
 def _transform_chunk(X, *, transformer):

@@ -317,8 +317,7 @@ class CommitteeSampler(ChunkedSampler):
 
     def _score(self, X, top=None):
         if not self.members_:  # a single labeled class: random order
-            rng = check_random_state(self.random_state)
-            return self._ranked(rng.uniform(size=_num_samples(X)), top)
+            return self._random_ranking(X, top)
         n_classes = 1 if self.regression_ else self.classes_.shape[0]
         return self._map_chunks(
             _committee_chunk, X,

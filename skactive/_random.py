@@ -2,7 +2,6 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
 from ._base import BaseSampler
@@ -12,10 +11,13 @@ from .utils._sklearn_compat import _fit_context, _num_samples
 class RandomSampler(BaseSampler):
     """Select pool samples uniformly at random.
 
-    Each sample gets an independent uniform score in [0, 1); :meth:`select`
-    takes the highest ones, so the batch is a uniform random subset of the
-    pool in random order, and ``select(X, k)`` is exactly the ``k`` best of
-    ``score_samples(X)`` for the same ``random_state``. It needs no labels
+    Each sample gets a uniform score in [0, 1), a hash of its row index and
+    the seed (splitmix64); :meth:`select` takes the highest ones, so the
+    batch is a uniform random subset of the pool in random order, and
+    ``select(X, k)`` is exactly the ``k`` best of ``score_samples(X)`` for
+    the same ``random_state``. A sample's score does not depend on the rest
+    of the pool, so a pool held as a dask array gets the same scores, block
+    by block. It needs no labels
     and no model: compare every other strategy against it.
 
     Parameters
@@ -47,7 +49,7 @@ class RandomSampler(BaseSampler):
     >>> X = np.arange(20).reshape(10, 2)
     >>> sampler = RandomSampler(random_state=0).fit(X)
     >>> sampler.select(X, batch_size=3)
-    array([8, 7, 1])
+    array([2, 8, 6])
     """
 
     _parameter_constraints: dict = {**BaseSampler._parameter_constraints}
@@ -93,8 +95,8 @@ class RandomSampler(BaseSampler):
         tags.input_tags.string = True
         return tags
 
-    def _score(self, X):
-        return check_random_state(self.random_state).uniform(size=_num_samples(X))
+    def _score(self, X, top=None):
+        return self._random_ranking(X, top)
 
 
 def _is_documents(X):

@@ -9,7 +9,6 @@ import numpy as np
 from sklearn.base import clone, is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
-from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 
 from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
@@ -28,7 +27,7 @@ from .acquisition import (
     ratio,
     variance,
 )
-from .utils._sklearn_compat import HasMethods, StrOptions, _fit_context, _num_samples
+from .utils._sklearn_compat import HasMethods, StrOptions, _fit_context
 from .utils._validation import check_cost_matrix
 
 # strategy -> (acquisition function, sign that makes higher = pick first)
@@ -291,8 +290,7 @@ class UncertaintySampler(ChunkedSampler):
 
     def _score(self, X, top=None):
         if self.response_method_ == "random":
-            rng = check_random_state(self.random_state)
-            return self._ranked(rng.uniform(size=_num_samples(X)), top)
+            return self._random_ranking(X, top)
         if self.response_method_ in ("predict_std", "members_std"):
             return self._map_chunks(_std_chunk, X, row_bytes=3 * 8,
                                     estimator=self.estimator_,

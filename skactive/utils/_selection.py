@@ -43,6 +43,17 @@ def tie_keys(indices, seed):
         return z ^ (z >> _UINT64(31))
 
 
+def random_scores(n_samples, seed, *, offset=0):
+    """Uniform scores in [0, 1) of samples ``offset`` to ``offset + n_samples``.
+
+    The top 53 bits of :func:`tie_keys`: a sample's score depends only on
+    its index and ``seed``, so any part of a pool (a chunk, a dask block) is
+    scored on its own and the scores are those of the whole pool.
+    """
+    keys = tie_keys(np.arange(offset, offset + n_samples), seed)
+    return (keys >> _UINT64(11)).astype(np.float64) * 2.0**-53
+
+
 def top_k(scores, k, random_state, *, index=None):
     """Indices of the ``k`` highest scores, highest first.
 

@@ -1,0 +1,123 @@
+"""Pools held as dask arrays: scores block by block on the workers, and a
+batch from each block's best merged on the client.
+
+dask is an optional dependency: nothing here imports it unless the pool is a
+dask array, which means the user has imported it already.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import sys
+import uuid
+from functools import partial
+
+import numpy as np
+
+from ._selection import top_k
+
+
+def is_dask_array(X):
+    """Whether ``X`` is a ``dask.array.Array`` (without importing dask)."""
+    module = sys.modules.get("dask.array")
+    return module is not None and isinstance(X, module.Array)
+
+
+def check_dask_pool(X):
+    """A 2-D dask pool with known row chunks, in one block of columns.
+
+    Every block then holds whole samples, and the offset of each block in
+    the pool is known without computing anything.
+    """
+    if X.ndim != 2:
+        raise ValueError(
+            f"Expected a 2-D dask array of shape (n_samples, n_features), got "
+            f"{X.ndim} dimension(s)."
+        )
+    if any(np.isnan(size) for size in X.chunks[0]):
+        raise ValueError(
+            "The dask pool has unknown chunk sizes (as after boolean indexing "
+            "or from a dask DataFrame's .values): call X.compute_chunk_sizes() "
+            "or build it with da.from_array / DataFrame.to_dask_array(lengths="
+            "True) so that each sample has a known row index."
+        )
+    if X.dtype.kind not in "biuf":
+        raise ValueError(
+            f"The dask pool has dtype {X.dtype}: samplers take numeric dask "
+            "arrays. Embed texts or categories first (for example with "
+            "X.map_blocks(transformer.transform))."
+        )
+    if X.numblocks[1] > 1:
+        X = X.rechunk({1: -1})
+    return X
+
+
+def shared(value):
+    """``value`` as one task of the graph, that every block depends on.
+
+    Embedded in each block's task, a model would be serialized once per
+    block; as its own task it reaches each worker once.
+    """
+    from dask import delayed
+
+    return delayed(value, name=f"skactive-shared-{uuid.uuid4().hex}",
+                   traverse=False)
+
+
+def block_offsets(X):
+    """Row index of the first sample of each block of rows."""
+    return np.concatenate([[0], np.cumsum(X.chunks[0])[:-1]]).astype(np.int64)
+
+
+def dask_scores(block_scores, X, **kwargs):
+    """Lazy scores of a dask pool: ``block_scores(block, offset=..., **kwargs)``
+    on each block of rows, on the workers.
+
+    ``kwargs`` (a model, its parameters) reach each worker once. The scores
+    are float64, one per sample, in the pool's row chunks.
+    """
+    return X.map_blocks(_scores_of_block, job=shared((block_scores, kwargs)),
+                        dtype=np.float64, drop_axis=1, meta=np.empty(0))
+
+
+def dask_top(block_scores, X, k, seed, **kwargs):
+    """The best ``k`` indices of a dask pool, best first, by the total order of
+    :func:`~skactive.utils._selection.top_k`.
+
+    Each block's best ``k`` (indices and scores) are computed on the workers
+    and merged on the client: ``k`` pairs per block travel, never the pool
+    nor its scores. The result is the in-memory ``top_k`` of all the scores.
+    """
+    index, scores = dask_map_reduce(partial(_top_of_block, block_scores, k, seed),
+                                    X, **kwargs)
+    return top_k(scores, min(k, scores.shape[0]), seed, index=index)
+
+
+def dask_map_reduce(block_function, X, **kwargs):
+    """Compute ``block_function(block, offset=..., **kwargs)`` on every block
+    of rows, on the workers, and concatenate what each returns (a tuple of
+    arrays) on the client."""
+    from dask import compute, delayed
+
+    job = shared((block_function, kwargs))
+    tasks = [delayed(_run_on_block)(block, offset, job)
+             for block, offset in zip(X.to_delayed().ravel(), block_offsets(X))]
+    parts = compute(*tasks)
+    return tuple(np.concatenate(arrays) for arrays in zip(*parts))
+
+
+def _scores_of_block(block, job, block_info=None):
+    block_scores, kwargs = job
+    offset = block_info[0]["array-location"][0][0]
+    return np.asarray(block_scores(block, offset=offset, **kwargs), dtype=np.float64)
+
+
+def _run_on_block(block, offset, job):
+    block_function, kwargs = job
+    return block_function(block, offset=int(offset), **kwargs)
+
+
+def _top_of_block(block_scores, k, seed, block, *, offset, **kwargs):
+    scores = np.asarray(block_scores(block, offset=offset, **kwargs), dtype=np.float64)
+    index = np.arange(offset, offset + scores.shape[0])
+    best = top_k(scores, min(k, scores.shape[0]), seed, index=index)
+    return best, scores[best - offset]
