@@ -68,7 +68,7 @@ def block_offsets(X):
     return np.concatenate([[0], np.cumsum(X.chunks[0])[:-1]]).astype(np.int64)
 
 
-def dask_scores(block_scores, X, **kwargs):
+def dask_scores(block_scores, X, /, **kwargs):
     """Lazy scores of a dask pool: ``block_scores(block, offset=..., **kwargs)``
     on each block of rows, on the workers.
 
@@ -79,7 +79,7 @@ def dask_scores(block_scores, X, **kwargs):
                         dtype=np.float64, drop_axis=1, meta=np.empty(0))
 
 
-def dask_top(block_scores, X, k, seed, **kwargs):
+def dask_top(block_scores, X, k, seed, /, **kwargs):
     """The best ``k`` indices of a dask pool, best first, by the total order of
     :func:`~skactive.utils._selection.top_k`.
 
@@ -92,7 +92,7 @@ def dask_top(block_scores, X, k, seed, **kwargs):
     return top_k(scores, min(k, scores.shape[0]), seed, index=index)
 
 
-def dask_map_reduce(block_function, X, **kwargs):
+def dask_map_reduce(block_function, X, /, **kwargs):
     """Compute ``block_function(block, offset=..., **kwargs)`` on every block
     of rows, on the workers, and concatenate what each returns (a tuple of
     arrays) on the client."""
@@ -111,12 +111,12 @@ def _scores_of_block(block, job, block_info=None):
     return np.asarray(block_scores(block, offset=offset, **kwargs), dtype=np.float64)
 
 
-def _run_on_block(block, offset, job):
+def _run_on_block(block, offset, job, /):
     block_function, kwargs = job
     return block_function(block, offset=int(offset), **kwargs)
 
 
-def _top_of_block(block_scores, k, seed, block, *, offset, **kwargs):
+def _top_of_block(block_scores, k, seed, block, /, *, offset, **kwargs):
     scores = np.asarray(block_scores(block, offset=offset, **kwargs), dtype=np.float64)
     index = np.arange(offset, offset + scores.shape[0])
     best = top_k(scores, min(k, scores.shape[0]), seed, index=index)
