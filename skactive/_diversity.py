@@ -15,7 +15,9 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import ChunkedSampler, _inherit_input_tags
+from ._diversity_dask import coreset_scores, coreset_select, kmeans_select
 from .acquisition import k_center_greedy, round_robin, typicality, typiclust
+from .utils._dask import is_dask_array
 from .utils._selection import distances_to_centers, nearest_squared_distances
 from .utils._sklearn_compat import (
     HasMethods,
@@ -145,6 +147,18 @@ class DiversitySampler(ChunkedSampler):
     Memory. The core-set never holds an ``n_samples x n_samples`` matrix nor
     the whole ``n_samples x n_reference`` one: distances are computed one
     chunk of the pool at a time, and the greedy keeps O(n_samples) numbers.
+
+    Dask pools. A pool held as a ``dask.array`` is never gathered.
+    ``"coreset"`` scores it block by block, and selects by composable
+    core-sets: the greedy picks ``batch_size`` samples in each block, on the
+    workers, then again among their union (a 4-approximation of the
+    k-center radius, against 2 for the greedy on the whole pool; within
+    1.2x of it on blobs). ``"kmeans"`` streams ``clusterer`` (by default
+    :class:`~sklearn.cluster.MiniBatchKMeans`) over the blocks with
+    ``partial_fit``, or fits one that takes dask arrays (dask-ml's
+    ``KMeans``), and merges each block's closest members of each cluster
+    into the round robin of the whole pool; it selects, but does not score,
+    a dask pool. ``"typiclust"`` needs the pool in memory.
 
     Examples
     --------
@@ -277,6 +291,15 @@ class DiversitySampler(ChunkedSampler):
         return embeddings
 
     def _score(self, X):
+        if is_dask_array(X):
+            if self.strategy == "kmeans":
+                raise TypeError(
+                    "The k-means ranking of a dask pool is not computed: it "
+                    "orders the whole pool at once. Call select(X, batch_size), "
+                    "which merges each block's candidates, or use "
+                    "strategy='coreset', whose scores are computed block by block."
+                )
+            return coreset_scores(self, X)
         embeddings = self._embeddings(X)
         if self.strategy == "kmeans":
             order = self._kmeans_order(embeddings)
@@ -289,6 +312,9 @@ class DiversitySampler(ChunkedSampler):
         return self._distance_to_reference(embeddings)
 
     def _select(self, X, batch_size):
+        if is_dask_array(X):
+            select = kmeans_select if self.strategy == "kmeans" else coreset_select
+            return select(self, X, batch_size)
         embeddings = self._embeddings(X)
         if self.strategy == "kmeans":
             return self._kmeans_order(embeddings)[:batch_size]
@@ -302,6 +328,9 @@ class DiversitySampler(ChunkedSampler):
 
     def _is_ranking(self):
         return self.strategy == "kmeans"
+
+    def _supports_dask(self):
+        return self.strategy in ("kmeans", "coreset")
 
     def _inner_validates(self):
         return self.transformer_ is not None

@@ -7,9 +7,14 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_classification, make_regression
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.datasets import make_blobs, make_classification, make_regression
+from sklearn.decomposition import PCA
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.svm import LinearSVC
 
 from skactive import (
@@ -20,6 +25,8 @@ from skactive import (
     RandomSampler,
     UncertaintySampler,
 )
+from skactive._diversity_dask import kmeans_centers, round_robin_quotas
+from skactive.acquisition import round_robin
 
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
@@ -112,18 +119,21 @@ def test_nothing_on_the_client_grows_with_the_pool(client):
     # 640 MB of float64 pool, made lazily on the workers: the client holds
     # each block's best k only.
     X, y = make_classification(n_samples=500, n_features=20, random_state=0)
-    sampler = UncertaintySampler(LogisticRegression(), strategy="entropy",
+    entropy = UncertaintySampler(LogisticRegression(), strategy="entropy",
                                  random_state=0).fit(X, y)
     pool = da.random.RandomState(0).standard_normal((4_000_000, 20),
                                                     chunks=(250_000, 20))
-    tracemalloc.start()
-    try:
-        batch = sampler.select(pool, 100)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert batch.shape == (100,) and np.unique(batch).shape == (100,)
-    assert peak < pool.nbytes / 40, peak  # 16 MB against 640 MB
+    coreset = DiversitySampler(strategy="coreset", random_state=0).fit(X)
+    for sampler, batch_size in ((entropy, 100), (coreset, 20)):
+        tracemalloc.start()
+        try:
+            batch = sampler.select(pool, batch_size)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert batch.shape == (batch_size,)
+        assert np.unique(batch).shape == (batch_size,)
+        assert peak < pool.nbytes / 40, peak  # 16 MB against 640 MB
 
 
 def test_dask_pool_errors(client, data):
@@ -151,3 +161,79 @@ def test_samplers_that_need_the_whole_pool_refuse_a_dask_array(client):
     for sampler in (greedy, hybrid, typiclust):
         with pytest.raises(TypeError, match="does not take dask arrays"):
             sampler.select(pool, 2)
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    X, _ = make_blobs(n_samples=20000, n_features=5, centers=25, random_state=0)
+    return X
+
+
+def covering_radius(X, picks, reference=None):
+    centers = X[picks] if reference is None else np.vstack([X[picks], reference])
+    return pairwise_distances_argmin_min(X, centers)[1].max()
+
+
+@pytest.mark.parametrize("n_reference", [0, 30])
+def test_composable_coreset_covers_within_twice_the_exact_greedy(client, blobs,
+                                                                 n_reference):
+    reference = blobs[:n_reference]
+    sampler = DiversitySampler(strategy="coreset", random_state=0).fit(reference)
+    pool = da.from_array(blobs, chunks=3000)
+    np.testing.assert_allclose(sampler.score(pool).compute(), sampler.score(blobs),
+                               rtol=1e-10)
+    for batch_size in (5, 40, 150):
+        batch = sampler.select(pool, batch_size)
+        assert np.unique(batch).shape == (batch_size,)
+        exact = sampler.select(blobs, batch_size)
+        ratio = (covering_radius(blobs, batch, reference if n_reference else None)
+                 / covering_radius(blobs, exact, reference if n_reference else None))
+        assert ratio <= 2, (batch_size, ratio)
+
+
+@pytest.mark.parametrize("transformer, metric", [(None, "euclidean"),
+                                                 (PCA(3, random_state=0), "cosine")])
+def test_kmeans_round_robin_of_a_dask_pool_is_that_of_the_whole_pool(
+        client, blobs, transformer, metric):
+    sampler = DiversitySampler(transformer, n_clusters=12, metric=metric,
+                               random_state=0).fit(blobs[:500])
+    pool = da.from_array(blobs, chunks=(2500, 5))
+    batch = sampler.select(pool, 90)
+    # The round robin of the whole pool by the same clustering.
+    centers = kmeans_centers(sampler, pool, 12)
+    labels, distances = pairwise_distances_argmin_min(sampler.embed(blobs), centers)
+    np.testing.assert_array_equal(batch, round_robin(labels, distances)[:90])
+    # Streamed mini-batch k-means is a k-means: it finds the blobs.
+    if transformer is None:
+        inertia = (distances**2).sum()
+        full = KMeans(12, random_state=0).fit(blobs).inertia_
+        assert inertia < 1.2 * full
+
+
+@given(counts=st.lists(st.integers(0, 6), min_size=1, max_size=6),
+       batch_size=st.integers(1, 40))
+@settings(max_examples=60, deadline=None)
+def test_round_robin_quotas_count_the_first_batch_of_the_round_robin(counts,
+                                                                     batch_size):
+    counts = np.asarray(counts)
+    labels = np.repeat(np.arange(counts.shape[0]), counts)
+    if labels.shape[0] == 0:
+        return
+    order = np.argsort(-counts, kind="stable")
+    first = round_robin(labels, np.zeros(labels.shape[0]),
+                        cluster_order=order[order <= labels.max()])[:batch_size]
+    expected = np.bincount(labels[first], minlength=counts.shape[0])
+    np.testing.assert_array_equal(round_robin_quotas(counts, order, batch_size),
+                                  expected)
+
+
+def test_diversity_on_dask_says_what_it_cannot_do(client, blobs):
+    pool = da.from_array(blobs, chunks=5000)
+    with pytest.raises(TypeError, match="select"):
+        DiversitySampler(n_clusters=3).fit(blobs[:10]).score(pool)
+    with pytest.raises(TypeError, match="partial_fit"):
+        DiversitySampler(n_clusters=3, clusterer=KMeans()).fit(blobs[:10]).select(
+            pool, 3)
+    batch = DiversitySampler(n_clusters=3, clusterer=MiniBatchKMeans(batch_size=256),
+                             random_state=0).fit(blobs[:10]).select(pool, 3)
+    assert np.unique(batch).shape == (3,)
