@@ -237,3 +237,18 @@ def test_diversity_on_dask_says_what_it_cannot_do(client, blobs):
     batch = DiversitySampler(n_clusters=3, clusterer=MiniBatchKMeans(batch_size=256),
                              random_state=0).fit(blobs[:10]).select(pool, 3)
     assert np.unique(batch).shape == (3,)
+
+
+@pytest.mark.parametrize("scheduler", ["threads", "synchronous"])
+def test_dask_pools_need_no_cluster(data, scheduler):
+    import dask
+
+    X_labeled, y_labeled, pool = data
+    sampler = CommitteeSampler(RandomForestClassifier(n_estimators=5, random_state=0),
+                               random_state=0).fit(X_labeled, y_labeled)
+    with dask.config.set(scheduler=scheduler):
+        batch = sampler.select(da.from_array(pool, chunks=2000), 20)
+        coreset = DiversitySampler(strategy="coreset").fit(X_labeled)
+        picks = coreset.select(da.from_array(pool, chunks=2000), 5)
+    np.testing.assert_array_equal(batch, sampler.select(pool, 20))
+    assert np.unique(picks).shape == (5,)
