@@ -45,7 +45,9 @@ def coreset_select(sampler, X, batch_size):
     against 2 for the greedy on the whole pool. Only ``batch_size``
     embeddings per block travel.
     """
-    seed = tie_seed(sampler.random_state)
+    # One seed for every block's greedy and the final one (an int, as
+    # k_center_greedy takes): a RandomState is drawn from once.
+    seed = tie_seed(sampler.random_state) % 2**32
     index, embeddings = dask_map_reduce(_coreset_block_picks, X,
                                         sampler=_worker_copy(sampler),
                                         batch_size=batch_size, seed=seed)
