@@ -94,6 +94,10 @@ class DiversitySampler(ChunkedSampler):
         samples; it must set ``labels_`` and ``cluster_centers_`` when
         fitted. Its ``n_clusters`` and ``random_state`` are set by the
         sampler. None uses :class:`~sklearn.cluster.KMeans` with its defaults.
+        A clusterer fitted elsewhere (on a sample of a very large pool, say)
+        and passed as :class:`~sklearn.frozen.FrozenEstimator` is used as it
+        is: the pool is only assigned to its ``cluster_centers_``, by
+        ``predict``, and ``n_clusters`` must be None.
 
     metric : {"euclidean", "cosine"}, default="euclidean"
         How embeddings are compared. ``"cosine"`` compares directions (as for
@@ -156,9 +160,10 @@ class DiversitySampler(ChunkedSampler):
     1.2x of it on blobs). ``"kmeans"`` streams ``clusterer`` (by default
     :class:`~sklearn.cluster.MiniBatchKMeans`) over the blocks with
     ``partial_fit``, or fits one that takes dask arrays (dask-ml's
-    ``KMeans``), and merges each block's closest members of each cluster
-    into the round robin of the whole pool; it selects, but does not score,
-    a dask pool. ``"typiclust"`` needs the pool in memory.
+    ``KMeans``), or takes a frozen one as fitted, and merges each block's
+    closest members of each cluster into the round robin of the whole pool;
+    it selects, but does not score, a dask pool. ``"typiclust"`` needs the
+    pool in memory.
 
     Examples
     --------
@@ -229,7 +234,9 @@ class DiversitySampler(ChunkedSampler):
                               dtype=[np.float64, np.float32], ensure_min_samples=0)
         else:
             X = validate_data(self, X, skip_check_array=True)
-        if self.n_clusters is not None:
+        if isinstance(self.clusterer, FrozenEstimator):
+            self.n_clusters_ = self._frozen_centers().shape[0]
+        elif self.n_clusters is not None:
             self.n_clusters_ = self.n_clusters
         elif y is not None and type_of_target(y) == "multilabel-indicator":
             self.n_clusters_ = int(np.asarray(y).shape[1])  # one per label
@@ -335,6 +342,26 @@ class DiversitySampler(ChunkedSampler):
     def _inner_validates(self):
         return self.transformer_ is not None
 
+    def _frozen_centers(self):
+        """The centers of a frozen clusterer, checked against the parameters."""
+        if self.strategy != "kmeans":
+            raise ValueError(
+                f"A frozen clusterer serves strategy='kmeans'; {self.strategy!r} "
+                "clusters each pool anew. Pass an unfitted clusterer."
+            )
+        if self.n_clusters is not None:
+            raise ValueError(
+                "n_clusters must be None with a frozen clusterer: its "
+                "cluster_centers_ fix the clusters."
+            )
+        centers = getattr(self.clusterer, "cluster_centers_", None)
+        if centers is None:
+            raise ValueError(
+                "The frozen clusterer has no cluster_centers_: fit it (on a "
+                "sample of the pool's embeddings) before freezing it."
+            )
+        return np.asarray(centers)
+
     def _cluster(self, embeddings, n_clusters):
         """k-means labels and centers of ``embeddings`` (at most one cluster
         per sample)."""
@@ -352,7 +379,11 @@ class DiversitySampler(ChunkedSampler):
         return clusterer.labels_, clusterer.cluster_centers_
 
     def _kmeans_order(self, embeddings):
-        labels, centers = self._cluster(embeddings, self.n_clusters_)
+        if isinstance(self.clusterer, FrozenEstimator):
+            centers = self._frozen_centers()
+            labels = self.clusterer.predict(embeddings)
+        else:
+            labels, centers = self._cluster(embeddings, self.n_clusters_)
         return round_robin(labels, distances_to_centers(embeddings, labels, centers))
 
     def _typiclust(self, embeddings, batch_size):

@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.cluster import MiniBatchKMeans
+from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.utils import check_array, gen_batches
 
@@ -66,7 +67,7 @@ def kmeans_select(sampler, X, batch_size):
        :class:`~sklearn.cluster.MiniBatchKMeans`) is streamed over the
        blocks in order, one task after the other, so only the centers move
        between workers; a clusterer that takes dask arrays (dask-ml's
-       ``KMeans``) is fitted on them.
+       ``KMeans``) is fitted on them; a frozen one gives its centers.
     2. The size of each cluster, summed from each block's counts: it fixes
        the order of the clusters in a round and how many samples each gives
        to the batch.
@@ -76,7 +77,7 @@ def kmeans_select(sampler, X, batch_size):
     """
     worker = _worker_copy(sampler)
     n_clusters = sampler.n_clusters_
-    if X.shape[0] < n_clusters:
+    if X.shape[0] < n_clusters and not isinstance(sampler.clusterer, FrozenEstimator):
         warnings.warn(
             f"The pool has {X.shape[0]} samples, fewer than the {n_clusters} "
             "clusters asked for: each sample is its own cluster.",
@@ -99,6 +100,8 @@ def kmeans_centers(sampler, X, n_clusters):
     """Centers of the k-means clustering of a dask pool's embeddings."""
     from dask import delayed
 
+    if isinstance(sampler.clusterer, FrozenEstimator):
+        return sampler._frozen_centers()
     clusterer = clone(MiniBatchKMeans() if sampler.clusterer is None
                       else sampler.clusterer)
     clusterer.set_params(n_clusters=n_clusters, random_state=sampler.random_state)

@@ -252,3 +252,25 @@ def test_dask_pools_need_no_cluster(data, scheduler):
         picks = coreset.select(da.from_array(pool, chunks=2000), 5)
     np.testing.assert_array_equal(batch, sampler.select(pool, 20))
     assert np.unique(picks).shape == (5,)
+
+
+def test_a_frozen_clusterer_assigns_the_pool_to_its_centers(client, blobs):
+    from sklearn.frozen import FrozenEstimator
+
+    kmeans = MiniBatchKMeans(n_clusters=8, random_state=0).fit(blobs[:2000])
+    centers = kmeans.cluster_centers_.copy()
+    sampler = DiversitySampler(clusterer=FrozenEstimator(kmeans)).fit(blobs[:0])
+    assert sampler.n_clusters_ == 8
+    labels, distances = pairwise_distances_argmin_min(blobs, kmeans.cluster_centers_)
+    expected = round_robin(labels, distances)[:30]
+    pool = da.from_array(blobs, chunks=3000)
+    np.testing.assert_array_equal(sampler.select(pool, 30), expected)
+    np.testing.assert_array_equal(sampler.select(blobs, 30), expected)
+    np.testing.assert_array_equal(kmeans.cluster_centers_, centers)  # not refitted
+    with pytest.raises(ValueError, match="n_clusters must be None"):
+        DiversitySampler(clusterer=FrozenEstimator(kmeans), n_clusters=3).fit(blobs)
+    with pytest.raises(ValueError, match="fit it"):
+        DiversitySampler(clusterer=FrozenEstimator(MiniBatchKMeans())).fit(blobs)
+    with pytest.raises(ValueError, match="serves strategy='kmeans'"):
+        DiversitySampler(strategy="coreset",
+                         clusterer=FrozenEstimator(kmeans)).fit(blobs)
