@@ -266,6 +266,15 @@ def bench_wide(n_samples=100_000, n_features=512, k=1000):
     print(f"   {'k-means fit, 50 clusters, streamed':<42}"
           f"{n_samples / seconds / 1e6:8.3f} M rows/s per core "
           f"({seconds / floor:.0f}x the read)")
+    # Assigning the pool to the centers of a clusterer fitted on a sample.
+    frozen = DiversitySampler(clusterer=FrozenEstimator(clusterer)).fit(X[:0])
+    with threadpool_limits(1):
+        start = time.perf_counter()
+        frozen.select(block, k)
+        seconds = time.perf_counter() - start
+    print(f"   {'k-means round robin, 50 frozen centers':<42}"
+          f"{n_samples / seconds / 1e6:8.3f} M rows/s per core "
+          f"({seconds / floor:.0f}x the read)")
 
 
 SECTIONS = {"workers": bench_workers, "throughput": bench_throughput,

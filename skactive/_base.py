@@ -57,12 +57,13 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            The pool of unlabeled samples.
+            The pool of unlabeled samples; a ``dask.array`` for the samplers
+            that score one block by block (see :ref:`scale`).
 
         Returns
         -------
         scores : ndarray of shape (n_samples,)
-            One score per sample.
+            One score per sample; a lazy dask array for a dask pool.
         """
         check_is_fitted(self)
         X = self._validate_any_pool(X)
@@ -78,7 +79,8 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            The pool of unlabeled samples.
+            The pool of unlabeled samples; a ``dask.array`` for the samplers
+            that score one block by block (see :ref:`scale`).
 
         y : None
             Ignored; present so that a sampler can end a
@@ -87,7 +89,8 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         Returns
         -------
         scores : ndarray of shape (n_samples,)
-            One score per sample, higher means label earlier.
+            One score per sample, higher means label earlier; a lazy dask
+            array for a dask pool.
         """
         return self.score_samples(X)
 
@@ -97,7 +100,8 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            The pool of unlabeled samples.
+            The pool of unlabeled samples; a ``dask.array`` for the samplers
+            that select from each block on its worker (see :ref:`scale`).
 
         batch_size : int, default=1
             How many samples to select; between 1 and ``n_samples``.
