@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.datasets import make_blobs, make_classification, make_regression
 from sklearn.decomposition import PCA
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.svm import LinearSVC
@@ -97,6 +99,42 @@ def test_single_labeled_class_ranks_a_dask_pool_at_random_as_in_memory(client, d
     dask_pool = da.from_array(pool, chunks=999)
     np.testing.assert_array_equal(sampler.select(dask_pool, 10),
                                   sampler.select(pool, 10))
+
+
+class CountingClassifier(ClassifierMixin, BaseEstimator):
+    """A logistic regression that counts, per process, how often it is
+    unpickled: how many copies of the model a worker received."""
+
+    loads = 0
+
+    def fit(self, X, y):
+        self.model_ = LogisticRegression().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+    def __setstate__(self, state):
+        type(self).loads += 1
+        super().__setstate__(state)
+
+
+def _loads():
+    return CountingClassifier.loads
+
+
+def test_each_worker_receives_the_model_once(client, data):
+    X_labeled, y_labeled, pool = data
+    model = FrozenEstimator(CountingClassifier().fit(X_labeled, y_labeled))
+    sampler = UncertaintySampler(model, random_state=0).fit(X_labeled, y_labeled)
+    dask_pool = da.from_array(pool, chunks=250)  # 24 blocks
+    before = client.run(_loads)
+    sampler.select(dask_pool, 10)
+    sampler.score(dask_pool).compute()
+    received = {worker: n - before[worker] for worker, n in client.run(_loads).items()}
+    # Two computations, one copy each per worker (embedded in every task: 24).
+    assert sorted(received.values()) == [2, 2], received
 
 
 def test_the_model_is_one_task_of_the_graph_not_a_copy_per_block(data):
@@ -255,8 +293,6 @@ def test_dask_pools_need_no_cluster(data, scheduler):
 
 
 def test_a_frozen_clusterer_assigns_the_pool_to_its_centers(client, blobs):
-    from sklearn.frozen import FrozenEstimator
-
     kmeans = MiniBatchKMeans(n_clusters=8, random_state=0).fit(blobs[:2000])
     centers = kmeans.cluster_centers_.copy()
     sampler = DiversitySampler(clusterer=FrozenEstimator(kmeans)).fit(blobs[:0])
