@@ -16,7 +16,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .exceptions import SingleClassWarning
 from .utils._chunks import MAX_CHUNK_ROWS, map_chunks
-from .utils._dask import check_dask_pool, dask_scores, dask_top, is_dask_array
+from .utils._dask import (
+    check_dask_pool,
+    dask_scores,
+    dask_top,
+    is_dask_array,
+    is_dask_dataframe,
+)
 from .utils._selection import (
     nearest_squared_distances,
     random_scores,
@@ -153,21 +159,31 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         return X
 
     def _validate_any_pool(self, X):
-        """:meth:`_validate_pool`, or for a dask array the checks that need no
-        computation: its blocks are validated where they are scored."""
-        if not is_dask_array(X):
+        """:meth:`_validate_pool`, or for a dask array or DataFrame the checks
+        that need no computation (a DataFrame's partition lengths excepted):
+        its blocks are validated where they are scored."""
+        if not (is_dask_array(X) or is_dask_dataframe(X)):
             return self._validate_pool(X)
         if not self._supports_dask():
             raise TypeError(
-                f"{type(self).__name__} does not take dask arrays: it needs the "
+                f"{type(self).__name__} does not take dask arrays or DataFrames: it "
+                "needs the "
                 "whole pool in one place. Compute a NumPy array (X.compute(), "
                 "or np.load(..., mmap_mode='r') for a pool on disk), or use "
                 "UncertaintySampler, CommitteeSampler, RandomSampler or "
                 "DiversitySampler(strategy='kmeans' or 'coreset'), which score "
                 "a dask pool block by block."
             )
-        X = check_dask_pool(X)
-        validate_data(self, X, reset=False, skip_check_array=True)
+        if is_dask_dataframe(X):
+            # The columns, by the frame's empty pandas metadata, before the
+            # pass that counts the rows; as in memory, an inner estimator
+            # that validates decides which columns it needs.
+            if not self._inner_validates():
+                validate_data(self, X._meta, reset=False, skip_check_array=True)
+            X = check_dask_pool(X)
+        else:
+            X = check_dask_pool(X)
+            validate_data(self, X, reset=False, skip_check_array=True)
         if X.shape[0] == 0:
             raise ValueError("The dask pool X is empty (0 samples).")
         return X

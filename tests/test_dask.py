@@ -197,7 +197,7 @@ def test_samplers_that_need_the_whole_pool_refuse_a_dask_array(client):
                            DiversitySampler(n_clusters=2)).fit(X, y > 0)
     typiclust = DiversitySampler(strategy="typiclust", n_clusters=3).fit(X)
     for sampler in (greedy, hybrid, typiclust):
-        with pytest.raises(TypeError, match="does not take dask arrays"):
+        with pytest.raises(TypeError, match="does not take dask arrays or DataFrames"):
             sampler.select(pool, 2)
 
 
@@ -310,3 +310,52 @@ def test_a_frozen_clusterer_assigns_the_pool_to_its_centers(client, blobs):
     with pytest.raises(ValueError, match="serves strategy='kmeans'"):
         DiversitySampler(strategy="coreset",
                          clusterer=FrozenEstimator(kmeans)).fit(blobs)
+
+
+@pytest.fixture(scope="module")
+def frames():
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    X, y = make_classification(n_samples=3000, n_features=5, n_informative=3,
+                               random_state=0)
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(5)])
+    frame["colour"] = np.where(X[:, 0] > 0, "red", "blue")
+    return frame[:200], y[:200], frame[200:], dd.from_pandas(frame[200:],
+                                                            npartitions=5)
+
+
+def test_dask_dataframe_pools_reach_a_pipeline_partition_by_partition(client,
+                                                                       frames):
+    from sklearn.compose import make_column_transformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    labeled, y, pool, dask_pool = frames
+    encode = make_column_transformer((OneHotEncoder(), ["colour"]),
+                                     remainder=StandardScaler())
+    for sampler in (
+        UncertaintySampler(make_pipeline(encode, LogisticRegression()),
+                           random_state=0),
+        CommitteeSampler([make_pipeline(encode, LogisticRegression()),
+                          make_pipeline(encode, RandomForestClassifier(
+                              n_estimators=5, random_state=0))], random_state=0),
+        RandomSampler(random_state=0),
+    ):
+        sampler.fit(labeled, y)
+        scores = sampler.score(dask_pool)
+        assert isinstance(scores, da.Array)
+        np.testing.assert_allclose(scores.compute(), sampler.score(pool), rtol=1e-12)
+        np.testing.assert_array_equal(sampler.select(dask_pool, 30),
+                                      sampler.select(pool, 30))
+    numeric = dask_pool[[f"x{i}" for i in range(5)]]
+    coreset = DiversitySampler(strategy="coreset", random_state=0).fit(
+        labeled.iloc[:, :5])
+    np.testing.assert_allclose(coreset.score(numeric).compute(),
+                               coreset.score(pool.iloc[:, :5]), rtol=1e-10)
+    kmeans = DiversitySampler(encode, n_clusters=4, random_state=0).fit(labeled)
+    assert np.unique(kmeans.select(dask_pool, 12)).shape == (12,)
+    with pytest.raises(ValueError, match="columns are missing"):
+        sampler = UncertaintySampler(make_pipeline(encode, LogisticRegression()))
+        sampler.fit(labeled, y).select(dask_pool[["x0", "x1"]], 3)
+    with pytest.raises(ValueError, match="feature names"):
+        coreset.select(dask_pool[["x0", "x1", "x2", "x4", "x3"]], 3)

@@ -17,17 +17,51 @@ from ._selection import top_k
 
 
 def is_dask_array(X):
-    """Whether ``X`` is a ``dask.array.Array`` (without importing dask)."""
+    """Whether ``X`` is a pool on dask: a ``dask.array.Array``, or a dask
+    DataFrame once checked (:class:`DaskFrame`)."""
     module = sys.modules.get("dask.array")
-    return module is not None and isinstance(X, module.Array)
+    return isinstance(X, DaskFrame) or (module is not None
+                                        and isinstance(X, module.Array))
+
+
+def is_dask_dataframe(X):
+    """Whether ``X`` is a ``dask.dataframe.DataFrame`` (without importing dask)."""
+    module = sys.modules.get("dask.dataframe")
+    return module is not None and isinstance(X, module.DataFrame)
+
+
+class DaskFrame:
+    """A dask DataFrame as the samplers see a dask array: blocks of rows
+    (its partitions, pandas DataFrames that a Pipeline takes as they are)
+    whose lengths are known.
+
+    The lengths are computed once, when the pool is checked: one pass over
+    the partitions (persist the frame first to read it only once).
+    """
+
+    ndim = 2
+
+    def __init__(self, frame):
+        self.frame = frame
+        lengths = tuple(int(n) for n in frame.map_partitions(len).compute())
+        self.columns = frame.columns
+        self.chunks = (lengths, (len(frame.columns),))
+        self.shape = (sum(lengths), len(frame.columns))
+        self.numblocks = (len(lengths), 1)
+
+    def to_delayed(self):
+        return np.array(self.frame.to_delayed(), dtype=object)
 
 
 def check_dask_pool(X):
     """A 2-D dask pool with known row chunks, in one block of columns.
 
     Every block then holds whole samples, and the offset of each block in
-    the pool is known without computing anything.
+    the pool is known without computing anything. A dask DataFrame becomes
+    a :class:`DaskFrame`.
     """
+    if is_dask_dataframe(X):
+        return DaskFrame(X)
     if X.ndim != 2:
         raise ValueError(
             f"Expected a 2-D dask array of shape (n_samples, n_features), got "
@@ -75,6 +109,17 @@ def dask_scores(block_scores, X, /, **kwargs):
     ``kwargs`` (a model, its parameters) reach each worker once. The scores
     are float64, one per sample, in the pool's row chunks.
     """
+    if isinstance(X, DaskFrame):
+        import dask.array as da
+        from dask import delayed
+
+        job = shared((block_scores, kwargs))
+        return da.concatenate([
+            da.from_delayed(delayed(_run_on_block)(block, offset, job, True),
+                            shape=(length,), dtype=np.float64, meta=np.empty(0))
+            for block, offset, length in zip(X.to_delayed(), block_offsets(X),
+                                             X.chunks[0])
+        ])
     return X.map_blocks(_scores_of_block, job=shared((block_scores, kwargs)),
                         dtype=np.float64, drop_axis=1, meta=np.empty(0))
 
@@ -111,9 +156,10 @@ def _scores_of_block(block, job, block_info=None):
     return np.asarray(block_scores(block, offset=offset, **kwargs), dtype=np.float64)
 
 
-def _run_on_block(block, offset, job, /):
+def _run_on_block(block, offset, job, scores=False, /):
     block_function, kwargs = job
-    return block_function(block, offset=int(offset), **kwargs)
+    out = block_function(block, offset=int(offset), **kwargs)
+    return np.asarray(out, dtype=np.float64) if scores else out
 
 
 def _top_of_block(block_scores, k, seed, block, /, *, offset, **kwargs):
