@@ -20,8 +20,8 @@ from .utils._dask import (
     check_dask_pool,
     dask_scores,
     dask_top,
-    is_dask_array,
     is_dask_dataframe,
+    is_dask_pool,
 )
 from .utils._selection import (
     nearest_squared_distances,
@@ -162,17 +162,16 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         """:meth:`_validate_pool`, or for a dask array or DataFrame the checks
         that need no computation (a DataFrame's partition lengths excepted):
         its blocks are validated where they are scored."""
-        if not (is_dask_array(X) or is_dask_dataframe(X)):
+        if not is_dask_pool(X):
             return self._validate_pool(X)
         if not self._supports_dask():
             raise TypeError(
-                f"{type(self).__name__} does not take dask arrays or DataFrames: it "
-                "needs the "
-                "whole pool in one place. Compute a NumPy array (X.compute(), "
-                "or np.load(..., mmap_mode='r') for a pool on disk), or use "
-                "UncertaintySampler, CommitteeSampler, RandomSampler or "
-                "DiversitySampler(strategy='kmeans' or 'coreset'), which score "
-                "a dask pool block by block."
+                f"{type(self).__name__} does not take dask arrays or "
+                "DataFrames: it needs the whole pool in one place. Compute it "
+                "(X.compute(), or np.load(..., mmap_mode='r') for a pool on "
+                "disk), or use UncertaintySampler, CommitteeSampler, "
+                "RandomSampler or DiversitySampler(strategy='kmeans' or "
+                "'coreset'), which score a dask pool block by block."
             )
         if is_dask_dataframe(X):
             # The columns, by the frame's empty pandas metadata, before the
@@ -220,7 +219,7 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         ``top[0]``): the order of a sampler that has nothing to go on. A
         sample's score depends only on its index, in memory or on dask."""
         seed = tie_seed(self.random_state)
-        if is_dask_array(X):
+        if is_dask_pool(X):
             if top is None:
                 return dask_scores(_random_block, X, seed=seed)
             return dask_top(_random_block, X, *top, seed=seed)
@@ -289,7 +288,7 @@ class ChunkedSampler(BaseSampler):
         """
         chunking = dict(row_bytes=row_bytes, chunk_size=self.chunk_size,
                         max_rows=max_rows)
-        if is_dask_array(X):
+        if is_dask_pool(X):
             block = partial(_chunked_block, func, chunking)
             if top is None:
                 return dask_scores(block, X, **kwargs)

@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._base import ChunkedSampler, _inherit_input_tags
 from ._diversity_dask import coreset_scores, coreset_select, kmeans_select
 from .acquisition import k_center_greedy, round_robin, typicality, typiclust
-from .utils._dask import is_dask_array
+from .utils._dask import is_dask_pool
 from .utils._selection import distances_to_centers, nearest_squared_distances
 from .utils._sklearn_compat import (
     HasMethods,
@@ -298,7 +298,7 @@ class DiversitySampler(ChunkedSampler):
         return embeddings
 
     def _score(self, X):
-        if is_dask_array(X):
+        if is_dask_pool(X):
             if self.strategy == "kmeans":
                 raise TypeError(
                     "The k-means ranking of a dask pool is not computed: it "
@@ -319,7 +319,7 @@ class DiversitySampler(ChunkedSampler):
         return self._distance_to_reference(embeddings)
 
     def _select(self, X, batch_size):
-        if is_dask_array(X):
+        if is_dask_pool(X):
             select = kmeans_select if self.strategy == "kmeans" else coreset_select
             return select(self, X, batch_size)
         embeddings = self._embeddings(X)

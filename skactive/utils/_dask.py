@@ -1,8 +1,8 @@
-"""Pools held as dask arrays: scores block by block on the workers, and a
-batch from each block's best merged on the client.
+"""Pools held as dask arrays or DataFrames: scores block by block on the
+workers, and a batch from each block's best merged on the client.
 
 dask is an optional dependency: nothing here imports it unless the pool is a
-dask array, which means the user has imported it already.
+dask collection, which means the user has imported it already.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -16,12 +16,12 @@ import numpy as np
 from ._selection import top_k
 
 
-def is_dask_array(X):
+def is_dask_pool(X):
     """Whether ``X`` is a pool on dask: a ``dask.array.Array``, or a dask
-    DataFrame once checked (:class:`DaskFrame`)."""
+    DataFrame (as given, or checked: :class:`DaskFrame`)."""
     module = sys.modules.get("dask.array")
-    return isinstance(X, DaskFrame) or (module is not None
-                                        and isinstance(X, module.Array))
+    return (isinstance(X, DaskFrame) or is_dask_dataframe(X)
+            or (module is not None and isinstance(X, module.Array)))
 
 
 def is_dask_dataframe(X):
