@@ -2,6 +2,8 @@
 texts, a DataFrame with numeric and string columns, a CSR matrix and float32
 arrays."""
 
+import importlib.util
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -23,6 +25,7 @@ from skactive import (
 )
 from skactive.exceptions import SingleClassWarning
 from skactive.utils.estimator_checks import (
+    check_dask_pool,
     check_n_jobs_and_chunks_invariance,
     check_select_returns_distinct_indices,
 )
@@ -129,6 +132,8 @@ def test_every_sampler_on_every_input(sampler_name, input_name):
     sampler = SAMPLERS[sampler_name](prep)
     check_select_returns_distinct_indices(sampler, X, y, X_pool)
     check_n_jobs_and_chunks_invariance(sampler, X, y, X_pool)
+    if sampler._supports_dask() and importlib.util.find_spec("dask"):
+        check_dask_pool(sampler, X, y, X_pool)  # dask arrays and DataFrames
 
 
 def test_issue_reproduction_text_diversity_on_two_documents():

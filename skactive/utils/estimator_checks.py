@@ -10,7 +10,10 @@ checks the estimator API; these check what a sampler promises on top of it:
   of ``j`` is the first ``j`` of its batch of ``k``;
 - a fixed ``random_state`` gives the same scores and batch every time, with
   any ``n_jobs`` and ``chunk_size``, and after a pickle round trip;
-- nothing passed in is modified.
+- nothing passed in is modified;
+- a sampler that takes dask pools (when dask is installed) selects from a
+  dask array, or a dask DataFrame, valid batches, and a ranking sampler
+  that streams the same scores and batch as in memory.
 
 Run them all with :func:`check_sampler`, or one test per check with
 :func:`parametrize_with_sampler_checks`.
@@ -18,12 +21,15 @@ Run them all with :func:`check_sampler`, or one test per check with
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import importlib.util
 import pickle
 from functools import partial
 
 import numpy as np
 from sklearn.base import clone
 from sklearn.datasets import make_classification
+
+from ._selection import top_k
 
 __all__ = ["check_sampler", "parametrize_with_sampler_checks", "sampler_checks"]
 
@@ -227,6 +233,52 @@ def check_inputs_not_modified(sampler, X, y, X_pool):
         "the sampler's parameters were modified")
 
 
+def check_dask_pool(sampler, X, y, X_pool):
+    """A dask pool in three blocks: a streaming ranking sampler gives the
+    in-memory scores and batch; any sampler a valid batch."""
+    import dask
+    import dask.array as da
+
+    if hasattr(X_pool, "iloc"):
+        if importlib.util.find_spec("dask.dataframe") is None:
+            return
+        import dask.dataframe as dd
+
+        dask_pool = dd.from_pandas(X_pool, npartitions=3, sort=False)
+    elif isinstance(X_pool, np.ndarray) and X_pool.ndim == 2:
+        dask_pool = da.from_array(X_pool, chunks=(-(-_n_pool(X_pool) // 3), -1))
+    else:
+        return  # texts, sparse matrices: not dask arrays
+    fitted = _seeded(sampler).fit(X, y)
+    n_pool = _n_pool(X_pool)
+    # A ranking that streams is computed block by block as chunk by chunk
+    # (blocks are other chunks: equal to rounding, as for chunk_size); the
+    # diversity samplers use algorithms made for blocks.
+    exact = fitted._is_ranking() and fitted._streams()
+    with dask.config.set(scheduler="synchronous"):
+        if exact:
+            scores = np.asarray(fitted.score_samples(dask_pool))
+            expected = fitted.score_samples(X_pool)
+            single = getattr(X_pool, "dtype", None) == np.float32
+            np.testing.assert_allclose(
+                scores, expected, rtol=1e-4 if single else 1e-10,
+                atol=1e-6 if single else 1e-12,
+                err_msg="the dask pool's scores are not the in-memory scores")
+        for k in sorted({1, min(5, n_pool)}):
+            picked = fitted.select(dask_pool, k)
+            assert picked.shape == (k,) and np.unique(picked).size == k, (
+                f"select on a dask pool returned {picked.tolist()} for k={k}")
+            assert picked.min() >= 0 and picked.max() < n_pool
+            if exact:
+                # The in-memory batch, or where rounding differs the best k
+                # of the dask scores by the same seeded order.
+                same = np.array_equal(scores, expected)
+                np.testing.assert_array_equal(
+                    picked, fitted.select(X_pool, k) if same
+                    else top_k(scores, k, fitted.random_state),
+                    err_msg="the dask pool's batch is not its best scores")
+
+
 _CHECKS = (
     check_select_returns_distinct_indices,
     check_scores_one_per_sample,
@@ -270,6 +322,9 @@ def sampler_checks(sampler, *, ranking=None):
     checks = list(_CHECKS)
     if _is_ranking(sampler, ranking):
         checks += _RANKING_CHECKS
+    if (importlib.util.find_spec("dask") is not None
+            and getattr(sampler, "_supports_dask", lambda: False)()):
+        checks.append(check_dask_pool)
     return checks
 
 
