@@ -137,20 +137,31 @@ def test_each_worker_receives_the_model_once(client, data):
     assert sorted(received.values()) == [2, 2], received
 
 
-def test_the_model_is_one_task_of_the_graph_not_a_copy_per_block(data):
-    # A model embedded in every block's task is serialized once per block;
-    # as one shared task, dask sends it to each worker once.
+@pytest.mark.parametrize("scheduler", ["threads", "distributed"])
+def test_no_block_task_carries_the_model(client, data, scheduler):
+    # A model embedded in every block's task is serialized once per block.
+    # On a cluster it is scattered to the workers and is not in the graph;
+    # on local schedulers it is one task that the blocks depend on.
+    import dask
+
     X_labeled, y_labeled, pool = data
     forest = RandomForestClassifier(n_estimators=30, random_state=0)
     sampler = CommitteeSampler(forest, random_state=0).fit(X_labeled, y_labeled)
     model_bytes = len(pickle.dumps(sampler.members_))
-    scores = sampler.score(da.from_array(pool, chunks=500))
+    config = {} if scheduler == "distributed" else {"scheduler": scheduler}
+    with dask.config.set(config):
+        scores = sampler.score(da.from_array(pool, chunks=500))
     graph = dict(scores.__dask_graph__())
     block_tasks = [graph[key] for key in scores.__dask_keys__()]
     shared = [task for key, task in graph.items() if "skactive-shared" in str(key)]
-    assert len(block_tasks) == 12 and len(shared) == 1
-    assert len(pickle.dumps(shared[0])) > model_bytes
+    assert len(block_tasks) == 12
     assert max(len(pickle.dumps(task)) for task in block_tasks) < model_bytes / 100
+    if scheduler == "distributed":
+        assert not shared  # the graph: pool blocks and block tasks, no model
+        assert max(len(pickle.dumps(task)) for task in graph.values()) < model_bytes / 4
+        np.testing.assert_allclose(scores.compute(), sampler.score(pool), rtol=1e-12)
+    else:
+        assert len(shared) == 1 and len(pickle.dumps(shared[0])) > model_bytes
 
 
 def test_nothing_on_the_client_grows_with_the_pool(client):

@@ -86,13 +86,21 @@ def check_dask_pool(X):
 
 
 def shared(value):
-    """``value`` as one task of the graph, that every block depends on.
+    """``value`` (a model, its parameters) where every block's task can read
+    it: sent to each worker once, not once per block.
 
-    Embedded in each block's task, a model would be serialized once per
-    block; as its own task it reaches each worker once.
+    On a distributed cluster it is scattered to every worker (a future, so
+    it never sits in the graph or on the scheduler); on dask's local
+    schedulers it is one task of the graph that every block depends on.
+    Embedded in each block's task, it would be serialized once per block.
     """
     from dask import delayed
+    from dask.base import get_scheduler
 
+    client = getattr(get_scheduler(), "__self__", None)
+    if hasattr(client, "scatter"):  # a distributed.Client
+        # In a list, so that a tuple is scattered whole, as one future.
+        return client.scatter([value], broadcast=True, hash=False)[0]
     return delayed(value, name=f"skactive-shared-{uuid.uuid4().hex}",
                    traverse=False)
 
