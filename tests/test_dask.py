@@ -134,7 +134,9 @@ def test_each_worker_receives_the_model_once(client, data):
     sampler.score(dask_pool).compute()
     received = {worker: n - before[worker] for worker, n in client.run(_loads).items()}
     # Two computations, one copy each per worker (embedded in every task: 24).
-    assert sorted(received.values()) == [2, 2], received
+    # (a worker that had no block of a computation may not unpickle it).
+    assert len(received) == 2 and 1 <= min(received.values()), received
+    assert max(received.values()) <= 2, received
 
 
 @pytest.mark.parametrize("scheduler", ["threads", "distributed"])
