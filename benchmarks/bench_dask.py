@@ -2,7 +2,7 @@
 
 Run: ``python benchmarks/bench_dask.py [workers throughput diversity wide]``
 (``pip install ".[dask]"``; section 3 also times dask-ml's k-means when it is
-installed; no argument runs all four sections, about 7 minutes on 2 cores).
+installed; no argument runs all five sections, about 10 minutes on 2 cores).
 In-memory baselines run on one core (``threadpool_limits(1)``), as each
 dask worker does. Each figure is a ratio
 against a baseline measured in the same run.
@@ -21,6 +21,10 @@ against a baseline measured in the same run.
 4. Wide embeddings (512 float32 features, as from an image or text
    encoder), one block of 100,000 rows on one core: the cost per row that
    a plan for a billion rows multiplies.
+5. The workers' malloc: dask starts them with MALLOC_TRIM_THRESHOLD_=65536,
+   which also keeps every allocation above 128 KB in its own mmap, as a
+   forest's per-tree outputs are; the same selection with
+   MALLOC_MMAP_THRESHOLD_ raised to 32 MB, on 1 and 2 workers.
 """
 
 import os
@@ -41,6 +45,7 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, os.path.dirname(__file__))
 
+import dask  # noqa: E402
 import dask.array as da  # noqa: E402
 from distributed import Client, LocalCluster, wait  # noqa: E402
 
@@ -111,12 +116,12 @@ def bench_workers(n_samples=10_000_000, k=1000):
 
         for client in (c1, c2):  # warm-up: imports on the workers
             peaks[client, small.shape[0]] = run(client, small)[1]
-        for _ in range(2):  # in alternation, as the machine's speed drifts
+        for _ in range(3):  # in alternation, as the machine's speed drifts
             for client in (c1, c2):
                 seconds, peaks[client, n_samples], batches[client] = run(client, pool)
                 times[client].append(seconds)
         assert np.array_equal(batches[c1], batches[c2])
-        t1, t2 = np.mean(times[c1]), np.mean(times[c2])
+        t1, t2 = np.median(times[c1]), np.median(times[c2])
         print(f"   1 worker  {t1:7.1f} s  {n_samples / t1 / 1e6:.2f} M rows/s")
         print(f"   2 workers {t2:7.1f} s  {n_samples / t2 / 1e6:.2f} M rows/s  "
               f"speed-up {t1 / t2:.2f}x (same batch; runs "
@@ -277,8 +282,40 @@ def bench_wide(n_samples=100_000, n_features=512, k=1000):
           f"({seconds / floor:.0f}x the read)")
 
 
+def bench_malloc(n_samples=2_000_000, k=1000):
+    X, y = labeled(20)
+    forest = RandomForestClassifier(n_estimators=100, n_jobs=1,
+                                    random_state=0).fit(X, y)
+    sampler = UncertaintySampler(FrozenEstimator(forest), strategy="entropy",
+                                 random_state=0).fit(X, y)
+    pool = lazy_pool(n_samples, 20)
+    print(f"\n5. the workers' malloc, entropy of a 100-tree forest, {n_samples:,} "
+          f"x 20, select(k={k}); seconds and the workers' system CPU time")
+    key = "distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_"
+    for name, config in (("dask's default", {}), ("mmap threshold 32 MB",
+                                                  {key: str(2**25)})):
+        seconds = {}
+        for n_workers in (1, 2):
+            with dask.config.set(config), cluster(n_workers) as workers, \
+                    Client(workers) as client:
+                sampler.select(pool[:BLOCK_ROWS], k)  # warm-up
+                before = client.run(_system_time)
+                start = time.perf_counter()
+                sampler.select(pool, k)
+                seconds[n_workers] = time.perf_counter() - start
+                system = sum(t - before[w] for w, t in client.run(_system_time).items())
+            print(f"   {name:<22} {n_workers} worker(s) {seconds[n_workers]:5.1f} s, "
+                  f"system {system:4.1f} s")
+        print(f"   {name:<22} speed-up {seconds[1] / seconds[2]:.2f}x")
+
+
+def _system_time():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_stime
+
+
 SECTIONS = {"workers": bench_workers, "throughput": bench_throughput,
-            "diversity": bench_diversity, "wide": bench_wide}
+            "diversity": bench_diversity, "wide": bench_wide,
+            "malloc": bench_malloc}
 
 if __name__ == "__main__":
     for section in sys.argv[1:] or SECTIONS:
