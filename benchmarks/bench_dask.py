@@ -78,6 +78,16 @@ def labeled(n_features, n_samples=1000, seed=1):
     return X, y
 
 
+def forest_entropy():
+    """Entropy of a frozen 100-tree forest (n_jobs=1) fitted on 1,000 labels:
+    a single-threaded, compute-bound model."""
+    X, y = labeled(20)
+    forest = RandomForestClassifier(n_estimators=100, n_jobs=1,
+                                    random_state=0).fit(X, y)
+    return UncertaintySampler(FrozenEstimator(forest), strategy="entropy",
+                              random_state=0).fit(X, y)
+
+
 def client_peak(func):
     """Peak memory traced in the client process (the scheduler of a
     LocalCluster included) while ``func`` runs, and its result."""
@@ -95,11 +105,7 @@ def worker_peak_rss(client):
 
 
 def bench_workers(n_samples=10_000_000, k=1000):
-    X, y = labeled(20)
-    forest = RandomForestClassifier(n_estimators=100, n_jobs=1,
-                                    random_state=0).fit(X, y)
-    sampler = UncertaintySampler(FrozenEstimator(forest), strategy="entropy",
-                                 random_state=0).fit(X, y)
+    sampler = forest_entropy()
     pool = lazy_pool(n_samples, 20)
     print(f"1. select(k={k}) by entropy of a 100-tree forest, {n_samples:,} x 20 "
           f"float32 dask array ({pool.numblocks[0]} blocks made on the workers)")
@@ -283,11 +289,7 @@ def bench_wide(n_samples=100_000, n_features=512, k=1000):
 
 
 def bench_malloc(n_samples=2_000_000, k=1000):
-    X, y = labeled(20)
-    forest = RandomForestClassifier(n_estimators=100, n_jobs=1,
-                                    random_state=0).fit(X, y)
-    sampler = UncertaintySampler(FrozenEstimator(forest), strategy="entropy",
-                                 random_state=0).fit(X, y)
+    sampler = forest_entropy()
     pool = lazy_pool(n_samples, 20)
     print(f"\n5. the workers' malloc, entropy of a 100-tree forest, {n_samples:,} "
           f"x 20, select(k={k}); seconds and the workers' system CPU time")
