@@ -56,10 +56,12 @@ for a, b in [(3, 8), (4, 9), (1, 7), (5, 6)]:
     C[a, b] = C[b, a] = 20
 
 
-def negative_cost(estimator, X, y):
-    """Minus the mean cost of the Bayes decisions on (X, y)."""
-    decisions = np.argmin(estimator.predict_proba(X) @ C, axis=1)
-    return -C[np.searchsorted(estimator.classes_, y), decisions].mean()
+def negative_cost(cost_matrix):
+    """A scorer: minus the mean cost of the Bayes decisions on (X, y)."""
+    def score(estimator, X, y):
+        decisions = np.argmin(estimator.predict_proba(X) @ cost_matrix, axis=1)
+        return -cost_matrix[np.searchsorted(estimator.classes_, y), decisions].mean()
+    return score
 
 
 classifier = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
@@ -69,7 +71,7 @@ costs = run_experiment(
      "least confidence": UncertaintySampler(classifier, strategy="least_confidence"),
      "expected cost": UncertaintySampler(classifier, strategy="expected_cost",
                                          cost_matrix=C)},
-    X, digit, batch_size=20, n_rounds=10, n_repeats=10, scoring=negative_cost,
+    X, digit, batch_size=20, n_rounds=10, n_repeats=10, scoring=negative_cost(C),
     random_state=0, n_jobs=-1)
 print("\ndigits with dear confusions, minus the mean test cost, 10 repeats")
 print(costs.summary())
@@ -86,11 +88,6 @@ X_rare, y_rare = make_classification(
 C_rare = np.array([[0, 1], [20, 0.0]])
 
 
-def negative_rare_cost(estimator, X, y):
-    decisions = np.argmin(estimator.predict_proba(X) @ C_rare, axis=1)
-    return -C_rare[np.searchsorted(estimator.classes_, y), decisions].mean()
-
-
 rare = run_experiment(
     classifier,
     {"random": RandomSampler(),
@@ -98,7 +95,7 @@ rare = run_experiment(
      "expected cost": UncertaintySampler(classifier, strategy="expected_cost",
                                          cost_matrix=C_rare)},
     X_rare, y_rare, batch_size=10, n_rounds=15, n_repeats=10,
-    scoring=negative_rare_cost, random_state=0, n_jobs=-1)
+    scoring=negative_cost(C_rare), random_state=0, n_jobs=-1)
 print("\nrare class, missing it costs 20, minus the mean test cost, 10 repeats")
 print(rare.summary())
 
