@@ -73,6 +73,11 @@ def test_pool_from_labels_marked_minus_one_and_string_labels(iris):
     assert pool.n_labeled == 75
     batch = pool.query(UncertaintySampler(LogisticRegression(max_iter=500)), 3)
     pool.teach(batch, names[batch - 1])  # any string label
+    assert pool.n_labeled == 78
+    X_labeled, y_labeled = pool.labeled_data()
+    assert_array_equal(pool.labels_[batch], names[batch - 1])
+    assert set(y_labeled) == {"setosa", "versicolor", "virginica"}
+    assert_array_equal(X_labeled, X[np.flatnonzero(pool.labeled_)])
 
 
 @pytest.mark.parametrize("indices, labels, requested, match", [
@@ -226,7 +231,10 @@ def test_run_experiment_records_stops_independent_of_n_jobs(tmp_path):
     n_labeled, scores = serial.curves("margin")
     assert row["score_at_stop"] == pytest.approx(scores[:, 5].mean())
     assert row["score_lost"] == pytest.approx((scores[:, -1] - scores[:, 5]).mean())
-    assert "labels" in serial.stopping_summary()
+    summary = serial.stopping_summary().splitlines()
+    budget_line = next(line for line in summary if line.split()[:2] == ["budget",
+                                                                          "margin"])
+    assert budget_line.split()[2:4] == ["60.0", "33.3%"]
     resumed = run_experiment(model, samplers, X, y, checkpoint=tmp_path, **kwargs)
     again = run_experiment(model, samplers, X, y, checkpoint=tmp_path, **kwargs)
     assert resumed == again == serial
