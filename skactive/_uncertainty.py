@@ -27,7 +27,12 @@ from .acquisition import (
     ratio,
     variance,
 )
-from .utils._sklearn_compat import HasMethods, StrOptions, _fit_context
+from .utils._sklearn_compat import (
+    HasMethods,
+    StrOptions,
+    _fit_context,
+    _safe_indexing,
+)
 from .utils._validation import check_cost_matrix
 
 # strategy -> (acquisition function, sign that makes higher = pick first)
@@ -167,6 +172,10 @@ class UncertaintySampler(ChunkedSampler):
     multilabel_ : bool
         Whether ``y`` was a multilabel indicator matrix.
 
+    n_labels_ : int
+        Multilabel only: the number of labels the model predicts, read from
+        its output; it sizes the chunks of the pool.
+
     count_model_ : estimator, int or None
         For ``"mmc"``: the model of the number of labels per sample (a
         constant when the labeled samples all have as many).
@@ -278,11 +287,14 @@ class UncertaintySampler(ChunkedSampler):
                 "probabilistic model such as OneVsRestClassifier(LogisticRegression())."
             )
         self.estimator_.fit(X, y, **fit_params)  # a no-op when frozen
-        self.count_model_ = None
-        if self.strategy == "mmc":
-            self.count_model_ = _fit_label_count(
-                _label_probabilities(self.estimator_.predict_proba(X),
-                                     getattr(self.estimator_, "classes_", None)), y)
+        # The model's own output gives the number of labels, which sizes the
+        # chunks of the pool: on the labeled rows for MMC, else on one row.
+        mmc = self.strategy == "mmc"
+        Q = _label_probabilities(
+            self.estimator_.predict_proba(X if mmc else _safe_indexing(X, [0])),
+            getattr(self.estimator_, "classes_", None))
+        self.n_labels_ = Q.shape[1]
+        self.count_model_ = _fit_label_count(Q, y) if mmc else None
         return self
 
     def _inner_validates(self):
@@ -296,9 +308,10 @@ class UncertaintySampler(ChunkedSampler):
                                     estimator=self.estimator_,
                                     how=self.response_method_, top=top)
         if self.multilabel_:
-            n_labels = getattr(self, "n_outputs_", 8)
+            # Measured peak: five float64 arrays of the labels' width per row
+            # (the model's output, its copy as Q and the strategy's temporaries).
             return self._map_chunks(
-                _multilabel_chunk, X, row_bytes=4 * 8 * n_labels,
+                _multilabel_chunk, X, row_bytes=5 * 8 * self.n_labels_,
                 estimator=self.estimator_, strategy=self.strategy,
                 aggregation=self.aggregation, count_model=self.count_model_, top=top)
         if self.strategy == "expected_cost":
