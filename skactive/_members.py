@@ -26,6 +26,29 @@ def final_estimator(estimator):
             return estimator
 
 
+def check_not_boosting(estimator, instead):
+    """Refuse gradient boosting where the members of an ensemble are read as
+    a committee; ``instead`` says what to use."""
+    # Imported here: sklearn.ensemble is slow to import and rarely needed.
+    from sklearn.ensemble import (
+        GradientBoostingClassifier,
+        GradientBoostingRegressor,
+        HistGradientBoostingClassifier,
+        HistGradientBoostingRegressor,
+    )
+
+    model = final_estimator(estimator)
+    if isinstance(model, (GradientBoostingClassifier, GradientBoostingRegressor,
+                          HistGradientBoostingClassifier,
+                          HistGradientBoostingRegressor)):
+        raise ValueError(
+            f"{type(model).__name__} is gradient boosting: its trees are "
+            "stages, each fitted to the errors the previous ones left, not "
+            "models of the target that could disagree, so they are not a "
+            f"committee. {instead}"
+        )
+
+
 def ensemble_members(ensemble):
     """``(members, features)`` of a fitted ensemble: each member and the
     columns it was fitted on (None: all of them, as given)."""

@@ -12,7 +12,12 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import type_of_target
 
 from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
-from ._members import ensemble_members, final_estimator, member_outputs
+from ._members import (
+    check_not_boosting,
+    ensemble_members,
+    final_estimator,
+    member_outputs,
+)
 from .acquisition import (
     decision_margin,
     entropy,
@@ -53,6 +58,14 @@ _MULTILABEL_ONLY = ("max_loss", "mean_max_loss", "mmc")
 _MULTILABEL = ("entropy", "least_confidence", "margin") + _MULTILABEL_ONLY
 # Strategies that keep their meaning on decision_function values.
 _DECISION_STRATEGIES = ("margin", "least_confidence")
+# The regressors that strategy="std" reads a standard deviation from.
+_STD_MODELS = (
+    "Use a regressor whose predict takes return_std=True "
+    "(GaussianProcessRegressor, BayesianRidge, ARDRegression), an ensemble of "
+    "independently fitted members (RandomForestRegressor, ExtraTreesRegressor, "
+    "BaggingRegressor(GradientBoostingRegressor()), VotingRegressor), or "
+    "CommitteeSampler(strategy='variance') with a list of models."
+)
 
 
 def _score_chunk(X, *, estimator, response_method, function, sign,
@@ -122,8 +135,11 @@ class UncertaintySampler(ChunkedSampler):
         gap in ``decision_function`` (binary: smallest ``|f(x)|`` first;
         multiclass: smallest gap between the two highest values first).
         ``"expected_cost"`` needs ``cost_matrix``. For a regressor,
-        ``"std"``: the predictive standard deviation (``predict(X,
-        return_std=True)``, or the spread of an ensemble's members). For a
+        ``"std"``: the predictive standard deviation, from ``predict(X,
+        return_std=True)`` (GaussianProcessRegressor, BayesianRidge,
+        ARDRegression) or the spread of the members of an ensemble
+        (forests, Bagging, Voting, Stacking); gradient boosting is refused,
+        its stages are not a committee (bag it instead). For a
         multilabel ``y`` (a binary indicator matrix): ``"margin"``,
         ``"entropy"`` and ``"least_confidence"`` per label, aggregated by
         ``aggregation``, and ``"max_loss"``, ``"mean_max_loss"`` and
@@ -458,11 +474,7 @@ def _std_method(estimator):
         return "members_std"
     raise ValueError(
         f"strategy='std' needs a predictive standard deviation, which "
-        f"{type(final).__name__} does not give. Use a regressor whose predict "
-        "takes return_std=True (GaussianProcessRegressor, BayesianRidge, "
-        "ARDRegression) or an ensemble whose members are exposed "
-        "(RandomForestRegressor, ExtraTreesRegressor, BaggingRegressor), or a "
-        "CommitteeSampler(strategy='variance') around your model."
+        f"{type(final).__name__} does not give. {_STD_MODELS}"
     )
 
 
@@ -472,6 +484,7 @@ def _response_method(estimator, strategy):
     regressor = is_regressor(estimator)
     if strategy == "std" or regressor:
         if strategy == "std" and regressor:
+            check_not_boosting(estimator, _STD_MODELS)
             return "predict"
         if strategy == "std":
             raise ValueError(

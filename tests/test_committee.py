@@ -8,6 +8,9 @@ from sklearn.base import clone
 from sklearn.ensemble import (
     BaggingClassifier,
     ExtraTreesClassifier,
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    HistGradientBoostingClassifier,
     RandomForestClassifier,
     VotingClassifier,
 )
@@ -177,6 +180,31 @@ def test_other_ensembles(labeled, ensemble):
     for m, member in enumerate(fitted.estimators_):
         P[m][:, member.classes_.astype(int)] = member.predict_proba(X_pool)
     assert_allclose(sampler.score(X_pool), bald(P), atol=1e-12)
+
+
+@pytest.mark.parametrize("committee, strategy, kind", [
+    (GradientBoostingClassifier(n_estimators=5), "vote_entropy", "Classifier"),
+    (HistGradientBoostingClassifier(max_iter=5), "bald", "Classifier"),
+    (GradientBoostingRegressor(n_estimators=5), "variance", "Regressor"),
+])
+def test_boosting_stages_are_not_a_committee(labeled, committee, strategy, kind):
+    X, y, _ = labeled
+    with pytest.raises(ValueError, match=(
+            "is gradient boosting: its trees are stages.*not a committee.*"
+            rf"Bagging{kind}\(GradientBoosting{kind}\(\)\)")):
+        CommitteeSampler(committee, strategy=strategy).fit(X, y)
+
+
+def test_bagged_boosting_is_a_committee_of_whole_models(labeled):
+    # What the message proposes: each member is a whole boosted model.
+    X, y, X_pool = labeled
+    bagged = BaggingClassifier(GradientBoostingClassifier(n_estimators=5),
+                               n_estimators=3, random_state=0)
+    sampler = CommitteeSampler(bagged, strategy="bald").fit(X, y)
+    fitted = clone(bagged).fit(X, y)
+    P = np.stack([m.predict_proba(X_pool) for m in fitted.estimators_])
+    assert_allclose(sampler.score(X_pool), bald(P), atol=1e-12)
+    assert sampler.score(X_pool).max() > 0
 
 
 def test_bootstrap_is_seeded_and_differs_from_full_fits(labeled):

@@ -6,6 +6,12 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.cluster import KMeans
+from sklearn.datasets import load_diabetes
+from sklearn.ensemble import (
+    BaggingRegressor,
+    GradientBoostingRegressor,
+    HistGradientBoostingRegressor,
+)
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LinearRegression, LogisticRegression
@@ -114,6 +120,32 @@ def test_estimator_without_probabilities(labeled):
     with pytest.raises(ValueError, match="LinearRegression is a regressor: use "
                                          "strategy='std'"):
         UncertaintySampler(LinearRegression()).fit(X, y)
+
+
+@pytest.mark.parametrize("model", [
+    GradientBoostingRegressor(n_estimators=5, random_state=0),
+    HistGradientBoostingRegressor(max_iter=5),
+    make_pipeline(StandardScaler(), GradientBoostingRegressor(n_estimators=5)),
+    FrozenEstimator(GradientBoostingRegressor(n_estimators=5).fit([[0], [1]], [0, 1])),
+])
+def test_std_says_boosting_stages_are_not_a_committee(model):
+    X, y = load_diabetes(return_X_y=True)
+    with pytest.raises(ValueError, match=r"is gradient boosting: its trees are "
+                       r"stages.*not a committee.*BaggingRegressor\("
+                       r"GradientBoostingRegressor\(\)\)"):
+        UncertaintySampler(model, strategy="std").fit(X[:100], y[:100])
+
+
+def test_std_of_bagged_boosting_is_the_spread_of_its_members():
+    # What the message proposes: each member is a whole boosted model.
+    X, y = load_diabetes(return_X_y=True)
+    bagged = BaggingRegressor(GradientBoostingRegressor(n_estimators=10),
+                              n_estimators=4, random_state=0)
+    sampler = UncertaintySampler(bagged, strategy="std").fit(X[:100], y[:100])
+    members = clone(bagged).fit(X[:100], y[:100]).estimators_
+    by_hand = np.std([m.predict(X[100:]) for m in members], axis=0)
+    assert_allclose(sampler.score(X[100:]), by_hand)
+    assert by_hand.min() > 0
 
 
 def test_callable_strategy(labeled):
