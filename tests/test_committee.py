@@ -219,6 +219,23 @@ def test_bootstrap_is_seeded_and_differs_from_full_fits(labeled):
 
 
 
+@pytest.mark.parametrize("committee, bootstrap", [
+    ([DecisionTreeClassifier(), GaussianNB()], True),
+    (FrozenEstimator(RandomForestClassifier(5, random_state=0).fit(
+        np.eye(3), [0, 1, 2])), False),
+    ([FrozenEstimator(GaussianNB().fit(np.eye(3), [0, 1, 2]))] * 2, False),
+])
+@pytest.mark.parametrize("n_y", [199, 201])
+def test_X_and_y_of_different_lengths(labeled, committee, bootstrap, n_y):
+    # Bootstrap rows and frozen members never meet a fit that would notice.
+    X, y, _ = labeled
+    X = X[:, :3]
+    y = np.resize(y % 3, n_y)
+    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: "
+                                         rf"\[200, {n_y}\]"):
+        CommitteeSampler(committee, bootstrap=bootstrap).fit(X, y)
+
+
 def test_bad_committees(labeled):
     X, y, _ = labeled
     with pytest.raises(ValueError, match="list of 0 estimator"):

@@ -193,6 +193,16 @@ def test_frozen_estimator_is_used_as_is(labeled):
     assert_array_equal(model.coef_, coef)
 
 
+@pytest.mark.parametrize("n_y", [149, 151])
+def test_X_and_y_of_different_lengths(labeled, n_y):
+    # A frozen model is not fitted, so nothing else would notice.
+    X, y, _ = labeled
+    frozen = FrozenEstimator(LogisticRegression(max_iter=500).fit(X, y))
+    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: "
+                                         rf"\[150, {n_y}\]"):
+        UncertaintySampler(frozen).fit(X, np.resize(y, n_y))
+
+
 def test_pipelines_both_ways(labeled):
     X, y, X_pool = labeled
     inner = make_pipeline(StandardScaler(), LogisticRegression())
