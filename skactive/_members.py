@@ -7,10 +7,11 @@ standard deviation of an ensemble): no class, no public name.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.tree import BaseDecisionTree
-from sklearn.utils import check_array
+from sklearn.utils import check_array, get_tags
 
 from .utils._sklearn_compat import _safe_indexing
 
@@ -63,11 +64,17 @@ def member_outputs(X, members, features, method):
     """``getattr(member, method)`` on ``X`` for each member, one at a time.
 
     Trees of an ensemble get the chunk validated once, as forests do, not
-    once per tree; Bagging members get the columns they were fitted on.
+    once per tree, and by the trees' rule (NaN allowed in dense input where
+    their tags allow it); Bagging members get the columns they were fitted
+    on.
     """
     kwargs = {}
     if all_trees(members):
-        X = check_array(X, dtype=np.float32, accept_sparse="csr")
+        # As each tree would check it: NaN where its tags allow it, on dense X.
+        allow_nan = not sp.issparse(X) and all(
+            get_tags(member).input_tags.allow_nan for member in members)
+        X = check_array(X, dtype=np.float32, accept_sparse="csr",
+                        ensure_all_finite="allow-nan" if allow_nan else True)
         kwargs = {"check_input": False}
     for member, columns in zip(members, features):
         X_member = X if columns is None else _safe_indexing(X, columns, axis=1)

@@ -1,6 +1,7 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
@@ -148,6 +149,28 @@ def test_fitted_forest_used_as_is_equals_members_by_hand(labeled):
     votes = np.column_stack([tree.predict(X_pool) for tree in forest.estimators_])
     sampler.set_params(strategy="vote_entropy")
     assert_allclose(sampler.score(X_pool), vote_entropy(votes.astype(int), 10))
+
+
+@pytest.mark.parametrize("forest", [
+    RandomForestClassifier(n_estimators=8, random_state=0),
+    ExtraTreesClassifier(n_estimators=8, random_state=0),
+])
+def test_forest_members_take_the_missing_values_the_forest_takes(labeled, forest):
+    # The sampler's tags say allow_nan, as the forest's do: its members'
+    # own validation decides, which lets NaN through on dense pools only.
+    X, y, X_pool = labeled
+    X_pool = X_pool.copy()
+    X_pool[::3, 20] = np.nan
+    sampler = CommitteeSampler(forest, strategy="bald").fit(X, y)
+    assert sampler.__sklearn_tags__().input_tags.allow_nan
+    trees = clone(forest).fit(X, y).estimators_
+    P = np.stack([tree.predict_proba(X_pool) for tree in trees])
+    assert_allclose(sampler.score(X_pool), bald(P), atol=1e-12)
+    with pytest.raises(ValueError, match="Input contains NaN"):
+        sampler.score(sp.csr_matrix(X_pool))  # as the forest refuses it
+    X_pool[0, 3] = np.inf
+    with pytest.raises(ValueError, match="Input contains infinity"):
+        sampler.score(X_pool)
 
 
 def test_members_missing_classes_are_aligned_on_the_union():

@@ -11,6 +11,7 @@ from sklearn.ensemble import (
     BaggingRegressor,
     GradientBoostingRegressor,
     HistGradientBoostingRegressor,
+    RandomForestRegressor,
 )
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
@@ -134,6 +135,18 @@ def test_std_says_boosting_stages_are_not_a_committee(model):
                        r"stages.*not a committee.*BaggingRegressor\("
                        r"GradientBoostingRegressor\(\)\)"):
         UncertaintySampler(model, strategy="std").fit(X[:100], y[:100])
+
+
+def test_std_of_a_forest_on_a_pool_with_missing_values():
+    # The forest predicts on NaN, and so does the sampler that reads its trees.
+    X, y = load_diabetes(return_X_y=True)
+    pool = X[100:].copy()
+    pool[::4, 2] = np.nan
+    forest = RandomForestRegressor(n_estimators=10, random_state=0)
+    sampler = UncertaintySampler(forest, strategy="std").fit(X[:100], y[:100])
+    trees = clone(forest).fit(X[:100], y[:100]).estimators_
+    by_hand = np.std([tree.predict(pool) for tree in trees], axis=0)
+    assert_allclose(sampler.score(pool), by_hand, rtol=1e-5, atol=1e-4)
 
 
 def test_std_of_bagged_boosting_is_the_spread_of_its_members():
