@@ -8,9 +8,15 @@ from sklearn.base import clone, is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_array, check_random_state, resample
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_consistent_length
 
 from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
-from ._members import all_trees, ensemble_members, member_outputs
+from ._members import (
+    all_trees,
+    check_not_boosting,
+    ensemble_members,
+    member_outputs,
+)
 from .acquisition import bald, kl_consensus, prediction_variance, vote_entropy
 from .utils._sklearn_compat import (
     HasMethods,
@@ -74,7 +80,9 @@ class CommitteeSampler(ChunkedSampler):
     (:class:`~sklearn.ensemble.RandomForestClassifier`, ``ExtraTrees``,
     ``Bagging``, ``Voting``), whose members are used as they are. An ensemble
     that is already trained is passed as
-    :class:`~sklearn.frozen.FrozenEstimator` and never refitted.
+    :class:`~sklearn.frozen.FrozenEstimator` and never refitted. Gradient
+    boosting is refused: its trees are stages fitted to each other's errors,
+    not a committee; bag it, or list several boosted models.
 
     Members that saw different subsets of the classes are aligned on the
     union of the classes (a missing class has probability 0). Scores read
@@ -206,6 +214,8 @@ class CommitteeSampler(ChunkedSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
+        # Frozen models (and bootstrap rows) meet no fit that would check it.
+        check_consistent_length(X, y)
         if isinstance(self.committee, list) and len(self.committee) < 2:
             raise ValueError(
                 f"The committee is a list of {len(self.committee)} estimator(s); "
@@ -286,6 +296,11 @@ class CommitteeSampler(ChunkedSampler):
                              for member in self.members_]
 
     def _fit_ensemble(self, X, y, fit_params):
+        kind = "Regressor" if self.regression_ else "Classifier"
+        check_not_boosting(self.committee, (
+            f"Pass a list of models (several GradientBoosting{kind} with "
+            f"bootstrap=True), Bagging{kind}(GradientBoosting{kind}()), or a "
+            f"forest (RandomForest{kind}, ExtraTrees{kind})."))
         ensemble = clone(self.committee)
         ensemble.fit(X, y, **fit_params)  # a no-op when frozen
         if not hasattr(ensemble, "estimators_"):

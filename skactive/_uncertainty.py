@@ -10,9 +10,15 @@ from sklearn.base import clone, is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_consistent_length
 
 from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
-from ._members import ensemble_members, final_estimator, member_outputs
+from ._members import (
+    check_not_boosting,
+    ensemble_members,
+    final_estimator,
+    member_outputs,
+)
 from .acquisition import (
     decision_margin,
     entropy,
@@ -27,7 +33,12 @@ from .acquisition import (
     ratio,
     variance,
 )
-from .utils._sklearn_compat import HasMethods, StrOptions, _fit_context
+from .utils._sklearn_compat import (
+    HasMethods,
+    StrOptions,
+    _fit_context,
+    _safe_indexing,
+)
 from .utils._validation import check_cost_matrix
 
 # strategy -> (acquisition function, sign that makes higher = pick first)
@@ -48,6 +59,14 @@ _MULTILABEL_ONLY = ("max_loss", "mean_max_loss", "mmc")
 _MULTILABEL = ("entropy", "least_confidence", "margin") + _MULTILABEL_ONLY
 # Strategies that keep their meaning on decision_function values.
 _DECISION_STRATEGIES = ("margin", "least_confidence")
+# The regressors that strategy="std" reads a standard deviation from.
+_STD_MODELS = (
+    "Use a regressor whose predict takes return_std=True "
+    "(GaussianProcessRegressor, BayesianRidge, ARDRegression), an ensemble of "
+    "independently fitted members (RandomForestRegressor, ExtraTreesRegressor, "
+    "BaggingRegressor(GradientBoostingRegressor()), VotingRegressor), or "
+    "CommitteeSampler(strategy='variance') with a list of models."
+)
 
 
 def _score_chunk(X, *, estimator, response_method, function, sign,
@@ -117,8 +136,11 @@ class UncertaintySampler(ChunkedSampler):
         gap in ``decision_function`` (binary: smallest ``|f(x)|`` first;
         multiclass: smallest gap between the two highest values first).
         ``"expected_cost"`` needs ``cost_matrix``. For a regressor,
-        ``"std"``: the predictive standard deviation (``predict(X,
-        return_std=True)``, or the spread of an ensemble's members). For a
+        ``"std"``: the predictive standard deviation, from ``predict(X,
+        return_std=True)`` (GaussianProcessRegressor, BayesianRidge,
+        ARDRegression) or the spread of the members of an ensemble
+        (forests, Bagging, Voting, Stacking); gradient boosting is refused,
+        its stages are not a committee (bag it instead). For a
         multilabel ``y`` (a binary indicator matrix): ``"margin"``,
         ``"entropy"`` and ``"least_confidence"`` per label, aggregated by
         ``aggregation``, and ``"max_loss"``, ``"mean_max_loss"`` and
@@ -166,6 +188,10 @@ class UncertaintySampler(ChunkedSampler):
 
     multilabel_ : bool
         Whether ``y`` was a multilabel indicator matrix.
+
+    n_labels_ : int
+        Multilabel only: the number of labels the model predicts, read from
+        its output; it sizes the chunks of the pool.
 
     count_model_ : estimator, int or None
         For ``"mmc"``: the model of the number of labels per sample (a
@@ -247,6 +273,8 @@ class UncertaintySampler(ChunkedSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
+        # Frozen models (and bootstrap rows) meet no fit that would check it.
+        check_consistent_length(X, y)
         self.multilabel_ = type_of_target(y) == "multilabel-indicator"
         _check_task(self.strategy, self.multilabel_, self.cost_matrix)
         self.response_method_ = _response_method(self.estimator, self.strategy)
@@ -278,11 +306,14 @@ class UncertaintySampler(ChunkedSampler):
                 "probabilistic model such as OneVsRestClassifier(LogisticRegression())."
             )
         self.estimator_.fit(X, y, **fit_params)  # a no-op when frozen
-        self.count_model_ = None
-        if self.strategy == "mmc":
-            self.count_model_ = _fit_label_count(
-                _label_probabilities(self.estimator_.predict_proba(X),
-                                     getattr(self.estimator_, "classes_", None)), y)
+        # The model's own output gives the number of labels, which sizes the
+        # chunks of the pool: on the labeled rows for MMC, else on one row.
+        mmc = self.strategy == "mmc"
+        Q = _label_probabilities(
+            self.estimator_.predict_proba(X if mmc else _safe_indexing(X, [0])),
+            getattr(self.estimator_, "classes_", None))
+        self.n_labels_ = Q.shape[1]
+        self.count_model_ = _fit_label_count(Q, y) if mmc else None
         return self
 
     def _inner_validates(self):
@@ -296,9 +327,10 @@ class UncertaintySampler(ChunkedSampler):
                                     estimator=self.estimator_,
                                     how=self.response_method_, top=top)
         if self.multilabel_:
-            n_labels = getattr(self, "n_outputs_", 8)
+            # Measured peak: five float64 arrays of the labels' width per row
+            # (the model's output, its copy as Q and the strategy's temporaries).
             return self._map_chunks(
-                _multilabel_chunk, X, row_bytes=4 * 8 * n_labels,
+                _multilabel_chunk, X, row_bytes=5 * 8 * self.n_labels_,
                 estimator=self.estimator_, strategy=self.strategy,
                 aggregation=self.aggregation, count_model=self.count_model_, top=top)
         if self.strategy == "expected_cost":
@@ -445,11 +477,7 @@ def _std_method(estimator):
         return "members_std"
     raise ValueError(
         f"strategy='std' needs a predictive standard deviation, which "
-        f"{type(final).__name__} does not give. Use a regressor whose predict "
-        "takes return_std=True (GaussianProcessRegressor, BayesianRidge, "
-        "ARDRegression) or an ensemble whose members are exposed "
-        "(RandomForestRegressor, ExtraTreesRegressor, BaggingRegressor), or a "
-        "CommitteeSampler(strategy='variance') around your model."
+        f"{type(final).__name__} does not give. {_STD_MODELS}"
     )
 
 
@@ -459,6 +487,7 @@ def _response_method(estimator, strategy):
     regressor = is_regressor(estimator)
     if strategy == "std" or regressor:
         if strategy == "std" and regressor:
+            check_not_boosting(estimator, _STD_MODELS)
             return "predict"
         if strategy == "std":
             raise ValueError(

@@ -1,6 +1,7 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
@@ -8,6 +9,9 @@ from sklearn.base import clone
 from sklearn.ensemble import (
     BaggingClassifier,
     ExtraTreesClassifier,
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    HistGradientBoostingClassifier,
     RandomForestClassifier,
     VotingClassifier,
 )
@@ -147,6 +151,28 @@ def test_fitted_forest_used_as_is_equals_members_by_hand(labeled):
     assert_allclose(sampler.score(X_pool), vote_entropy(votes.astype(int), 10))
 
 
+@pytest.mark.parametrize("forest", [
+    RandomForestClassifier(n_estimators=8, random_state=0),
+    ExtraTreesClassifier(n_estimators=8, random_state=0),
+])
+def test_forest_members_take_the_missing_values_the_forest_takes(labeled, forest):
+    # The sampler's tags say allow_nan, as the forest's do: its members'
+    # own validation decides, which lets NaN through on dense pools only.
+    X, y, X_pool = labeled
+    X_pool = X_pool.copy()
+    X_pool[::3, 20] = np.nan
+    sampler = CommitteeSampler(forest, strategy="bald").fit(X, y)
+    assert sampler.__sklearn_tags__().input_tags.allow_nan
+    trees = clone(forest).fit(X, y).estimators_
+    P = np.stack([tree.predict_proba(X_pool) for tree in trees])
+    assert_allclose(sampler.score(X_pool), bald(P), atol=1e-12)
+    with pytest.raises(ValueError, match="Input contains NaN"):
+        sampler.score(sp.csr_matrix(X_pool))  # as the forest refuses it
+    X_pool[0, 3] = np.inf
+    with pytest.raises(ValueError, match="Input contains infinity"):
+        sampler.score(X_pool)
+
+
 def test_members_missing_classes_are_aligned_on_the_union():
     X = np.array([[0.0], [1.0], [2.0], [3.0], [10.0], [11.0]])
     y = np.array(["a", "a", "b", "b", "c", "c"])
@@ -179,6 +205,31 @@ def test_other_ensembles(labeled, ensemble):
     assert_allclose(sampler.score(X_pool), bald(P), atol=1e-12)
 
 
+@pytest.mark.parametrize("committee, strategy, kind", [
+    (GradientBoostingClassifier(n_estimators=5), "vote_entropy", "Classifier"),
+    (HistGradientBoostingClassifier(max_iter=5), "bald", "Classifier"),
+    (GradientBoostingRegressor(n_estimators=5), "variance", "Regressor"),
+])
+def test_boosting_stages_are_not_a_committee(labeled, committee, strategy, kind):
+    X, y, _ = labeled
+    with pytest.raises(ValueError, match=(
+            "is gradient boosting: its trees are stages.*not a committee.*"
+            rf"Bagging{kind}\(GradientBoosting{kind}\(\)\)")):
+        CommitteeSampler(committee, strategy=strategy).fit(X, y)
+
+
+def test_bagged_boosting_is_a_committee_of_whole_models(labeled):
+    # What the message proposes: each member is a whole boosted model.
+    X, y, X_pool = labeled
+    bagged = BaggingClassifier(GradientBoostingClassifier(n_estimators=5),
+                               n_estimators=3, random_state=0)
+    sampler = CommitteeSampler(bagged, strategy="bald").fit(X, y)
+    fitted = clone(bagged).fit(X, y)
+    P = np.stack([m.predict_proba(X_pool) for m in fitted.estimators_])
+    assert_allclose(sampler.score(X_pool), bald(P), atol=1e-12)
+    assert sampler.score(X_pool).max() > 0
+
+
 def test_bootstrap_is_seeded_and_differs_from_full_fits(labeled):
     X, y, X_pool = labeled
     members = [DecisionTreeClassifier(random_state=0)] * 3
@@ -189,6 +240,23 @@ def test_bootstrap_is_seeded_and_differs_from_full_fits(labeled):
     assert_array_equal(full.score(X_pool), 0)  # identical trees always agree
     assert one.score(X_pool).max() > 0
 
+
+
+@pytest.mark.parametrize("committee, bootstrap", [
+    ([DecisionTreeClassifier(), GaussianNB()], True),
+    (FrozenEstimator(RandomForestClassifier(5, random_state=0).fit(
+        np.eye(3), [0, 1, 2])), False),
+    ([FrozenEstimator(GaussianNB().fit(np.eye(3), [0, 1, 2]))] * 2, False),
+])
+@pytest.mark.parametrize("n_y", [199, 201])
+def test_X_and_y_of_different_lengths(labeled, committee, bootstrap, n_y):
+    # Bootstrap rows and frozen members never meet a fit that would notice.
+    X, y, _ = labeled
+    X = X[:, :3]
+    y = np.resize(y % 3, n_y)
+    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: "
+                                         rf"\[200, {n_y}\]"):
+        CommitteeSampler(committee, bootstrap=bootstrap).fit(X, y)
 
 
 def test_bad_committees(labeled):

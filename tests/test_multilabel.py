@@ -1,10 +1,13 @@
 """Multilabel acquisition, cost-sensitive acquisition and labeling budgets."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
 from sklearn.datasets import load_iris, make_multilabel_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
@@ -115,6 +118,32 @@ def test_sampler_scores_are_the_formulas(multilabel):
     assert_allclose(binmin.score(pool), -multilabel_uncertainty(Qp, "margin", "max"))
     loss = UncertaintySampler(model, strategy="max_loss").fit(X, Y)
     assert_allclose(loss.score(pool), max_loss(Qp))
+
+
+@pytest.mark.parametrize("strategy", ["margin", "max_loss", "mmc"])
+def test_chunks_of_many_labels_stay_within_working_memory(strategy):
+    # 500 labels: each pool row costs 500 probabilities and their
+    # temporaries, so the chunks must be sized on 500 columns, not on a guess.
+    from sklearn import config_context
+    from sklearn.tree import DecisionTreeClassifier
+
+    rng = np.random.RandomState(0)
+    X, pool = rng.standard_normal((200, 5)), rng.standard_normal((2000, 5))
+    Y = (rng.uniform(size=(200, 500)) < 0.3).astype(int)
+    sampler = UncertaintySampler(DecisionTreeClassifier(max_depth=3, random_state=0),
+                                 strategy=strategy).fit(X, Y)
+    assert sampler.n_labels_ == 500
+    working_memory = 4  # MiB; the whole pool's probabilities take 8 MB
+    with config_context(working_memory=working_memory):
+        tracemalloc.start()
+        try:
+            scores = sampler.score(pool)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak < 1.5 * working_memory * 2**20, peak
+    one_chunk = clone(sampler).set_params(chunk_size=len(pool)).fit(X, Y)
+    assert_allclose(scores, one_chunk.score(pool))
 
 
 @pytest.mark.parametrize("strategy", ["margin", "max_loss", "mmc"])

@@ -6,6 +6,13 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.cluster import KMeans
+from sklearn.datasets import load_diabetes
+from sklearn.ensemble import (
+    BaggingRegressor,
+    GradientBoostingRegressor,
+    HistGradientBoostingRegressor,
+    RandomForestRegressor,
+)
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LinearRegression, LogisticRegression
@@ -116,6 +123,44 @@ def test_estimator_without_probabilities(labeled):
         UncertaintySampler(LinearRegression()).fit(X, y)
 
 
+@pytest.mark.parametrize("model", [
+    GradientBoostingRegressor(n_estimators=5, random_state=0),
+    HistGradientBoostingRegressor(max_iter=5),
+    make_pipeline(StandardScaler(), GradientBoostingRegressor(n_estimators=5)),
+    FrozenEstimator(GradientBoostingRegressor(n_estimators=5).fit([[0], [1]], [0, 1])),
+])
+def test_std_says_boosting_stages_are_not_a_committee(model):
+    X, y = load_diabetes(return_X_y=True)
+    with pytest.raises(ValueError, match=r"is gradient boosting: its trees are "
+                       r"stages.*not a committee.*BaggingRegressor\("
+                       r"GradientBoostingRegressor\(\)\)"):
+        UncertaintySampler(model, strategy="std").fit(X[:100], y[:100])
+
+
+def test_std_of_a_forest_on_a_pool_with_missing_values():
+    # The forest predicts on NaN, and so does the sampler that reads its trees.
+    X, y = load_diabetes(return_X_y=True)
+    pool = X[100:].copy()
+    pool[::4, 2] = np.nan
+    forest = RandomForestRegressor(n_estimators=10, random_state=0)
+    sampler = UncertaintySampler(forest, strategy="std").fit(X[:100], y[:100])
+    trees = clone(forest).fit(X[:100], y[:100]).estimators_
+    by_hand = np.std([tree.predict(pool) for tree in trees], axis=0)
+    assert_allclose(sampler.score(pool), by_hand, rtol=1e-5, atol=1e-4)
+
+
+def test_std_of_bagged_boosting_is_the_spread_of_its_members():
+    # What the message proposes: each member is a whole boosted model.
+    X, y = load_diabetes(return_X_y=True)
+    bagged = BaggingRegressor(GradientBoostingRegressor(n_estimators=10),
+                              n_estimators=4, random_state=0)
+    sampler = UncertaintySampler(bagged, strategy="std").fit(X[:100], y[:100])
+    members = clone(bagged).fit(X[:100], y[:100]).estimators_
+    by_hand = np.std([m.predict(X[100:]) for m in members], axis=0)
+    assert_allclose(sampler.score(X[100:]), by_hand)
+    assert by_hand.min() > 0
+
+
 def test_callable_strategy(labeled):
     X, y, X_pool = labeled
 
@@ -159,6 +204,16 @@ def test_frozen_estimator_is_used_as_is(labeled):
     assert_array_equal(sampler.score(X_pool), expected)
     sampler.select(X_pool, batch_size=5)
     assert_array_equal(model.coef_, coef)
+
+
+@pytest.mark.parametrize("n_y", [149, 151])
+def test_X_and_y_of_different_lengths(labeled, n_y):
+    # A frozen model is not fitted, so nothing else would notice.
+    X, y, _ = labeled
+    frozen = FrozenEstimator(LogisticRegression(max_iter=500).fit(X, y))
+    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: "
+                                         rf"\[150, {n_y}\]"):
+        UncertaintySampler(frozen).fit(X, np.resize(y, n_y))
 
 
 def test_pipelines_both_ways(labeled):
