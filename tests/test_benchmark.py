@@ -1,7 +1,10 @@
 """Benchmarks over data sets: statistics, runner, report."""
 
+import os
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +14,8 @@ from sklearn.linear_model import LogisticRegression
 
 from skactive import RandomSampler, UncertaintySampler
 from skactive.experiment import (
+    BenchmarkResult,
+    ExperimentResult,
     friedman,
     holm,
     mean_ranks,
@@ -139,6 +144,42 @@ def test_report_files_and_a_real_browser(model, tmp_path):
         capture_output=True, text=True, timeout=120).stdout
     assert 'data-images="true"' in dom  # every image decoded in the browser
     assert "Friedman" in dom and "win / tie / loss" in dom
+
+
+def handmade_benchmark(gains, reference="random"):
+    """A benchmark built by hand: on data set ``d``, strategy ``s`` scores the
+    reference's curve plus ``gains[d][s][r]`` in repeat ``r`` (so its AUBC is
+    the reference's plus that gain)."""
+    results = {}
+    for dataset, by_strategy in gains.items():
+        rows = [(s, r, i, 10 * (i + 1), 0.5 + 0.1 * i + 0.01 * r + gain[r])
+                for s, gain in by_strategy.items() for r in range(len(gain))
+                for i in range(3)]
+        results[dataset] = ExperimentResult(rows, list(by_strategy))
+    return BenchmarkResult(results, [], reference)
+
+
+def test_report_keeps_the_users_matplotlib_backend_and_figures(tmp_path):
+    """The report draws on its own Figure objects: the user's backend (svg
+    here) and open pyplot figures are the same afterwards."""
+    pytest.importorskip("matplotlib")
+    script = (
+        "import matplotlib\n"
+        "matplotlib.use('svg')\n"
+        "import matplotlib.pyplot as plt\n"
+        "from tests.test_benchmark import handmade_benchmark\n"
+        "figure = plt.figure()\n"
+        "gains = {'iris': {'random': [0.0] * 4, 'margin': [0.01] * 4}}\n"
+        f"handmade_benchmark(gains).write_report({str(tmp_path)!r})\n"
+        "print(matplotlib.get_backend(), plt.get_fignums() == [figure.number])\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, text=True,
+                         capture_output=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(root)}).stdout
+    assert out.split() == ["svg", "True"]
+    text = (tmp_path / "report.html").read_text()
+    assert text.count("data:image/png;base64,") == 2  # CD diagram + 1 curve
 
 
 def test_the_whole_pool_as_budget(model):

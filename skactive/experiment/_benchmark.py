@@ -242,6 +242,9 @@ class BenchmarkResult:
     def write_report(self, folder, title="Active-learning benchmark"):
         """Write ``report.html`` (self-contained) and the tables as CSV.
 
+        The plots are drawn outside pyplot: the matplotlib backend and the
+        open figures are left as they are.
+
         Parameters
         ----------
         folder : str or path-like

@@ -11,6 +11,7 @@ from numbers import Real
 import numpy as np
 
 from ..utils._sklearn_compat import validate_params
+from ._plot import FIGSIZE
 
 
 @validate_params({"mean_ranks": [dict], "cd": [Real], "ax": "no_validation"},
@@ -31,7 +32,7 @@ def plot_critical_difference(mean_ranks, cd, ax=None):
         The Nemenyi critical difference.
 
     ax : matplotlib Axes, default=None
-        Where to draw; a new figure when None.
+        Where to draw; a new pyplot figure when None.
 
     Returns
     -------
@@ -40,21 +41,21 @@ def plot_critical_difference(mean_ranks, cd, ax=None):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    >>> from matplotlib.figure import Figure
     >>> from skactive.experiment import plot_critical_difference
     >>> ax = plot_critical_difference({"margin": 1.4, "core-set": 2.1,
-    ...                                "random": 2.5}, cd=0.9)
+    ...                                "random": 2.5}, cd=0.9,
+    ...                               ax=Figure().add_subplot())
     >>> [text.get_text() for text in ax.texts][-1]
     'random (2.50)'
     """
-    import matplotlib.pyplot as plt
-
     names = sorted(mean_ranks, key=mean_ranks.get)
     ranks = np.array([mean_ranks[n] for n in names])
     k = len(names)
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 1.2 + 0.32 * k))
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=_cd_figsize(k))
     low, high = 1, int(max(k, np.ceil(ranks.max())))
     ax.set_xlim(low - 0.3, high + 0.3)
     ax.set_ylim(-(k + 1), 2.2)
@@ -87,6 +88,18 @@ def plot_critical_difference(mean_ranks, cd, ax=None):
     return ax
 
 
+def _cd_figsize(n_strategies):
+    return 8, 1.2 + 0.32 * n_strategies
+
+
+def _axes(figsize):
+    """Axes of a new Figure outside pyplot: no backend switch, no GUI window,
+    nothing left in pyplot's list of figures."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize).add_subplot()
+
+
 def _png(fig):
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
@@ -101,11 +114,12 @@ def _write_csv(path, header, rows):
 
 
 def write_report(bench, folder, title):
-    """Write report.html and aubc.csv, win_tie_loss.csv, ranks.csv to ``folder``."""
-    import matplotlib
+    """Write report.html and aubc.csv, win_tie_loss.csv, ranks.csv to ``folder``.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    The plots are drawn on Figure objects of their own, never through pyplot:
+    the user's backend and open figures are left as they are.
+    """
+    import matplotlib
 
     folder.mkdir(parents=True, exist_ok=True)
     table, strategies = bench.aubc_table(), bench.strategies
@@ -157,17 +171,17 @@ def write_report(bench, folder, title):
                  f"(alpha 0.05): {ranks['critical_difference']:.3f}.</p>")
     if len(strategies) >= 2:
         ax = plot_critical_difference(ranks["mean_ranks"],
-                                      ranks["critical_difference"])
+                                      ranks["critical_difference"],
+                                      ax=_axes(_cd_figsize(len(strategies))))
         parts.append(f'<img alt="critical-difference diagram" '
                      f'src="data:image/png;base64,{_png(ax.figure)}">')
-        plt.close(ax.figure)
     parts.append("<h2>Learning curves</h2>")
     # One colour per strategy in every data set's plot (the plots order the
     # strategies by AUBC, which differs between data sets).
-    palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    palette = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
     colours = {s: palette[i % len(palette)] for i, s in enumerate(others)}
     for d, result in bench.results.items():
-        display = result.plot(reference=bench.reference)
+        display = result.plot(ax=_axes(FIGSIZE), reference=bench.reference)
         for strategy, colour in colours.items():
             if strategy in display.lines_:
                 display.lines_[strategy].set_color(colour)
@@ -179,7 +193,6 @@ def write_report(bench, folder, title):
         display.ax_.set_title(d)
         parts.append(f'<img alt="learning curves of {e(d)}" '
                      f'src="data:image/png;base64,{_png(display.figure_)}">')
-        plt.close(display.figure_)
     if bench.failures:
         parts.append("<h2>What could not run</h2><ul>" + "".join(
             f"<li>{e(d)}{'' if s is None else ' / ' + e(s)}: {e(m)}</li>"
