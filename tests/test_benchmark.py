@@ -187,3 +187,58 @@ def test_the_whole_pool_as_budget(model):
                           budget="pool", n_repeats=2)
     n_labeled, _ = bench.results["iris"].curves("margin")
     assert n_labeled[-1] == 150 - 38  # the pool after a 25% test split
+
+
+def _read_csv(path):
+    import csv
+
+    with open(path, newline="") as f:
+        return list(csv.reader(f))
+
+
+def test_a_data_set_named_totals_does_not_collide(tmp_path):
+    """Per data set outcomes and totals live under their own keys: a data
+    set called "totals" keeps its outcomes, in the table and in the report."""
+    up = [0.01 * (r + 1) for r in range(8)]  # Wilcoxon p = 2 / 2**8, Holm x2
+    down = [-g for g in up]
+    mixed = [(-1) ** r * g for r, g in enumerate(up)]  # W+ = 16, W- = 20
+    zero = [0.0] * 8
+    bench = handmade_benchmark({
+        "totals": {"random": zero, "up": up, "down": down},
+        "iris": {"random": zero, "up": mixed, "down": down}})
+    assert bench.win_tie_loss() == {
+        "outcomes": {"totals": {"up": "win", "down": "loss"},
+                     "iris": {"up": "tie", "down": "loss"}},
+        "totals": {"up": (1, 1, 0), "down": (0, 0, 2)}}
+    pytest.importorskip("matplotlib")
+    bench.write_report(tmp_path)
+    assert _read_csv(tmp_path / "win_tie_loss.csv") == [
+        ["dataset", "strategy", "outcome"], ["totals", "up", "win"],
+        ["totals", "down", "loss"], ["iris", "up", "tie"], ["iris", "down", "loss"]]
+    text = (tmp_path / "report.html").read_text()
+    assert "<tr><td>totals</td><td>win</td><td>loss</td></tr>" in text
+    assert "<td><b>1 / 1 / 0</b></td><td><b>0 / 0 / 2</b></td>" in text
+
+
+def test_ranks_of_one_strategy_and_of_no_data_set(tmp_path):
+    zero = [0.0] * 3
+    bench = handmade_benchmark({"iris": {"random": zero}, "wine": {"random": zero}})
+    assert bench.ranks() == {"mean_ranks": {"random": 1.0}, "friedman": None,
+                             "critical_difference": None}
+    assert bench.win_tie_loss() == {"outcomes": {"iris": {}, "wine": {}},
+                                    "totals": {}}
+    pytest.importorskip("matplotlib")
+    bench.write_report(tmp_path)
+    assert _read_csv(tmp_path / "ranks.csv") == [["strategy", "mean_rank"],
+                                                 ["random", "1.0"]]
+    text = (tmp_path / "report.html").read_text()
+    assert "critical-difference diagram" not in text
+    assert "One strategy: nothing to rank against." in text
+    empty = BenchmarkResult({}, [("iris", None, "boom")], "random")
+    with pytest.raises(ValueError, match=r"No data set ran, .*failures: iris: boom"):
+        empty.ranks()
+    with pytest.raises(ValueError, match="'alpha' parameter of BenchmarkResult.ranks"):
+        bench.ranks(alpha=2)
+    with pytest.raises(ValueError,
+                       match="'alpha' parameter of BenchmarkResult.win_tie_loss"):
+        bench.win_tie_loss(alpha=0)
