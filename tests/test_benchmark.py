@@ -1,6 +1,7 @@
 """Benchmarks over data sets: statistics, runner, report."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from skactive.experiment import (
     ExperimentResult,
     friedman,
     holm,
+    load_datasets,
     mean_ranks,
     nemenyi_critical_difference,
     run_benchmark,
@@ -242,3 +244,25 @@ def test_ranks_of_one_strategy_and_of_no_data_set(tmp_path):
     with pytest.raises(ValueError,
                        match="'alpha' parameter of BenchmarkResult.win_tie_loss"):
         bench.win_tie_loss(alpha=0)
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"", "is empty"),
+    (b"\n\n", "is empty"),
+    (b"a,b,label\n", "has a header row but no data"),
+    (b"a,b,label\n1,2,x\n3,y\n", "line 3 has 2 fields, the header 3"),
+    (b"a,b,\xe9tiquette\n1,2,x\n", "is not UTF-8 text"),
+])
+def test_bad_csv_files_are_named(tmp_path, content, problem):
+    (tmp_path / "good.csv").write_bytes(b"a,b,label\n1,2,x\n3,4,y\n")
+    path = tmp_path / "zbad.csv"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=re.escape(f"{path} {problem}")) as exc:
+        load_datasets(data_dir=tmp_path)
+    assert "\n" not in str(exc.value)  # the command line prints one line
+
+
+def test_csv_with_a_byte_order_mark(tmp_path):
+    (tmp_path / "excel.csv").write_bytes(b"\xef\xbb\xbfa,b,c\n1,2,5\n3,4,6\n")
+    X, y = load_datasets(data_dir=tmp_path, target="a")["excel"]
+    assert X.tolist() == [[2.0, 5.0], [4.0, 6.0]] and y.tolist() == ["1", "3"]

@@ -40,8 +40,10 @@ def load_datasets(names=(), *, data_dir=None, target=None, openml=(),
         breast_cancer, digits.
 
     data_dir : str or path-like, default=None
-        A folder of CSV files with a header row; numeric features, the
-        target in column ``target`` (default: the last column).
+        A folder of UTF-8 CSV files with a header row and one value per
+        column on every data row; numeric features, the target in column
+        ``target`` (default: the last column). A file that breaks this is
+        refused with an error naming it.
 
     target : str, default=None
         The target column of the CSV files.
@@ -88,11 +90,29 @@ def load_datasets(names=(), *, data_dir=None, target=None, openml=(),
 
 
 def _read_numeric_csv(path, target):
+    """X (floats) and y of a CSV file with a header row; errors name the file."""
     import csv
 
-    with open(path, newline="") as f:
-        rows = [row for row in csv.reader(f) if row]
-    header, body = rows[0], rows[1:]
+    try:  # utf-8-sig: a spreadsheet's byte-order mark is not part of a name
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f)
+            rows = [(reader.line_num, row) for row in reader if row]
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text ({exc.reason} at byte "
+                         f"{exc.start}): save it as UTF-8 CSV.") from exc
+    if not rows:
+        raise ValueError(f"{path} is empty: a CSV file needs a header row and "
+                         "data rows; fill it or remove it from the folder.")
+    (_, header), body = rows[0], rows[1:]
+    if not body:
+        raise ValueError(f"{path} has a header row but no data rows: add data "
+                         "or remove it from the folder.")
+    for line, row in body:
+        if len(row) != len(header):
+            raise ValueError(f"{path} line {line} has {len(row)} fields, the "
+                             f"header {len(header)}: give every row one value "
+                             "per column.")
+    body = [row for _, row in body]
     column = len(header) - 1 if target is None else header.index(target) \
         if target in header else None
     if column is None:
