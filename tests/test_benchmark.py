@@ -1,7 +1,11 @@
 """Benchmarks over data sets: statistics, runner, report."""
 
+import os
+import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,8 +15,11 @@ from sklearn.linear_model import LogisticRegression
 
 from skactive import RandomSampler, UncertaintySampler
 from skactive.experiment import (
+    BenchmarkResult,
+    ExperimentResult,
     friedman,
     holm,
+    load_datasets,
     mean_ranks,
     nemenyi_critical_difference,
     run_benchmark,
@@ -141,8 +148,121 @@ def test_report_files_and_a_real_browser(model, tmp_path):
     assert "Friedman" in dom and "win / tie / loss" in dom
 
 
+def handmade_benchmark(gains, reference="random"):
+    """A benchmark built by hand: on data set ``d``, strategy ``s`` scores the
+    reference's curve plus ``gains[d][s][r]`` in repeat ``r`` (so its AUBC is
+    the reference's plus that gain)."""
+    results = {}
+    for dataset, by_strategy in gains.items():
+        rows = [(s, r, i, 10 * (i + 1), 0.5 + 0.1 * i + 0.01 * r + gain[r])
+                for s, gain in by_strategy.items() for r in range(len(gain))
+                for i in range(3)]
+        results[dataset] = ExperimentResult(rows, list(by_strategy))
+    return BenchmarkResult(results, [], reference)
+
+
+def test_report_keeps_the_users_matplotlib_backend_and_figures(tmp_path):
+    """The report draws on its own Figure objects: the user's backend (svg
+    here) and open pyplot figures are the same afterwards."""
+    pytest.importorskip("matplotlib")
+    script = (
+        "import matplotlib\n"
+        "matplotlib.use('svg')\n"
+        "import matplotlib.pyplot as plt\n"
+        "from tests.test_benchmark import handmade_benchmark\n"
+        "figure = plt.figure()\n"
+        "gains = {'iris': {'random': [0.0] * 4, 'margin': [0.01] * 4}}\n"
+        f"handmade_benchmark(gains).write_report({str(tmp_path)!r})\n"
+        "print(matplotlib.get_backend(), plt.get_fignums() == [figure.number])\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, text=True,
+                         capture_output=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(root)}).stdout
+    assert out.split() == ["svg", "True"]
+    text = (tmp_path / "report.html").read_text()
+    assert text.count("data:image/png;base64,") == 2  # CD diagram + 1 curve
+
+
 def test_the_whole_pool_as_budget(model):
     bench = run_benchmark(model, _samplers(model), ["iris"], batch_size=10,
                           budget="pool", n_repeats=2)
     n_labeled, _ = bench.results["iris"].curves("margin")
     assert n_labeled[-1] == 150 - 38  # the pool after a 25% test split
+
+
+def _read_csv(path):
+    import csv
+
+    with open(path, newline="") as f:
+        return list(csv.reader(f))
+
+
+def test_a_data_set_named_totals_does_not_collide(tmp_path):
+    """Per data set outcomes and totals live under their own keys: a data
+    set called "totals" keeps its outcomes, in the table and in the report."""
+    up = [0.01 * (r + 1) for r in range(8)]  # Wilcoxon p = 2 / 2**8, Holm x2
+    down = [-g for g in up]
+    mixed = [(-1) ** r * g for r, g in enumerate(up)]  # W+ = 16, W- = 20
+    zero = [0.0] * 8
+    bench = handmade_benchmark({
+        "totals": {"random": zero, "up": up, "down": down},
+        "iris": {"random": zero, "up": mixed, "down": down}})
+    assert bench.win_tie_loss() == {
+        "outcomes": {"totals": {"up": "win", "down": "loss"},
+                     "iris": {"up": "tie", "down": "loss"}},
+        "totals": {"up": (1, 1, 0), "down": (0, 0, 2)}}
+    pytest.importorskip("matplotlib")
+    bench.write_report(tmp_path)
+    assert _read_csv(tmp_path / "win_tie_loss.csv") == [
+        ["dataset", "strategy", "outcome"], ["totals", "up", "win"],
+        ["totals", "down", "loss"], ["iris", "up", "tie"], ["iris", "down", "loss"]]
+    text = (tmp_path / "report.html").read_text()
+    assert "<tr><td>totals</td><td>win</td><td>loss</td></tr>" in text
+    assert "<td><b>1 / 1 / 0</b></td><td><b>0 / 0 / 2</b></td>" in text
+
+
+def test_ranks_of_one_strategy_and_of_no_data_set(tmp_path):
+    zero = [0.0] * 3
+    bench = handmade_benchmark({"iris": {"random": zero}, "wine": {"random": zero}})
+    assert bench.ranks() == {"mean_ranks": {"random": 1.0}, "friedman": None,
+                             "critical_difference": None}
+    assert bench.win_tie_loss() == {"outcomes": {"iris": {}, "wine": {}},
+                                    "totals": {}}
+    pytest.importorskip("matplotlib")
+    bench.write_report(tmp_path)
+    assert _read_csv(tmp_path / "ranks.csv") == [["strategy", "mean_rank"],
+                                                 ["random", "1.0"]]
+    text = (tmp_path / "report.html").read_text()
+    assert "critical-difference diagram" not in text
+    assert "One strategy: nothing to rank against." in text
+    empty = BenchmarkResult({}, [("iris", None, "boom")], "random")
+    with pytest.raises(ValueError, match=r"No data set ran, .*failures: iris: boom"):
+        empty.ranks()
+    with pytest.raises(ValueError, match="'alpha' parameter of BenchmarkResult.ranks"):
+        bench.ranks(alpha=2)
+    with pytest.raises(ValueError,
+                       match="'alpha' parameter of BenchmarkResult.win_tie_loss"):
+        bench.win_tie_loss(alpha=0)
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"", "is empty"),
+    (b"\n\n", "is empty"),
+    (b"a,b,label\n", "has a header row but no data"),
+    (b"a,b,label\n1,2,x\n3,y\n", "line 3 has 2 fields, the header 3"),
+    (b"a,b,\xe9tiquette\n1,2,x\n", "is not UTF-8 text"),
+])
+def test_bad_csv_files_are_named(tmp_path, content, problem):
+    (tmp_path / "good.csv").write_bytes(b"a,b,label\n1,2,x\n3,4,y\n")
+    path = tmp_path / "zbad.csv"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=re.escape(f"{path} {problem}")) as exc:
+        load_datasets(data_dir=tmp_path)
+    assert "\n" not in str(exc.value)  # the command line prints one line
+
+
+def test_csv_with_a_byte_order_mark(tmp_path):
+    (tmp_path / "excel.csv").write_bytes(b"\xef\xbb\xbfa,b,c\n1,2,5\n3,4,6\n")
+    X, y = load_datasets(data_dir=tmp_path, target="a")["excel"]
+    assert X.tolist() == [[2.0, 5.0], [4.0, 6.0]] and y.tolist() == ["1", "3"]

@@ -1,4 +1,6 @@
 import csv
+import json
+import re
 
 import numpy as np
 import pytest
@@ -7,7 +9,13 @@ from sklearn.datasets import load_iris, load_wine
 from sklearn.linear_model import LogisticRegression
 
 from skactive import DiversitySampler, RandomSampler, UncertaintySampler
-from skactive.experiment import ExperimentResult, _loop, aubc, run_experiment
+from skactive.experiment import (
+    ExperimentResult,
+    _checkpoint,
+    _loop,
+    aubc,
+    run_experiment,
+)
 
 
 @pytest.fixture(scope="module")
@@ -338,3 +346,73 @@ def test_plans_the_pool_cannot_serve_are_refused(wine, kwargs, match):
     with pytest.raises(ValueError, match=match):
         run_experiment(LogisticRegression(), {"random": RandomSampler()}, X, y,
                        **kwargs)
+
+
+def _one_run(X, y, folder, **kwargs):
+    kwargs = {"batch_size": 5, "n_rounds": 1, "n_repeats": 1, **kwargs}
+    return run_experiment(LogisticRegression(), {"random": RandomSampler()}, X, y,
+                          checkpoint=folder, **kwargs)
+
+
+def test_checkpoint_run_files_carry_their_arguments(wine, tmp_path):
+    """Without its manifest, a folder's run files are still checked: each one
+    carries the fingerprint of what it was computed with."""
+    X, y = wine
+    first = _one_run(X, y, tmp_path)
+    (run,) = tmp_path.glob("run-*.json")
+    manifest = tmp_path / "manifest.json"
+    saved = json.loads(run.read_text())  # data, not a pickle
+    assert saved["fingerprint"] == json.loads(manifest.read_text())["fingerprint"]
+    assert saved["settings"]["batch_size"] == 5
+    manifest.unlink()
+    with pytest.raises(ValueError, match=re.escape(str(run)) + ".*batch_size 5, "
+                       "this experiment 10.*another checkpoint folder"):
+        _one_run(X, y, tmp_path, batch_size=10)
+    assert not manifest.exists()  # a refused folder is left as it was
+    assert _one_run(X, y, tmp_path) == first  # same arguments: resumed
+    assert manifest.exists()
+    # A run file of another experiment (another seed) under a matching manifest.
+    _one_run(X, y, tmp_path / "other", random_state=1)
+    (tmp_path / "other" / run.name).replace(run)
+    with pytest.raises(ValueError, match=re.escape(str(run)) + ".*random_state 1"):
+        _one_run(X, y, tmp_path)
+    # A file without a fingerprint (an older skactive) is refused too.
+    run.write_text(json.dumps({k: v for k, v in saved.items() if k != "fingerprint"}))
+    with pytest.raises(ValueError, match="records no arguments"):
+        _one_run(X, y, tmp_path)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text[: len(text) // 2],  # truncated
+    lambda text: "\udcff garbage",  # not UTF-8
+    lambda text: "[1, 2]",  # JSON, but not a run
+])
+@pytest.mark.parametrize("name", ["run", "manifest"])
+def test_damaged_checkpoint_file_is_named_with_the_fix(wine, tmp_path, damage, name):
+    X, y = wine
+    _one_run(X, y, tmp_path)
+    (path,) = tmp_path.glob(f"{name}*.json")
+    path.write_bytes(damage(path.read_text()).encode("utf-8", "surrogateescape"))
+    with pytest.raises(ValueError, match=re.escape(str(path)) + ".*Delete it") as exc:
+        _one_run(X, y, tmp_path)
+    assert not isinstance(exc.value, json.JSONDecodeError)
+    path.unlink()  # the fix the message gives
+    _one_run(X, y, tmp_path)
+    assert json.loads(path.read_text())["fingerprint"]
+
+
+def test_checkpoint_writes_are_atomic_and_take_numpy_integers(wine, tmp_path,
+                                                              monkeypatch):
+    X, y = wine
+    _one_run(X, y, tmp_path, batch_size=np.int64(5))  # JSON takes np.int64 too
+    (run,) = tmp_path.glob("run-*.json")
+    before = run.read_bytes()
+
+    def power_cut(fd):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(_checkpoint.os, "fsync", power_cut)
+    with pytest.raises(OSError, match="disk gone"):
+        _checkpoint.write_atomic(run, {"strategy": "other"})
+    assert run.read_bytes() == before  # the old file, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json", run.name]

@@ -4,13 +4,13 @@
 
 import os
 import re
-from numbers import Integral
+from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
 from sklearn.base import clone
 
-from ..utils._sklearn_compat import HasMethods, validate_params
+from ..utils._sklearn_compat import HasMethods, Interval, validate_params
 from ._loop import _n_test, _progress_bar, run_experiment
 from ._result import ExperimentResult
 from ._stats import (
@@ -40,8 +40,10 @@ def load_datasets(names=(), *, data_dir=None, target=None, openml=(),
         breast_cancer, digits.
 
     data_dir : str or path-like, default=None
-        A folder of CSV files with a header row; numeric features, the
-        target in column ``target`` (default: the last column).
+        A folder of UTF-8 CSV files with a header row and one value per
+        column on every data row; numeric features, the target in column
+        ``target`` (default: the last column). A file that breaks this is
+        refused with an error naming it.
 
     target : str, default=None
         The target column of the CSV files.
@@ -88,11 +90,29 @@ def load_datasets(names=(), *, data_dir=None, target=None, openml=(),
 
 
 def _read_numeric_csv(path, target):
+    """X (floats) and y of a CSV file with a header row; errors name the file."""
     import csv
 
-    with open(path, newline="") as f:
-        rows = [row for row in csv.reader(f) if row]
-    header, body = rows[0], rows[1:]
+    try:  # utf-8-sig: a spreadsheet's byte-order mark is not part of a name
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f)
+            rows = [(reader.line_num, row) for row in reader if row]
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text ({exc.reason} at byte "
+                         f"{exc.start}): save it as UTF-8 CSV.") from exc
+    if not rows:
+        raise ValueError(f"{path} is empty: a CSV file needs a header row and "
+                         "data rows; fill it or remove it from the folder.")
+    (_, header), body = rows[0], rows[1:]
+    if not body:
+        raise ValueError(f"{path} has a header row but no data rows: add data "
+                         "or remove it from the folder.")
+    for line, row in body:
+        if len(row) != len(header):
+            raise ValueError(f"{path} line {line} has {len(row)} fields, the "
+                             f"header {len(header)}: give every row one value "
+                             "per column.")
+    body = [row for _, row in body]
     column = len(header) - 1 if target is None else header.index(target) \
         if target in header else None
     if column is None:
@@ -184,6 +204,8 @@ class BenchmarkResult:
         """
         return {name: r.aubc() for name, r in self.results.items()}
 
+    @validate_params({"alpha": [Interval(Real, 0, 1, closed="neither")]},
+                     prefer_skip_nested_validation=True)
     def win_tie_loss(self, alpha=0.05):
         """Wilcoxon + Holm against the reference on each data set.
 
@@ -194,22 +216,29 @@ class BenchmarkResult:
 
         Returns
         -------
-        table : dict of str to dict of str to str
-            ``{dataset: {strategy: "win" | "tie" | "loss"}}`` (reference
-            left out), and ``totals``: ``{strategy: (wins, ties, losses)}``.
+        table : dict
+            ``outcomes``: ``{dataset: {strategy: "win" | "tie" | "loss"}}``
+            (reference left out), and ``totals``: ``{strategy: (wins, ties,
+            losses)}`` over the data sets. Data-set names are keys of
+            ``outcomes`` only, so any name is safe.
         """
         others = [s for s in self.strategies if s != self.reference]
-        table, totals = {}, {s: [0, 0, 0] for s in others}
+        outcomes, totals = {}, {s: [0, 0, 0] for s in others}
         for name in self.results:
+            if not others:  # only the reference ran: nothing to compare
+                outcomes[name] = {}
+                continue
             scores = self.per_repeat(name)
             outcome, _ = win_tie_loss([scores[s] for s in others],
                                       scores[self.reference], alpha=alpha)
-            table[name] = dict(zip(others, outcome.tolist()))
-            for s, o in table[name].items():
+            outcomes[name] = dict(zip(others, outcome.tolist()))
+            for s, o in outcomes[name].items():
                 totals[s][("win", "tie", "loss").index(o)] += 1
-        table["totals"] = {s: tuple(v) for s, v in totals.items()}
-        return table
+        return {"outcomes": outcomes,
+                "totals": {s: tuple(v) for s, v in totals.items()}}
 
+    @validate_params({"alpha": [Interval(Real, 0, 1, closed="neither")]},
+                     prefer_skip_nested_validation=True)
     def ranks(self, alpha=0.05):
         """Mean ranks, Friedman's test and the Nemenyi critical difference.
 
@@ -223,24 +252,35 @@ class BenchmarkResult:
         summary : dict
             ``mean_ranks`` ({strategy: rank}, 1 = best), ``friedman``
             (statistic, p-value; None for fewer than 3 strategies or 2 data
-            sets) and ``critical_difference``.
+            sets) and ``critical_difference`` (None for a single strategy:
+            nothing to compare).
         """
+        if not self.results:
+            raise ValueError(
+                "No data set ran, so there is nothing to rank (the failures: "
+                f"{'; '.join(map(describe_failure, self.failures)) or 'none'}). "
+                "Fix what failed, or pass data sets the reference can run on."
+            )
         table = self.aubc_table()
         scores = np.array([[table[d][s][0] for s in self.strategies]
                            for d in self.results])
-        ranks = mean_ranks(scores)
-        test = None
+        test, cd = None, None
         if len(self.strategies) >= 3 and len(self.results) >= 2:
             test = friedman(scores)
+        if len(self.strategies) >= 2:
+            cd = nemenyi_critical_difference(len(self.strategies),
+                                             len(self.results), alpha)
         return {
-            "mean_ranks": dict(zip(self.strategies, ranks.tolist())),
+            "mean_ranks": dict(zip(self.strategies, mean_ranks(scores).tolist())),
             "friedman": test,
-            "critical_difference": nemenyi_critical_difference(
-                len(self.strategies), len(self.results), alpha),
+            "critical_difference": cd,
         }
 
     def write_report(self, folder, title="Active-learning benchmark"):
         """Write ``report.html`` (self-contained) and the tables as CSV.
+
+        The plots are drawn outside pyplot: the matplotlib backend and the
+        open figures are left as they are.
 
         Parameters
         ----------
@@ -362,6 +402,12 @@ def run_benchmark(estimator, samplers, datasets, *, reference="random",
             failures.append((dataset, None, f"the reference {reference!r} failed: "
                              "the data set is left out of the statistics"))
     return BenchmarkResult(results, failures, reference)
+
+
+def describe_failure(failure):
+    """``"dataset / strategy: message"`` (no strategy: the whole data set)."""
+    dataset, strategy, message = failure
+    return f"{dataset}{'' if strategy is None else ' / ' + strategy}: {message}"
 
 
 def _slug(text):

@@ -6,7 +6,6 @@ import os
 import warnings
 from functools import partial
 from numbers import Integral, Real
-from pathlib import Path
 
 import joblib
 import numpy as np
@@ -26,7 +25,7 @@ from ..utils._sklearn_compat import (
     _safe_indexing,
     validate_params,
 )
-from ._checkpoint import open_checkpoint, save_run
+from ._checkpoint import Checkpoint
 from ._result import ExperimentResult
 
 # Rows of the stop set (a fixed sample of the unlabeled pool) of each repeat.
@@ -176,8 +175,10 @@ def run_experiment(
     checkpoint : str or path-like, default=None
         Folder where every finished (sampler, repeat) run is saved as soon as
         it finishes. Calling again with the same arguments skips the runs
-        found there and returns the same result as an uninterrupted run; a
-        folder written with other arguments is refused.
+        found there and returns the same result as an uninterrupted run. Each
+        run is a JSON file that records the arguments it was computed with
+        (a fingerprint): a file of other arguments is refused, as is a
+        damaged one, with an error naming it.
 
     stopping : dict of str to stopping criterion, default=None
         Criteria of :mod:`skactive.stopping` to evaluate, by name. The
@@ -267,18 +268,19 @@ def run_experiment(
                 "StabilizingPredictions()."
             )
     runs = [(name, repeat) for repeat in range(n_repeats) for name in samplers]
-    finished = {}
+    finished, store = {}, None
     if checkpoint is not None:
         fingerprint = joblib.hash(
             (estimator, samplers, X, y, X_test, y_test, scoring, settings, stopping)
         )
-        finished = open_checkpoint(Path(checkpoint), fingerprint, settings)
+        store = Checkpoint(checkpoint, fingerprint, settings)
+        finished = store.open()
     todo = [run for run in runs if run not in finished]
 
     jobs = (
         delayed(_run_one)(
             estimator, name, samplers[name], X, y, X_test, y_test, repeat, scorer,
-            checkpoint=checkpoint, stopping=stopping, **settings,
+            store=store, stopping=stopping, **settings,
         )
         for name, repeat in todo
     )
@@ -295,7 +297,7 @@ def run_experiment(
 
 def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
              test_size, initial_size, batch_size, n_rounds, final_size,
-             random_state, regression, multilabel, checkpoint, stopping):
+             random_state, regression, multilabel, store, stopping):
     """One (sampler, repeat) run: its rows (name, repeat, round, n_labeled, score)."""
     seeds = np.random.SeedSequence([random_state, repeat]).generate_state(4)
     if X_test is None:
@@ -351,8 +353,8 @@ def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
         labeled[pool[picked]] = True
     # (strategy, repeat, criterion, round, n_labeled); -1 if it never stopped.
     stops = [(name, repeat, c, *stopped.get(c, (-1, -1))) for c in criteria]
-    if checkpoint is not None:
-        save_run(Path(checkpoint), name, repeat, rows, stops)
+    if store is not None:  # the Checkpoint, when there is one
+        store.save(name, repeat, rows, stops)
     return (name, repeat), {"rows": rows, "stops": stops}
 
 

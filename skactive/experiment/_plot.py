@@ -1,8 +1,11 @@
 """Learning curves of an experiment as a figure."""
 
+# SPDX-License-Identifier: BSD-3-Clause
+
 import numpy as np
 
-# SPDX-License-Identifier: BSD-3-Clause
+# Size of a new figure of learning curves, in inches.
+FIGSIZE = (8, 4.5)
 
 
 class BudgetCurveDisplay:
@@ -49,13 +52,12 @@ class BudgetCurveDisplay:
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    >>> from matplotlib.figure import Figure
     >>> from skactive.experiment import BudgetCurveDisplay, ExperimentResult
     >>> result = ExperimentResult(
     ...     [("margin", r, i, 10 * (i + 1), 0.5 + 0.1 * i + 0.01 * r)
     ...      for r in range(3) for i in range(4)], ["margin"])
-    >>> display = BudgetCurveDisplay.from_result(result)
+    >>> display = BudgetCurveDisplay.from_result(result, ax=Figure().add_subplot())
     >>> sorted(display.lines_)
     ['margin']
     """
@@ -107,7 +109,7 @@ class BudgetCurveDisplay:
             The experiment to show.
 
         ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
+            Axes to draw on; a new pyplot figure when None.
 
         score_name : str, default="score"
             Label of the y axis, such as "accuracy".
@@ -154,7 +156,7 @@ class BudgetCurveDisplay:
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
+            Axes to draw on; a new pyplot figure when None.
 
         reference : str, default=None
             Name of the strategy drawn as the reference, such as "random".
@@ -193,13 +195,17 @@ class BudgetCurveDisplay:
             raise ValueError(f"reference={reference!r} is not one of the strategies "
                              f"{list(self.n_labeled)}.")
         try:
-            import matplotlib.pyplot as plt
+            import matplotlib  # noqa: F401
         except ImportError as exc:
             raise ImportError(
                 "Plotting needs matplotlib: pip install 'skactive[plot]'."
             ) from exc
         if ax is None:
-            _, ax = plt.subplots(figsize=(8, 4.5))
+            # A pyplot figure, for plt.show(); pass ``ax`` (say, from a
+            # matplotlib.figure.Figure) to stay out of pyplot's state.
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(figsize=FIGSIZE)
         strategies = list(self.n_labeled)
         if self.aubc is not None:
             strategies.sort(key=lambda s: -self.aubc[s])

@@ -11,6 +11,8 @@ from numbers import Real
 import numpy as np
 
 from ..utils._sklearn_compat import validate_params
+from ._benchmark import describe_failure
+from ._plot import FIGSIZE
 
 
 @validate_params({"mean_ranks": [dict], "cd": [Real], "ax": "no_validation"},
@@ -31,7 +33,7 @@ def plot_critical_difference(mean_ranks, cd, ax=None):
         The Nemenyi critical difference.
 
     ax : matplotlib Axes, default=None
-        Where to draw; a new figure when None.
+        Where to draw; a new pyplot figure when None.
 
     Returns
     -------
@@ -40,21 +42,21 @@ def plot_critical_difference(mean_ranks, cd, ax=None):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    >>> from matplotlib.figure import Figure
     >>> from skactive.experiment import plot_critical_difference
     >>> ax = plot_critical_difference({"margin": 1.4, "core-set": 2.1,
-    ...                                "random": 2.5}, cd=0.9)
+    ...                                "random": 2.5}, cd=0.9,
+    ...                               ax=Figure().add_subplot())
     >>> [text.get_text() for text in ax.texts][-1]
     'random (2.50)'
     """
-    import matplotlib.pyplot as plt
-
     names = sorted(mean_ranks, key=mean_ranks.get)
     ranks = np.array([mean_ranks[n] for n in names])
     k = len(names)
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 1.2 + 0.32 * k))
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=_cd_figsize(k))
     low, high = 1, int(max(k, np.ceil(ranks.max())))
     ax.set_xlim(low - 0.3, high + 0.3)
     ax.set_ylim(-(k + 1), 2.2)
@@ -87,6 +89,18 @@ def plot_critical_difference(mean_ranks, cd, ax=None):
     return ax
 
 
+def _cd_figsize(n_strategies):
+    return 8, 1.2 + 0.32 * n_strategies
+
+
+def _axes(figsize):
+    """Axes of a new Figure outside pyplot: no backend switch, no GUI window,
+    nothing left in pyplot's list of figures."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize).add_subplot()
+
+
 def _png(fig):
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
@@ -101,27 +115,47 @@ def _write_csv(path, header, rows):
 
 
 def write_report(bench, folder, title):
-    """Write report.html and aubc.csv, win_tie_loss.csv, ranks.csv to ``folder``."""
-    import matplotlib
+    """Write report.html and aubc.csv, win_tie_loss.csv, ranks.csv to ``folder``.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    The plots are drawn on Figure objects of their own, never through pyplot:
+    the user's backend and open figures are left as they are.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     table, strategies = bench.aubc_table(), bench.strategies
     wtl, ranks = bench.win_tie_loss(), bench.ranks()
-    others = [s for s in strategies if s != bench.reference]
     _write_csv(folder / "aubc.csv", ["dataset", "strategy", "aubc_mean", "aubc_std"],
                [(d, s, *table[d][s]) for d in table for s in strategies])
     _write_csv(folder / "win_tie_loss.csv", ["dataset", "strategy", "outcome"],
-               [(d, s, o) for d, row in wtl.items() if d != "totals"
+               [(d, s, o) for d, row in wtl["outcomes"].items()
                 for s, o in row.items()])
     _write_csv(folder / "ranks.csv", ["strategy", "mean_rank"],
                sorted(ranks["mean_ranks"].items(), key=lambda kv: kv[1]))
+    parts = [f"<h1>{html.escape(title)}</h1>", *_aubc_section(bench, table),
+             *_win_tie_loss_section(bench, wtl), *_ranks_section(ranks),
+             *_curves_section(bench)]
+    if bench.failures:
+        parts.append("<h2>What could not run</h2><ul>" + "".join(
+            f"<li>{html.escape(describe_failure(f))}</li>" for f in bench.failures)
+            + "</ul>")
+    style = ("body{font-family:sans-serif;max-width:70em;margin:2em auto;"
+             "padding:0 1em}table{border-collapse:collapse;margin:1em 0}"
+             "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}"
+             "td:first-child,th:first-child{text-align:left}.best{font-weight:bold}"
+             "img{max-width:100%;display:block;margin:1em 0}")
+    # Marks the page once every image has decoded, for a browser test.
+    script = ("window.addEventListener('load',()=>{document.body.dataset.images="
+              "[...document.images].every(i=>i.complete&&i.naturalWidth>0)})")
+    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>"
+            f"{html.escape(title)}</title><style>{style}</style></head><body>"
+            f"{''.join(parts)}<script>{script}</script></body></html>")
+    path = folder / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
 
-    e = html.escape
-    parts = [f"<h1>{e(title)}</h1>",
-             f"<p>{len(table)} data sets, {len(strategies)} strategies; reference "
+
+def _aubc_section(bench, table):
+    e, strategies = html.escape, bench.strategies
+    parts = [f"<p>{len(table)} data sets, {len(strategies)} strategies; reference "
              f"<b>{e(bench.reference)}</b>. AUBC: the mean test score over the "
              "labeling budget. Bold: the best mean on each data set.</p>",
              "<h2>AUBC, mean ± std over repeats</h2><table><tr><th>data set</th>"
@@ -133,41 +167,55 @@ def write_report(bench, folder, title):
             f"{row[s][1]:.4f}</td>" for s in strategies)
         parts.append(f"<tr><td>{e(d)}</td>{cells}</tr>")
     parts.append("</table>")
-    parts.append(f"<h2>Against {e(bench.reference)}: win / tie / loss</h2>"
-                 "<p>Wilcoxon signed-rank test over repeats, Holm-adjusted over "
-                 "strategies, alpha 0.05.</p><table><tr><th>data set</th>"
-                 + "".join(f"<th>{e(s)}</th>" for s in others) + "</tr>")
-    for d, row in wtl.items():
-        if d == "totals":
-            continue
+    return parts
+
+
+def _win_tie_loss_section(bench, wtl):
+    e, others = html.escape, list(wtl["totals"])
+    parts = [f"<h2>Against {e(bench.reference)}: win / tie / loss</h2>"
+             "<p>Wilcoxon signed-rank test over repeats, Holm-adjusted over "
+             "strategies, alpha 0.05.</p><table><tr><th>data set</th>"
+             + "".join(f"<th>{e(s)}</th>" for s in others) + "</tr>"]
+    for d, row in wtl["outcomes"].items():
         parts.append(f"<tr><td>{e(d)}</td>"
                      + "".join(f"<td>{row[s]}</td>" for s in others) + "</tr>")
     parts.append("<tr><td><b>total</b></td>" + "".join(
         "<td><b>{} / {} / {}</b></td>".format(*wtl["totals"][s]) for s in others)
         + "</tr></table>")
-    test = ranks["friedman"]
+    return parts
+
+
+def _ranks_section(ranks):
+    test, cd = ranks["friedman"], ranks["critical_difference"]
     friedman_text = ("Friedman's test needs 3 strategies and 2 data sets."
                      if test is None else
                      f"Friedman's test: chi² = {test[0]:.3f}, p = {test[1]:.4g}.")
-    parts.append("<h2>Ranks across data sets</h2><table><tr><th>strategy</th>"
-                 "<th>mean rank</th></tr>" + "".join(
-                     f"<tr><td>{e(s)}</td><td>{r:.2f}</td></tr>" for s, r in
-                     sorted(ranks["mean_ranks"].items(), key=lambda kv: kv[1]))
-                 + f"</table><p>{friedman_text} Nemenyi critical difference "
-                 f"(alpha 0.05): {ranks['critical_difference']:.3f}.</p>")
-    if len(strategies) >= 2:
-        ax = plot_critical_difference(ranks["mean_ranks"],
-                                      ranks["critical_difference"])
+    cd_text = ("One strategy: nothing to rank against." if cd is None else
+               f"Nemenyi critical difference (alpha 0.05): {cd:.3f}.")
+    parts = ["<h2>Ranks across data sets</h2><table><tr><th>strategy</th>"
+             "<th>mean rank</th></tr>" + "".join(
+                 f"<tr><td>{html.escape(s)}</td><td>{r:.2f}</td></tr>" for s, r in
+                 sorted(ranks["mean_ranks"].items(), key=lambda kv: kv[1]))
+             + f"</table><p>{friedman_text} {cd_text}</p>"]
+    if cd is not None:
+        ax = plot_critical_difference(ranks["mean_ranks"], cd,
+                                      ax=_axes(_cd_figsize(len(ranks["mean_ranks"]))))
         parts.append(f'<img alt="critical-difference diagram" '
                      f'src="data:image/png;base64,{_png(ax.figure)}">')
-        plt.close(ax.figure)
-    parts.append("<h2>Learning curves</h2>")
+    return parts
+
+
+def _curves_section(bench):
+    import matplotlib
+
+    parts = ["<h2>Learning curves</h2>"]
     # One colour per strategy in every data set's plot (the plots order the
     # strategies by AUBC, which differs between data sets).
-    palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    palette = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+    others = [s for s in bench.strategies if s != bench.reference]
     colours = {s: palette[i % len(palette)] for i, s in enumerate(others)}
     for d, result in bench.results.items():
-        display = result.plot(reference=bench.reference)
+        display = result.plot(ax=_axes(FIGSIZE), reference=bench.reference)
         for strategy, colour in colours.items():
             if strategy in display.lines_:
                 display.lines_[strategy].set_color(colour)
@@ -177,24 +225,6 @@ def write_report(bench, folder, title):
                            fontsize="small", loc="center left",
                            bbox_to_anchor=(1.01, 0.5))
         display.ax_.set_title(d)
-        parts.append(f'<img alt="learning curves of {e(d)}" '
+        parts.append(f'<img alt="learning curves of {html.escape(d)}" '
                      f'src="data:image/png;base64,{_png(display.figure_)}">')
-        plt.close(display.figure_)
-    if bench.failures:
-        parts.append("<h2>What could not run</h2><ul>" + "".join(
-            f"<li>{e(d)}{'' if s is None else ' / ' + e(s)}: {e(m)}</li>"
-            for d, s, m in bench.failures) + "</ul>")
-    style = ("body{font-family:sans-serif;max-width:70em;margin:2em auto;"
-             "padding:0 1em}table{border-collapse:collapse;margin:1em 0}"
-             "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}"
-             "td:first-child,th:first-child{text-align:left}.best{font-weight:bold}"
-             "img{max-width:100%;display:block;margin:1em 0}")
-    # Marks the page once every image has decoded, for a browser test.
-    script = ("window.addEventListener('load',()=>{document.body.dataset.images="
-              "[...document.images].every(i=>i.complete&&i.naturalWidth>0)})")
-    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(title)}"
-            f"</title><style>{style}</style></head><body>{''.join(parts)}"
-            f"<script>{script}</script></body></html>")
-    path = folder / "report.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    return parts

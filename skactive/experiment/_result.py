@@ -312,7 +312,7 @@ class ExperimentResult:
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
+            Axes to draw on; a new pyplot figure when None.
 
         **kwargs : dict
             Passed to :meth:`BudgetCurveDisplay.from_result`, such as
