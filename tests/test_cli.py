@@ -83,9 +83,12 @@ def test_bad_arguments_exit_cleanly(tmp_path, monkeypatch, capsys, args, message
     ("a,b,lable\n1,0,0\n2,1,1\n", "no column 'y' in data.csv; its columns are: "
      "a, b, lable"),
     ("a,b,Y_\n1,0,0\n2,1,1\n", "no column 'y' in data.csv (did you mean 'Y_'?)"),
-    ("a,y\n1,0\n2,0\n3,0\n", "single class"),
+    ("a,y\n1,0\n2,0\n3,0\n", "the target has a single class (0)"),
     ("a,b\n1,0\n2,1\n", "no column 'y'"),
-    ("a,y\n1,0\n2,1\n3,1\n", "has a single sample"),
+    ("a,y\n1,0\n2,1\n3,1\n", "class 0 has a single sample"),
+    ("a,b,y\n1,2,x\n3,4,x\n5,6,x\n", "the target has a single class ('x'): "
+     "nothing to classify"),
+    ("a,y\n1,no\n2,yes\n3,yes\n", "class 'no' has a single sample"),
 ])
 def test_bad_csv_files(tmp_path, monkeypatch, capsys, content, message):
     monkeypatch.chdir(tmp_path)
@@ -334,6 +337,16 @@ def test_select_errors_are_one_line(tmp_path, monkeypatch, capsys, n_labeled,
     assert code == 2
     assert message in stderr
     assert len(stderr.strip().splitlines()) == 1
+
+
+def test_select_names_a_numeric_single_class_plainly(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data.csv").write_text("a,b,y\n1,2,1\n3,4,1\n5,6,\n7,8,\n")
+    code, stderr = exit_code_and_stderr(
+        ["select", "--data", "data.csv", "--target", "y"], capsys)
+    assert code == 2
+    assert "the labeled rows hold a single class (1.0): label a row" in stderr
 
 
 # skactive benchmark

@@ -162,11 +162,12 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
     _check_task(task, estimator_name, strategies)
     if task == "classification":
         classes, counts = np.unique(y, return_counts=True)
+        names = classes.tolist()  # Python values: 'x' and 0, not np.int64(0)
         if classes.size < 2:
-            raise UsageError(f"the target has a single class "
-                             f"({classes[0].item()!r}): nothing to classify")
+            raise UsageError(f"the target has a single class ({names[0]!r}): "
+                             "nothing to classify")
         if counts.min() < 2:
-            raise UsageError(f"class {classes[counts.argmin()].item()!r} has a "
+            raise UsageError(f"class {names[counts.argmin()]!r} has a "
                              "single sample; every class needs two, one for the "
                              "pool and one for the test set")
         target = f"{classes.size} classes"

@@ -82,7 +82,8 @@ def main(args):
     task = args.task or detect_task(y_known)
     if task == "classification" and np.unique(y_known).size < 2:
         raise UsageError(f"the labeled rows hold a single class "
-                         f"({y_known[0]!r}): label a row of another class first")
+                         f"({y_known.tolist()[0]!r}): label a row of another "
+                         "class first")
     estimator_name = args.estimator or DEFAULT_ESTIMATOR[task]
     strategy_name = args.strategy or _DEFAULT_STRATEGY[task]
     if task not in STRATEGIES[strategy_name].tasks:
