@@ -153,10 +153,19 @@ def test_run_on_a_mixed_csv_with_an_id_column_and_semicolons(tmp_path, capsys):
     assert data.read_bytes() == before
 
 
+# mixed.csv: 120 rows, 90 in the pool after the test split.
 @pytest.mark.parametrize("args, message", [
     (["--drop", "ID"], "no column 'ID' in mixed.csv (did you mean 'id'?)"),
-    (["--batch-size", "500"], "--batch-size 500 is larger than"),
-    (["--rounds", "50"], "pass at most"),
+    (["--batch-size", "500"], "--batch-size 500 is larger than the 45 unlabeled "
+     "samples of the pool (90 after the test split, 45 labeled at the start): "
+     "pass at most 45."),
+    (["--rounds", "50"], "--rounds 50 asks for 255 samples (50 rounds of 5 labels "
+     "after 5 initial ones), but the pool has 90 after the test split: pass at "
+     "most 17."),
+    (["--initial-size", "1"], "--initial-size 1 cannot hold two classes, and the "
+     "first model needs two to be fitted: pass at least 2"),
+    (["--initial-size", "90"], "--initial-size 90 leaves nothing to select from a "
+     "pool of 90 samples (after the test split): pass at most 89."),
 ])
 def test_run_errors_are_one_line(tmp_path, monkeypatch, capsys, args, message):
     pytest.importorskip("pandas")
@@ -167,6 +176,28 @@ def test_run_errors_are_one_line(tmp_path, monkeypatch, capsys, args, message):
     assert code == 2
     assert message in stderr
     assert len(stderr.strip().splitlines()) == 1
+    # Options as the command line spells them, never the library's arguments.
+    for name in ("batch_size", "n_rounds", "initial_size", "budget", "None"):
+        assert name not in stderr
+
+
+def test_library_errors_reach_the_user_by_their_attributes(tmp_path, monkeypatch,
+                                                          capsys):
+    # The command line words a library error from the parameter it names, not
+    # from its message: rewording the message cannot break it.
+    from skactive.cli import _common
+    from skactive.exceptions import ParameterError
+
+    def refuse(*args, **kwargs):
+        raise ParameterError("n_rounds", 7, "is too many for this pool",
+                             "at most 3", message="Reworded: n_rounds=7 is wrong.")
+
+    monkeypatch.setattr(_common, "run_experiment", refuse)
+    code, stderr = exit_code_and_stderr(
+        ["demo", "--dataset", "iris", "--output", str(tmp_path), *SMALL], capsys)
+    assert code == 2
+    assert stderr == ("skactive: error: --rounds 7 is too many for this pool: pass "
+                      "at most 3.\n")
 
 
 def test_ctrl_c_says_what_is_saved_and_exits_130(tmp_path, monkeypatch, capsys):

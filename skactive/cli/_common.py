@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from ..exceptions import ParameterError
 from ..experiment import run_experiment
 from ..utils._validation import check_integer
 from ._strategies import (
@@ -41,16 +42,19 @@ class Interrupted(Exception):
         super().__init__(message)
 
 
-# run_experiment's argument names, as the options that set them are spelled.
+# run_experiment's parameters and the options that set them.
 _FLAGS = {"batch_size": "--batch-size", "n_rounds": "--rounds",
-          "initial_size": "--initial-size", "budget": "--budget"}
+          "initial_size": "--initial-size"}
 
 
-def _flag_names(message):
-    """An error of run_experiment, in the words of the command line."""
-    for argument, flag in _FLAGS.items():
-        message = message.replace(f"{argument}=", f"{flag} ")
-    return message.replace(" rounds, or --budget ", " rounds (--rounds), or budget ")
+def in_flags(exc, flags=_FLAGS):
+    """A :class:`~skactive.exceptions.ParameterError` of the library, worded
+    with the option that sets its parameter (its own message otherwise)."""
+    if exc.param not in flags:
+        return str(exc)
+    fix = f": pass {exc.fix}" if exc.fix else ""
+    return f"{flags[exc.param]} {exc.value} {exc.problem}{fix}."
+
 
 def positive_int(text):
     """argparse type: an integer >= 1."""
@@ -208,8 +212,10 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
                 random_state=args.seed, n_jobs=args.n_jobs, progress=progress,
                 checkpoint=checkpoint,
             )
+    except ParameterError as exc:
+        raise UsageError(in_flags(exc)) from exc
     except ValueError as exc:
-        raise UsageError(_flag_names(str(exc))) from exc
+        raise UsageError(str(exc)) from exc
     except KeyboardInterrupt:
         raise Interrupted(checkpoint, len(samplers) * args.repeats) from None
 
