@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -106,12 +107,43 @@ def test_errors_reach_the_user_without_a_traceback(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["run"]])
-def test_help_everywhere(command, capsys):
+def help_text(command, monkeypatch, capsys):
+    """``skactive COMMAND --help``, one line per option."""
+    monkeypatch.setenv("COLUMNS", "1000")
     with pytest.raises(SystemExit) as exit_info:
         main([*command, "--help"])
     assert exit_info.value.code == 0
-    assert "usage: skactive" in capsys.readouterr().out
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command",
+                         [[], ["demo"], ["run"], ["select"], ["benchmark"]])
+def test_help_everywhere(command, monkeypatch, capsys):
+    assert "usage: skactive" in help_text(command, monkeypatch, capsys)
+
+
+def test_top_level_help_describes_every_command(monkeypatch, capsys):
+    description = help_text([], monkeypatch, capsys).split("positional arguments")[0]
+    description = description.split("\n", 2)[2]  # after the usage line
+    for command in ("demo", "run", "select", "benchmark"):
+        assert command in description
+
+
+def _files_in_help(command, monkeypatch, capsys):
+    [line] = [line for line in help_text([command], monkeypatch, capsys).splitlines()
+              if line.strip().startswith("--output")]
+    return set(re.findall(r"[\w.]+\.(?:csv|png|html)", line))
+
+
+def test_output_help_names_the_files_written(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("matplotlib")
+    for command, extra in [("demo", ["--dataset", "iris"]),
+                           ("benchmark", ["--datasets", "iris,wine"])]:
+        out = tmp_path / command
+        assert main([command, *extra, "--strategies", "margin,random", "--output",
+                     str(out), *SMALL]) == 0
+        written = {path.name for path in out.iterdir()}
+        assert _files_in_help(command, monkeypatch, capsys) == written
 
 
 def test_demo_offers_the_hybrid_strategies(tmp_path):
@@ -370,6 +402,23 @@ def test_select_errors_are_one_line(tmp_path, monkeypatch, capsys, n_labeled,
     assert len(stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--estimator", "gp"], "--estimator gp is for regression; for classification "
+     "choose logistic, svc, forest"),
+    (["--strategy", "igs"], "igs is for regression; for classification choose "
+     "entropy"),
+])
+def test_select_names_the_option_of_another_task(tmp_path, monkeypatch, capsys,
+                                                 args, message):
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)
+    _unlabeled_csv(tmp_path / "data.csv", 10, 30)
+    code, stderr = exit_code_and_stderr(
+        ["select", "--data", "data.csv", "--target", "diagnosis", *args], capsys)
+    assert code == 2
+    assert message in stderr
+
+
 def test_select_names_a_numeric_single_class_plainly(tmp_path, monkeypatch, capsys):
     pytest.importorskip("pandas")
     monkeypatch.chdir(tmp_path)
@@ -401,5 +450,33 @@ def test_benchmark_unknown_data_set_is_one_line(tmp_path, capsys):
     code, stderr = exit_code_and_stderr(
         ["benchmark", "--datasets", "iris,mnist", "--output", str(tmp_path)], capsys)
     assert code == 2
-    assert "Unknown data set 'mnist'" in stderr
-    assert len(stderr.strip().splitlines()) == 1
+    assert stderr == ("skactive: error: --datasets mnist is not one of the bundled "
+                      "data sets (iris, wine, breast_cancer, digits): pass others "
+                      "with --data-dir FOLDER (CSV files) or --openml ID,... (OpenML "
+                      "data ids).\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    # The choices are quoted or not depending on the Python version.
+    (["--estimator", "ridge"], "argument --estimator: invalid choice: 'ridge'"),
+    (["--strategies", "igs,random"], "igs is for regression; for classification "
+     "choose entropy"),
+    (["--reference", "igs"], "argument --reference: invalid choice: 'igs'"),
+    (["--reference", "foo"], "argument --reference: invalid choice: 'foo'"),
+])
+def test_benchmark_refuses_regression_options(args, message, tmp_path, capsys):
+    code, stderr = exit_code_and_stderr(
+        ["benchmark", "--datasets", "iris", *args, "--output", str(tmp_path),
+         *SMALL], capsys)
+    assert code == 2
+    assert message in stderr
+
+
+def test_benchmark_help_offers_only_classification(monkeypatch, capsys):
+    from skactive.cli._strategies import STRATEGIES
+
+    words = set(help_text(["benchmark"], monkeypatch, capsys).replace(
+        ",", " ").split())
+    assert {"igs", "gsx", "gsy", "std", "qbc", "ridge", "gp"}.isdisjoint(words)
+    assert {"margin", "coreset", "random", "logistic", "svc", "forest"} <= words
+    assert {n for n, s in STRATEGIES.items() if "classification" in s.tasks} <= words

@@ -5,19 +5,31 @@ statistics and a self-contained HTML report."""
 
 import sys
 
+from ..exceptions import ParameterError
 from ..experiment import load_datasets, run_benchmark
-from ._common import Interrupted, UsageError, show_progress
+from ._common import (
+    Interrupted,
+    UsageError,
+    check_task,
+    experiment_options,
+    in_flags,
+    show_progress,
+)
 from ._strategies import (
     DEFAULT_ESTIMATOR,
     default_strategies,
     make_estimator,
     make_samplers,
+    strategies_for,
 )
 
+REPORT_FILES = "report.html, aubc.csv, win_tie_loss.csv and ranks.csv"
 
-def add_parser(commands, parents):
+
+def add_parser(commands):
     bench = commands.add_parser(
-        "benchmark", parents=parents,
+        "benchmark",
+        parents=[experiment_options(REPORT_FILES, tasks=("classification",))],
         help="compare strategies over several data sets, with statistics",
         description="Run the same active-learning protocol on several data sets "
         "and write report.html (AUBC tables, win/tie/loss against the "
@@ -36,6 +48,7 @@ def add_parser(commands, parents):
     bench.add_argument("--target", default=None,
                        help="the target column of the --data-dir files")
     bench.add_argument("--reference", default="random",
+                       choices=strategies_for("classification"), metavar="STRATEGY",
                        help="the strategy the others are tested against "
                        "(default: %(default)s)")
     bench.set_defaults(handler=main)
@@ -49,12 +62,17 @@ def main(args):
     try:
         datasets = load_datasets(names, data_dir=args.data_dir, target=args.target,
                                  openml=[int(i) for i in openml])
+    except ParameterError as exc:
+        raise UsageError(in_flags(
+            exc, {"names": "--datasets"}, fix="others with --data-dir FOLDER (CSV "
+            "files) or --openml ID,... (OpenML data ids)")) from exc
     except (ValueError, OSError) as exc:
         raise UsageError(str(exc).splitlines()[0]) from exc
     if not datasets:
         raise UsageError("no data set: pass --datasets, --data-dir or --openml")
     estimator_name = args.estimator or DEFAULT_ESTIMATOR["classification"]
     strategies = args.strategies or default_strategies("classification")
+    check_task("classification", estimator_name, strategies)
     if args.reference not in strategies:
         strategies = [*strategies, args.reference]
     preprocessor = StandardScaler()

@@ -18,9 +18,12 @@ from ._strategies import (
     DEFAULT_ESTIMATOR,
     ESTIMATORS,
     STRATEGIES,
+    TASKS,
     default_strategies,
+    estimators_for,
     make_estimator,
     make_samplers,
+    strategies_for,
 )
 
 
@@ -47,13 +50,15 @@ _FLAGS = {"batch_size": "--batch-size", "n_rounds": "--rounds",
           "initial_size": "--initial-size"}
 
 
-def in_flags(exc, flags=_FLAGS):
+def in_flags(exc, flags=_FLAGS, fix=None):
     """A :class:`~skactive.exceptions.ParameterError` of the library, worded
-    with the option that sets its parameter (its own message otherwise)."""
+    with the option that sets its parameter (its own message otherwise);
+    ``fix`` replaces the library's when the remedy lies in other options."""
     if exc.param not in flags:
         return str(exc)
-    fix = f": pass {exc.fix}" if exc.fix else ""
-    return f"{flags[exc.param]} {exc.value} {exc.problem}{fix}."
+    fix = exc.fix if fix is None else fix
+    return f"{flags[exc.param]} {exc.value} {exc.problem}" + (
+        f": pass {fix}." if fix else ".")
 
 
 def positive_int(text):
@@ -87,23 +92,27 @@ def show_progress(args):
     return True
 
 
-def _names(task):
-    return [name for name, s in STRATEGIES.items() if task in s.tasks]
+def _per_task(tasks, names, default):
+    """``for TASK a, b, c (default: a)`` for each task, in a line of help."""
+    return "; ".join(f"for {task} {', '.join(names(task))} (default: "
+                     f"{default(task)})" for task in tasks)
 
 
-def experiment_options():
-    """The options of every command that runs an experiment."""
+CURVE_FILES = "curves.png, curves.csv and summary.csv"
+
+
+def experiment_options(outputs=CURVE_FILES, tasks=TASKS):
+    """The options of every command that runs an experiment, which writes
+    ``outputs`` and serves ``tasks``."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--estimator", choices=list(ESTIMATORS), default=None,
-                        help="model trained at each round: logistic, svc or forest "
-                        "for classification (default: logistic); ridge, gp or "
-                        "forest for regression (default: ridge)")
+    estimators = [n for n in ESTIMATORS if any(n in estimators_for(t) for t in tasks)]
+    common.add_argument("--estimator", choices=estimators, default=None,
+                        help="model trained at each round; " + _per_task(
+                            tasks, estimators_for, DEFAULT_ESTIMATOR.get))
     common.add_argument("--strategies", type=parse_strategies, default=None,
-                        help="comma-separated strategies; for classification "
-                        f"{', '.join(_names('classification'))} (default: "
-                        f"{', '.join(default_strategies('classification'))}); for "
-                        f"regression {', '.join(_names('regression'))} (default: "
-                        f"{', '.join(default_strategies('regression'))})")
+                        help="comma-separated strategies; " + _per_task(
+                            tasks, strategies_for,
+                            lambda task: ", ".join(default_strategies(task))))
     common.add_argument("--repeats", type=positive_int, default=10,
                         help="repeats, each with its own split (default: %(default)s)")
     common.add_argument("--batch-size", type=positive_int, default=20,
@@ -120,8 +129,7 @@ def experiment_options():
     common.add_argument("--seed", type=int, default=0,
                         help="random seed (default: %(default)s)")
     common.add_argument("--output", type=Path, default=Path("skactive-output"),
-                        help="folder for curves.png, curves.csv and summary.csv "
-                        "(default: %(default)s)")
+                        help=f"folder for {outputs} (default: %(default)s)")
     common.add_argument("--checkpoint", action="store_true",
                         help="save finished runs in OUTPUT/checkpoint and resume "
                         "from them")
@@ -130,18 +138,17 @@ def experiment_options():
     return common
 
 
-def _check_task(task, estimator_name, strategies):
+def check_task(task, estimator_name, strategies):
     """The estimator and the strategies must serve ``task``."""
     other = TASKS_OTHER[task]
     if ESTIMATORS[estimator_name][0] not in (None, task):
-        choices = [n for n, (t, _) in ESTIMATORS.items() if t in (None, task)]
         raise UsageError(f"--estimator {estimator_name} is for {other}; for "
-                         f"{task} choose {', '.join(choices)}")
+                         f"{task} choose {', '.join(estimators_for(task))}")
     wrong = [name for name in strategies if task not in STRATEGIES[name].tasks]
     if wrong:
         raise UsageError(f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} "
                          f"for {other}; for {task} choose "
-                         f"{', '.join(_names(task))}")
+                         f"{', '.join(strategies_for(task))}")
 
 
 TASKS_OTHER = {"classification": "regression", "regression": "classification"}
@@ -163,7 +170,7 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
         preprocessor = StandardScaler()
     estimator_name = args.estimator or DEFAULT_ESTIMATOR[task]
     strategies = args.strategies or default_strategies(task)
-    _check_task(task, estimator_name, strategies)
+    check_task(task, estimator_name, strategies)
     if task == "classification":
         classes, counts = np.unique(y, return_counts=True)
         names = classes.tolist()  # Python values: 'x' and 0, not np.int64(0)

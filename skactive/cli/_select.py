@@ -27,7 +27,7 @@ from ..stopping import (
     StabilizingPredictions,
     UncertaintyThreshold,
 )
-from ._common import UsageError, positive_int
+from ._common import UsageError, check_task, positive_int
 from ._csv import data_options, detect_task, make_preprocessor, read_table
 from ._strategies import (
     DEFAULT_ESTIMATOR,
@@ -40,7 +40,7 @@ _STOP_SET_SIZE = 1000
 _DEFAULT_STRATEGY = {"classification": "margin", "regression": "igs"}
 
 
-def add_parser(commands, parents):
+def add_parser(commands):
     select = commands.add_parser(
         "select", parents=[data_options()],
         help="the rows of your CSV file to label next",
@@ -86,8 +86,7 @@ def main(args):
                          "class first")
     estimator_name = args.estimator or DEFAULT_ESTIMATOR[task]
     strategy_name = args.strategy or _DEFAULT_STRATEGY[task]
-    if task not in STRATEGIES[strategy_name].tasks:
-        raise UsageError(f"--strategy {strategy_name} is not for {task}")
+    check_task(task, estimator_name, [strategy_name])
     preprocessor = make_preprocessor()
     estimator = make_estimator(estimator_name, args.seed, preprocessor, task)
     sampler = STRATEGIES[strategy_name].make(strategy_name, estimator, preprocessor)
