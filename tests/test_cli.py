@@ -252,6 +252,74 @@ def test_ctrl_c_says_what_is_saved_and_exits_130(tmp_path, monkeypatch, capsys):
     assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
 
 
+def _never(*args, **kwargs):
+    raise AssertionError("the experiment ran before the output was checked")
+
+
+@pytest.mark.parametrize("command, runner", [
+    (["demo", "--dataset", "iris"], "skactive.cli._common.run_experiment"),
+    (["benchmark", "--datasets", "iris"], "skactive.cli._benchmark.run_benchmark"),
+])
+@pytest.mark.parametrize("output, message", [
+    ("a-file", "--output a-file is a file: pass a folder (created if missing)"),
+    ("a-file/sub", "cannot write to --output a-file/sub: "),
+    ("folder", "cannot write folder/{name}: it is a folder"),
+])
+def test_output_is_checked_before_the_work(tmp_path, monkeypatch, capsys, command,
+                                          runner, output, message):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runner, _never)
+    (tmp_path / "a-file").write_text("")
+    name = "curves.csv" if command[0] == "demo" else "report.html"
+    (tmp_path / "folder" / name).mkdir(parents=True)
+    code, stderr = exit_code_and_stderr([*command, "--output", output, *SMALL],
+                                        capsys)
+    assert code == 2
+    assert message.format(name=name) in stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("output, message", [
+    ("a-folder", "--output a-folder is a folder: pass a CSV file name, such as "
+     "a-folder/to-label.csv"),
+    ("a-file/next.csv", "cannot write to --output a-file/next.csv: "),
+])
+def test_select_checks_its_output_before_the_work(tmp_path, monkeypatch, capsys,
+                                                  output, message):
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)
+    _unlabeled_csv(tmp_path / "data.csv", 10, 30)
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setattr("skactive.cli._select.make_estimator", _never)
+    code, stderr = exit_code_and_stderr(
+        ["select", "--data", "data.csv", "--target", "diagnosis", "--output",
+         output], capsys)
+    assert code == 2
+    assert message in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "a-folder",
+                                                          "data.csv"]
+
+
+def test_select_leaves_no_temporary_file_when_writing_fails(tmp_path, monkeypatch,
+                                                           capsys):
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)
+    _unlabeled_csv(tmp_path / "data.csv", 10, 30)
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("skactive.cli._select.os.replace", full_disk)
+    code, stderr = exit_code_and_stderr(
+        ["select", "--data", "data.csv", "--target", "diagnosis"], capsys)
+    assert code == 2
+    assert stderr == ("skactive: error: cannot write to-label.csv: No space left "
+                      "on device\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["data.csv"]
+
+
 def test_version(capsys):
     from skactive import __version__
 
@@ -463,6 +531,7 @@ def test_benchmark_unknown_data_set_is_one_line(tmp_path, capsys):
      "choose entropy"),
     (["--reference", "igs"], "argument --reference: invalid choice: 'igs'"),
     (["--reference", "foo"], "argument --reference: invalid choice: 'foo'"),
+    (["--openml", "61,iris"], "--openml takes OpenML data ids (numbers), got iris"),
 ])
 def test_benchmark_refuses_regression_options(args, message, tmp_path, capsys):
     code, stderr = exit_code_and_stderr(

@@ -4,7 +4,9 @@
 
 import argparse
 import csv
+import os
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -98,7 +100,7 @@ def _per_task(tasks, names, default):
                      f"{default(task)})" for task in tasks)
 
 
-CURVE_FILES = "curves.png, curves.csv and summary.csv"
+CURVE_FILES = ("curves.png", "curves.csv", "summary.csv")
 
 
 def experiment_options(outputs=CURVE_FILES, tasks=TASKS):
@@ -129,13 +131,45 @@ def experiment_options(outputs=CURVE_FILES, tasks=TASKS):
     common.add_argument("--seed", type=int, default=0,
                         help="random seed (default: %(default)s)")
     common.add_argument("--output", type=Path, default=Path("skactive-output"),
-                        help=f"folder for {outputs} (default: %(default)s)")
+                        help=f"folder for {', '.join(outputs[:-1])} and "
+                        f"{outputs[-1]} (default: %(default)s)")
     common.add_argument("--checkpoint", action="store_true",
                         help="save finished runs in OUTPUT/checkpoint and resume "
                         "from them")
     common.add_argument("--no-progress", action="store_true",
                         help="no progress bar")
     return common
+
+
+def check_output(folder, files):
+    """Create ``folder`` if missing and check that ``files`` can be written in
+    it, before any work: a one-line error now, not a traceback after it."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--output {folder} is a file: pass a folder (created if "
+                         "missing)")
+    check_writable(folder, folder, [folder / name for name in files])
+
+
+def check_writable(folder, shown, paths):
+    """Files can be created in ``folder`` and ``paths`` overwritten; errors
+    name the option's value, ``shown``."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot write to --output {shown}: "
+                         f"{exc.strerror or exc}") from None
+    for path in paths:
+        if path.is_dir():
+            raise UsageError(f"cannot write {path}: it is a folder")
+        if path.exists() and not os.access(path, os.W_OK):
+            raise UsageError(f"cannot write {path}: it is read-only")
+
+
+def cannot_write(exc, path):
+    """An OSError while writing ``path``, as a one-line error."""
+    return UsageError(f"cannot write {exc.filename or path}: {exc.strerror or exc}")
 
 
 def check_task(task, estimator_name, strategies):
@@ -171,21 +205,10 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
     estimator_name = args.estimator or DEFAULT_ESTIMATOR[task]
     strategies = args.strategies or default_strategies(task)
     check_task(task, estimator_name, strategies)
-    if task == "classification":
-        classes, counts = np.unique(y, return_counts=True)
-        names = classes.tolist()  # Python values: 'x' and 0, not np.int64(0)
-        if classes.size < 2:
-            raise UsageError(f"the target has a single class ({names[0]!r}): "
-                             "nothing to classify")
-        if counts.min() < 2:
-            raise UsageError(f"class {names[counts.argmin()]!r} has a "
-                             "single sample; every class needs two, one for the "
-                             "pool and one for the test set")
-        target = f"{classes.size} classes"
-    else:
-        target = f"regression of a numeric target (mean {np.mean(y):.4g})"
+    target = _describe_target(task, y)
     if not 0 < args.test_size < 1:
         raise UsageError(f"--test-size must be between 0 and 1, got {args.test_size}")
+    check_output(args.output, CURVE_FILES)
 
     estimator = make_estimator(estimator_name, args.seed, preprocessor, task)
     samplers, dropped = make_samplers(strategies, estimator_name, estimator,
@@ -203,9 +226,7 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
           f"{args.batch_size} labels", flush=True)
     if columns:
         print(f"features: {columns}", flush=True)
-    output = args.output
-    output.mkdir(parents=True, exist_ok=True)
-    checkpoint = output / "checkpoint" if args.checkpoint else None
+    checkpoint = args.output / "checkpoint" if args.checkpoint else None
     try:
         with warnings.catch_warnings():
             # Models fitted on a handful of labels often stop at a bound (a
@@ -233,6 +254,35 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
           f"the\nlearning curve divided by its width); final score: test "
           f"{score_name} after\nthe last round. Mean ± std over repeats, best AUBC "
           "first.")
+    try:
+        written = _save(result, args.output, score_name,
+                        f"{source}: {estimator_name}, mean ± std over "
+                        f"{args.repeats} repeats")
+    except OSError as exc:
+        raise cannot_write(exc, args.output) from None
+    print(f"\nwrote {', '.join(written)} to {args.output}/")
+    return 0
+
+
+def _describe_target(task, y):
+    """The target in a few words; a classification target needs two classes of
+    two samples at least."""
+    if task == "regression":
+        return f"regression of a numeric target (mean {np.mean(y):.4g})"
+    classes, counts = np.unique(y, return_counts=True)
+    names = classes.tolist()  # Python values: 'x' and 0, not np.int64(0)
+    if classes.size < 2:
+        raise UsageError(f"the target has a single class ({names[0]!r}): "
+                         "nothing to classify")
+    if counts.min() < 2:
+        raise UsageError(f"class {names[counts.argmin()]!r} has a single sample; "
+                         "every class needs two, one for the pool and one for the "
+                         "test set")
+    return f"{classes.size} classes"
+
+
+def _save(result, output, score_name, title):
+    """Write the curves, the summary and (with matplotlib) the plot."""
     result.to_csv(output / "curves.csv")
     _write_summary(result, output / "summary.csv")
     written = ["curves.csv", "summary.csv"]
@@ -242,15 +292,13 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
         matplotlib.use("Agg")
         reference = "random" if "random" in result.strategies else None
         display = result.plot(score_name=f"test {score_name}", reference=reference)
-        display.ax_.set_title(f"{source}: {estimator_name}, mean ± std over "
-                              f"{args.repeats} repeats")
+        display.ax_.set_title(title)
         display.figure_.savefig(output / "curves.png", dpi=120, bbox_inches="tight")
         written.append("curves.png")
     except ImportError:
         print("matplotlib is not installed: no curves.png "
               "(pip install 'skactive[plot]')", file=sys.stderr)
-    print(f"\nwrote {', '.join(written)} to {output}/")
-    return 0
+    return written
 
 
 def _write_summary(result, path):
