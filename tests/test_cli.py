@@ -320,6 +320,25 @@ def test_select_leaves_no_temporary_file_when_writing_fails(tmp_path, monkeypatc
     assert [p.name for p in tmp_path.iterdir()] == ["data.csv"]
 
 
+def test_ctrl_c_in_a_benchmark_counts_the_runs_of_every_data_set(
+        tmp_path, monkeypatch, capsys):
+    from skactive.cli import _benchmark
+
+    real = _benchmark.run_benchmark
+
+    def interrupted(estimator, samplers, datasets, **kwargs):
+        real(estimator, samplers, {"iris": datasets["iris"]}, **kwargs)  # saves
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_benchmark, "run_benchmark", interrupted)
+    code, stderr = exit_code_and_stderr(
+        ["benchmark", "--datasets", "iris,wine", "--strategies", "margin,random",
+         "--output", str(tmp_path), "--checkpoint", *SMALL], capsys)
+    assert code == 130
+    # iris's 2 strategies x 2 repeats, of 2 data sets x 2 strategies x 2 repeats
+    assert f"interrupted: 4 of 8 runs are saved in {tmp_path / 'checkpoint'}" in stderr
+
+
 def test_version(capsys):
     from skactive import __version__
 

@@ -41,7 +41,8 @@ class Interrupted(Exception):
             message = ("interrupted; nothing was saved (add --checkpoint to keep "
                        "finished runs and resume them)")
         else:
-            saved = len(list(checkpoint.glob("run-*.json")))
+            # A benchmark keeps one folder per data set and strategy.
+            saved = sum(1 for _ in checkpoint.rglob("run-*.json"))
             message = (f"interrupted: {saved} of {n_runs} runs are saved in "
                        f"{checkpoint}; run the same command again to resume")
         super().__init__(message)
