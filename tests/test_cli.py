@@ -38,6 +38,25 @@ def test_demo_writes_table_and_files(tmp_path):
     assert (out / "curves.png").stat().st_size > 0
 
 
+def test_demo_keeps_the_matplotlib_backend_and_pyplot_state(tmp_path):
+    # Called from a notebook or a script, main() must not switch the user's
+    # backend (it used to call matplotlib.use("Agg")) nor leave figures open.
+    matplotlib = pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    before = matplotlib.get_backend()
+    try:
+        matplotlib.use("svg")
+        figures = plt.get_fignums()
+        assert main(["demo", "--dataset", "iris", "--strategies", "margin,random",
+                     "--output", str(tmp_path), *SMALL]) == 0
+        assert matplotlib.get_backend() == "svg"
+        assert plt.get_fignums() == figures
+    finally:
+        matplotlib.use(before)
+    assert (tmp_path / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_run_on_a_csv_with_svc(tmp_path):
     data = tmp_path / "data.csv"
     lines = ["a,b,label"] + [f"{i % 7},{(i * 3) % 11},{'yes' if i % 7 > 3 else 'no'}"

@@ -288,13 +288,15 @@ def _save(result, output, score_name, title):
     _write_summary(result, output / "summary.csv")
     written = ["curves.csv", "summary.csv"]
     try:
-        import matplotlib
+        # A Figure of its own, outside pyplot: the user's backend and open
+        # figures stay as they were.
+        from matplotlib.figure import Figure
 
-        matplotlib.use("Agg")
+        ax = Figure(figsize=(8, 4.5)).subplots()
         reference = "random" if "random" in result.strategies else None
-        display = result.plot(score_name=f"test {score_name}", reference=reference)
-        display.ax_.set_title(title)
-        display.figure_.savefig(output / "curves.png", dpi=120, bbox_inches="tight")
+        result.plot(ax=ax, score_name=f"test {score_name}", reference=reference)
+        ax.set_title(title)
+        ax.figure.savefig(output / "curves.png", dpi=120, bbox_inches="tight")
         written.append("curves.png")
     except ImportError:
         print("matplotlib is not installed: no curves.png "
