@@ -401,7 +401,14 @@ def test_run_detects_a_regression_target_and_task_overrides(tmp_path, capsys):
     assert main(["run", "--data", str(data), "--target", "target", "--estimator",
                  "forest", "--output", str(tmp_path / "out"), *SMALL]) == 0
     out = capsys.readouterr().out
-    assert "regression" in out and "std" in out and "igs" in out
+    rounded = [float(line.split(",")[3]) for line in
+               data.read_text().splitlines()[1:]]
+    assert f"3 features, regression of a numeric target (mean {np.mean(rounded):.4g})" \
+        in out
+    # forest has a predictive std: std runs beside the default greedy strategies.
+    summary = (tmp_path / "out" / "summary.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in summary[1:]] == ["std", "gsx", "gsy",
+                                                          "igs", "random"]
     code, stderr = exit_code_and_stderr(
         ["run", "--data", str(data), "--target", "target", "--task",
          "classification", "--output", str(tmp_path / "out"), *SMALL], capsys)
@@ -448,6 +455,46 @@ def _read_batch(path):
         return list(csv.DictReader(f))
 
 
+def _verdicts_by_hand(data):
+    """The lines select prints for its criteria after a second round, where
+    the 10 first rows were labeled in the first round and 30 rows now. The
+    stop set is the 200 rows unlabeled at the first round (fewer than 1000)."""
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    table = pd.read_csv(data, sep=";")
+    X = table[[f"f{i}" for i in range(6)]].to_numpy()
+    y = table["diagnosis"].to_numpy()
+    labeled = table["diagnosis"].notna().to_numpy()
+    first = np.arange(len(X)) < 10
+    proba = []
+    for rows in (first, labeled):
+        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+        proba.append(model.fit(X[rows], y[rows]).predict_proba(X[~first]))
+    before, after = (p.argmax(axis=1) for p in proba)
+    kappa = 1.0 if np.array_equal(before, after) else cohen_kappa(before, after)
+    p = np.clip(proba[1], 1e-300, 1)
+    uncertainty = float(np.mean(-np.sum(p * np.log2(p), axis=1)))  # 2 classes
+    changed = int(np.sum(before != after))
+    confidence = [float(p.max(axis=1).mean()) for p in proba]
+    rows = [("stabilizing predictions (kappa, window 3, 0.99)", False, kappa),
+            ("overall uncertainty (< 0.1)", uncertainty < 0.1, uncertainty),
+            ("classification change (none)", changed == 0, changed),
+            ("confidence drop", confidence[1] < confidence[0], confidence[1])]
+    return [f"  {'STOP' if stop else 'go  '}  {name}: "
+            f"{value if isinstance(value, int) else format(value, '.4g')}\n"
+            for name, stop, value in rows]
+
+
+def cohen_kappa(a, b):
+    """Cohen's kappa from its definition: observed against chance agreement."""
+    observed = np.mean(a == b)
+    chance = sum(np.mean(a == c) * np.mean(b == c) for c in np.union1d(a, b))
+    return float((observed - chance) / (1 - chance))
+
+
 def test_select_round_trip_on_a_csv(tmp_path, capsys):
     pytest.importorskip("pandas")
     data = tmp_path / "data.csv"
@@ -481,8 +528,11 @@ def test_select_round_trip_on_a_csv(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "30 labeled rows, 180 to go" in printed
     assert "after 2 round(s)" in printed
-    assert "stabilizing predictions (kappa, window 3, 0.99): " in printed
-    assert "criteria say stop" in printed
+    expected = _verdicts_by_hand(data)
+    for line in expected:
+        assert line in printed
+    n_stop = sum(line.startswith("  STOP") for line in expected)
+    assert f"\n{n_stop} of 4 criteria say stop" in printed
     second = {int(row["line"]) for row in _read_batch(out)}
     assert not second & set(lines)  # never a labeled row again
     # The same command without new labels adds no round.
