@@ -2,7 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-__all__ = ["SingleClassWarning"]
+__all__ = ["ParameterError", "SingleClassWarning"]
 
 
 class SingleClassWarning(UserWarning):
@@ -27,3 +27,70 @@ class SingleClassWarning(UserWarning):
     >>> caught[0].category.__name__
     'SingleClassWarning'
     """
+
+
+class ParameterError(ValueError):
+    """A parameter's value that the data at hand cannot serve.
+
+    The message names the parameter as the function spells it
+    (``batch_size=500 is larger than ...``). The attributes say the same in
+    parts, so that an interface naming its options otherwise (the command
+    line's ``--batch-size``) words the error itself, without reading the
+    message.
+
+    Parameters
+    ----------
+    param : str
+        The parameter at fault, as the function spells it.
+
+    value : object
+        The value passed.
+
+    problem : str
+        What is wrong with the value: a phrase that follows the parameter
+        and its value, and names no parameter.
+
+    fix : str, default=""
+        What to pass instead, naming no parameter ("at most 67"); empty when
+        the remedy lies in other parameters.
+
+    message : str, default=None
+        The message, when ``"{param}={value} {problem}: pass {fix}."`` does
+        not say all the function has to say (other parameters that serve).
+
+    Attributes
+    ----------
+    param : str
+        The parameter at fault.
+
+    value : object
+        The value passed.
+
+    problem : str
+        What is wrong with the value.
+
+    fix : str
+        What to pass instead.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skactive import RandomSampler
+    >>> from skactive.exceptions import ParameterError
+    >>> from skactive.experiment import run_experiment
+    >>> X, y = load_iris(return_X_y=True)
+    >>> try:
+    ...     run_experiment(LogisticRegression(), {"random": RandomSampler()},
+    ...                    X, y, batch_size=500)
+    ... except ParameterError as exc:
+    ...     print(exc.param, exc.value, exc.fix)
+    batch_size 500 at most 56
+    """
+
+    def __init__(self, param, value, problem, fix="", *, message=None):
+        self.param, self.value, self.problem, self.fix = param, value, problem, fix
+        if message is None:
+            message = f"{param}={value!r} {problem}" + (f": pass {fix}." if fix
+                                                        else ".")
+        super().__init__(message)

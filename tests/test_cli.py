@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -35,6 +36,25 @@ def test_demo_writes_table_and_files(tmp_path):
     assert (out / "curves.csv").exists() and (out / "summary.csv").exists()
     pytest.importorskip("matplotlib")
     assert (out / "curves.png").stat().st_size > 0
+
+
+def test_demo_keeps_the_matplotlib_backend_and_pyplot_state(tmp_path):
+    # Called from a notebook or a script, main() must not switch the user's
+    # backend (it used to call matplotlib.use("Agg")) nor leave figures open.
+    matplotlib = pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    before = matplotlib.get_backend()
+    try:
+        matplotlib.use("svg")
+        figures = plt.get_fignums()
+        assert main(["demo", "--dataset", "iris", "--strategies", "margin,random",
+                     "--output", str(tmp_path), *SMALL]) == 0
+        assert matplotlib.get_backend() == "svg"
+        assert plt.get_fignums() == figures
+    finally:
+        matplotlib.use(before)
+    assert (tmp_path / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_run_on_a_csv_with_svc(tmp_path):
@@ -83,9 +103,12 @@ def test_bad_arguments_exit_cleanly(tmp_path, monkeypatch, capsys, args, message
     ("a,b,lable\n1,0,0\n2,1,1\n", "no column 'y' in data.csv; its columns are: "
      "a, b, lable"),
     ("a,b,Y_\n1,0,0\n2,1,1\n", "no column 'y' in data.csv (did you mean 'Y_'?)"),
-    ("a,y\n1,0\n2,0\n3,0\n", "single class"),
+    ("a,y\n1,0\n2,0\n3,0\n", "the target has a single class (0)"),
     ("a,b\n1,0\n2,1\n", "no column 'y'"),
-    ("a,y\n1,0\n2,1\n3,1\n", "has a single sample"),
+    ("a,y\n1,0\n2,1\n3,1\n", "class 0 has a single sample"),
+    ("a,b,y\n1,2,x\n3,4,x\n5,6,x\n", "the target has a single class ('x'): "
+     "nothing to classify"),
+    ("a,y\n1,no\n2,yes\n3,yes\n", "class 'no' has a single sample"),
 ])
 def test_bad_csv_files(tmp_path, monkeypatch, capsys, content, message):
     monkeypatch.chdir(tmp_path)
@@ -103,12 +126,43 @@ def test_errors_reach_the_user_without_a_traceback(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["run"]])
-def test_help_everywhere(command, capsys):
+def help_text(command, monkeypatch, capsys):
+    """``skactive COMMAND --help``, one line per option."""
+    monkeypatch.setenv("COLUMNS", "1000")
     with pytest.raises(SystemExit) as exit_info:
         main([*command, "--help"])
     assert exit_info.value.code == 0
-    assert "usage: skactive" in capsys.readouterr().out
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command",
+                         [[], ["demo"], ["run"], ["select"], ["benchmark"]])
+def test_help_everywhere(command, monkeypatch, capsys):
+    assert "usage: skactive" in help_text(command, monkeypatch, capsys)
+
+
+def test_top_level_help_describes_every_command(monkeypatch, capsys):
+    description = help_text([], monkeypatch, capsys).split("positional arguments")[0]
+    description = description.split("\n", 2)[2]  # after the usage line
+    for command in ("demo", "run", "select", "benchmark"):
+        assert command in description
+
+
+def _files_in_help(command, monkeypatch, capsys):
+    [line] = [line for line in help_text([command], monkeypatch, capsys).splitlines()
+              if line.strip().startswith("--output")]
+    return set(re.findall(r"[\w.]+\.(?:csv|png|html)", line))
+
+
+def test_output_help_names_the_files_written(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("matplotlib")
+    for command, extra in [("demo", ["--dataset", "iris"]),
+                           ("benchmark", ["--datasets", "iris,wine"])]:
+        out = tmp_path / command
+        assert main([command, *extra, "--strategies", "margin,random", "--output",
+                     str(out), *SMALL]) == 0
+        written = {path.name for path in out.iterdir()}
+        assert _files_in_help(command, monkeypatch, capsys) == written
 
 
 def test_demo_offers_the_hybrid_strategies(tmp_path):
@@ -150,10 +204,19 @@ def test_run_on_a_mixed_csv_with_an_id_column_and_semicolons(tmp_path, capsys):
     assert data.read_bytes() == before
 
 
+# mixed.csv: 120 rows, 90 in the pool after the test split.
 @pytest.mark.parametrize("args, message", [
     (["--drop", "ID"], "no column 'ID' in mixed.csv (did you mean 'id'?)"),
-    (["--batch-size", "500"], "--batch-size 500 is larger than"),
-    (["--rounds", "50"], "pass at most"),
+    (["--batch-size", "500"], "--batch-size 500 is larger than the 45 unlabeled "
+     "samples of the pool (90 after the test split, 45 labeled at the start): "
+     "pass at most 45."),
+    (["--rounds", "50"], "--rounds 50 asks for 255 samples (50 rounds of 5 labels "
+     "after 5 initial ones), but the pool has 90 after the test split: pass at "
+     "most 17."),
+    (["--initial-size", "1"], "--initial-size 1 cannot hold two classes, and the "
+     "first model needs two to be fitted: pass at least 2"),
+    (["--initial-size", "90"], "--initial-size 90 leaves nothing to select from a "
+     "pool of 90 samples (after the test split): pass at most 89."),
 ])
 def test_run_errors_are_one_line(tmp_path, monkeypatch, capsys, args, message):
     pytest.importorskip("pandas")
@@ -164,6 +227,28 @@ def test_run_errors_are_one_line(tmp_path, monkeypatch, capsys, args, message):
     assert code == 2
     assert message in stderr
     assert len(stderr.strip().splitlines()) == 1
+    # Options as the command line spells them, never the library's arguments.
+    for name in ("batch_size", "n_rounds", "initial_size", "budget", "None"):
+        assert name not in stderr
+
+
+def test_library_errors_reach_the_user_by_their_attributes(tmp_path, monkeypatch,
+                                                          capsys):
+    # The command line words a library error from the parameter it names, not
+    # from its message: rewording the message cannot break it.
+    from skactive.cli import _common
+    from skactive.exceptions import ParameterError
+
+    def refuse(*args, **kwargs):
+        raise ParameterError("n_rounds", 7, "is too many for this pool",
+                             "at most 3", message="Reworded: n_rounds=7 is wrong.")
+
+    monkeypatch.setattr(_common, "run_experiment", refuse)
+    code, stderr = exit_code_and_stderr(
+        ["demo", "--dataset", "iris", "--output", str(tmp_path), *SMALL], capsys)
+    assert code == 2
+    assert stderr == ("skactive: error: --rounds 7 is too many for this pool: pass "
+                      "at most 3.\n")
 
 
 def test_ctrl_c_says_what_is_saved_and_exits_130(tmp_path, monkeypatch, capsys):
@@ -184,6 +269,93 @@ def test_ctrl_c_says_what_is_saved_and_exits_130(tmp_path, monkeypatch, capsys):
     assert "interrupted: 2 of 4 runs are saved in" in stderr
     assert "run the same command again to resume" in stderr
     assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
+
+
+def _never(*args, **kwargs):
+    raise AssertionError("the experiment ran before the output was checked")
+
+
+@pytest.mark.parametrize("command, runner", [
+    (["demo", "--dataset", "iris"], "skactive.cli._common.run_experiment"),
+    (["benchmark", "--datasets", "iris"], "skactive.cli._benchmark.run_benchmark"),
+])
+@pytest.mark.parametrize("output, message", [
+    ("a-file", "--output a-file is a file: pass a folder (created if missing)"),
+    ("a-file/sub", "cannot write to --output a-file/sub: "),
+    ("folder", "cannot write folder/{name}: it is a folder"),
+])
+def test_output_is_checked_before_the_work(tmp_path, monkeypatch, capsys, command,
+                                          runner, output, message):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runner, _never)
+    (tmp_path / "a-file").write_text("")
+    name = "curves.csv" if command[0] == "demo" else "report.html"
+    (tmp_path / "folder" / name).mkdir(parents=True)
+    code, stderr = exit_code_and_stderr([*command, "--output", output, *SMALL],
+                                        capsys)
+    assert code == 2
+    assert message.format(name=name) in stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("output, message", [
+    ("a-folder", "--output a-folder is a folder: pass a CSV file name, such as "
+     "a-folder/to-label.csv"),
+    ("a-file/next.csv", "cannot write to --output a-file/next.csv: "),
+])
+def test_select_checks_its_output_before_the_work(tmp_path, monkeypatch, capsys,
+                                                  output, message):
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)
+    _unlabeled_csv(tmp_path / "data.csv", 10, 30)
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setattr("skactive.cli._select.make_estimator", _never)
+    code, stderr = exit_code_and_stderr(
+        ["select", "--data", "data.csv", "--target", "diagnosis", "--output",
+         output], capsys)
+    assert code == 2
+    assert message in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "a-folder",
+                                                          "data.csv"]
+
+
+def test_select_leaves_no_temporary_file_when_writing_fails(tmp_path, monkeypatch,
+                                                           capsys):
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)
+    _unlabeled_csv(tmp_path / "data.csv", 10, 30)
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("skactive.cli._select.os.replace", full_disk)
+    code, stderr = exit_code_and_stderr(
+        ["select", "--data", "data.csv", "--target", "diagnosis"], capsys)
+    assert code == 2
+    assert stderr == ("skactive: error: cannot write to-label.csv: No space left "
+                      "on device\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["data.csv"]
+
+
+def test_ctrl_c_in_a_benchmark_counts_the_runs_of_every_data_set(
+        tmp_path, monkeypatch, capsys):
+    from skactive.cli import _benchmark
+
+    real = _benchmark.run_benchmark
+
+    def interrupted(estimator, samplers, datasets, **kwargs):
+        real(estimator, samplers, {"iris": datasets["iris"]}, **kwargs)  # saves
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_benchmark, "run_benchmark", interrupted)
+    code, stderr = exit_code_and_stderr(
+        ["benchmark", "--datasets", "iris,wine", "--strategies", "margin,random",
+         "--output", str(tmp_path), "--checkpoint", *SMALL], capsys)
+    assert code == 130
+    # iris's 2 strategies x 2 repeats, of 2 data sets x 2 strategies x 2 repeats
+    assert f"interrupted: 4 of 8 runs are saved in {tmp_path / 'checkpoint'}" in stderr
 
 
 def test_version(capsys):
@@ -229,7 +401,14 @@ def test_run_detects_a_regression_target_and_task_overrides(tmp_path, capsys):
     assert main(["run", "--data", str(data), "--target", "target", "--estimator",
                  "forest", "--output", str(tmp_path / "out"), *SMALL]) == 0
     out = capsys.readouterr().out
-    assert "regression" in out and "std" in out and "igs" in out
+    rounded = [float(line.split(",")[3]) for line in
+               data.read_text().splitlines()[1:]]
+    assert f"3 features, regression of a numeric target (mean {np.mean(rounded):.4g})" \
+        in out
+    # forest has a predictive std: std runs beside the default greedy strategies.
+    summary = (tmp_path / "out" / "summary.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in summary[1:]] == ["std", "gsx", "gsy",
+                                                          "igs", "random"]
     code, stderr = exit_code_and_stderr(
         ["run", "--data", str(data), "--target", "target", "--task",
          "classification", "--output", str(tmp_path / "out"), *SMALL], capsys)
@@ -276,6 +455,46 @@ def _read_batch(path):
         return list(csv.DictReader(f))
 
 
+def _verdicts_by_hand(data):
+    """The lines select prints for its criteria after a second round, where
+    the 10 first rows were labeled in the first round and 30 rows now. The
+    stop set is the 200 rows unlabeled at the first round (fewer than 1000)."""
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    table = pd.read_csv(data, sep=";")
+    X = table[[f"f{i}" for i in range(6)]].to_numpy()
+    y = table["diagnosis"].to_numpy()
+    labeled = table["diagnosis"].notna().to_numpy()
+    first = np.arange(len(X)) < 10
+    proba = []
+    for rows in (first, labeled):
+        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+        proba.append(model.fit(X[rows], y[rows]).predict_proba(X[~first]))
+    before, after = (p.argmax(axis=1) for p in proba)
+    kappa = 1.0 if np.array_equal(before, after) else cohen_kappa(before, after)
+    p = np.clip(proba[1], 1e-300, 1)
+    uncertainty = float(np.mean(-np.sum(p * np.log2(p), axis=1)))  # 2 classes
+    changed = int(np.sum(before != after))
+    confidence = [float(p.max(axis=1).mean()) for p in proba]
+    rows = [("stabilizing predictions (kappa, window 3, 0.99)", False, kappa),
+            ("overall uncertainty (< 0.1)", uncertainty < 0.1, uncertainty),
+            ("classification change (none)", changed == 0, changed),
+            ("confidence drop", confidence[1] < confidence[0], confidence[1])]
+    return [f"  {'STOP' if stop else 'go  '}  {name}: "
+            f"{value if isinstance(value, int) else format(value, '.4g')}\n"
+            for name, stop, value in rows]
+
+
+def cohen_kappa(a, b):
+    """Cohen's kappa from its definition: observed against chance agreement."""
+    observed = np.mean(a == b)
+    chance = sum(np.mean(a == c) * np.mean(b == c) for c in np.union1d(a, b))
+    return float((observed - chance) / (1 - chance))
+
+
 def test_select_round_trip_on_a_csv(tmp_path, capsys):
     pytest.importorskip("pandas")
     data = tmp_path / "data.csv"
@@ -309,8 +528,11 @@ def test_select_round_trip_on_a_csv(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "30 labeled rows, 180 to go" in printed
     assert "after 2 round(s)" in printed
-    assert "stabilizing predictions (kappa, window 3, 0.99): " in printed
-    assert "criteria say stop" in printed
+    expected = _verdicts_by_hand(data)
+    for line in expected:
+        assert line in printed
+    n_stop = sum(line.startswith("  STOP") for line in expected)
+    assert f"\n{n_stop} of 4 criteria say stop" in printed
     second = {int(row["line"]) for row in _read_batch(out)}
     assert not second & set(lines)  # never a labeled row again
     # The same command without new labels adds no round.
@@ -336,6 +558,33 @@ def test_select_errors_are_one_line(tmp_path, monkeypatch, capsys, n_labeled,
     assert len(stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--estimator", "gp"], "--estimator gp is for regression; for classification "
+     "choose logistic, svc, forest"),
+    (["--strategy", "igs"], "igs is for regression; for classification choose "
+     "entropy"),
+])
+def test_select_names_the_option_of_another_task(tmp_path, monkeypatch, capsys,
+                                                 args, message):
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)
+    _unlabeled_csv(tmp_path / "data.csv", 10, 30)
+    code, stderr = exit_code_and_stderr(
+        ["select", "--data", "data.csv", "--target", "diagnosis", *args], capsys)
+    assert code == 2
+    assert message in stderr
+
+
+def test_select_names_a_numeric_single_class_plainly(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data.csv").write_text("a,b,y\n1,2,1\n3,4,1\n5,6,\n7,8,\n")
+    code, stderr = exit_code_and_stderr(
+        ["select", "--data", "data.csv", "--target", "y"], capsys)
+    assert code == 2
+    assert "the labeled rows hold a single class (1.0): label a row" in stderr
+
+
 # skactive benchmark
 
 
@@ -357,5 +606,34 @@ def test_benchmark_unknown_data_set_is_one_line(tmp_path, capsys):
     code, stderr = exit_code_and_stderr(
         ["benchmark", "--datasets", "iris,mnist", "--output", str(tmp_path)], capsys)
     assert code == 2
-    assert "Unknown data set 'mnist'" in stderr
-    assert len(stderr.strip().splitlines()) == 1
+    assert stderr == ("skactive: error: --datasets mnist is not one of the bundled "
+                      "data sets (iris, wine, breast_cancer, digits): pass others "
+                      "with --data-dir FOLDER (CSV files) or --openml ID,... (OpenML "
+                      "data ids).\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    # The choices are quoted or not depending on the Python version.
+    (["--estimator", "ridge"], "argument --estimator: invalid choice: 'ridge'"),
+    (["--strategies", "igs,random"], "igs is for regression; for classification "
+     "choose entropy"),
+    (["--reference", "igs"], "argument --reference: invalid choice: 'igs'"),
+    (["--reference", "foo"], "argument --reference: invalid choice: 'foo'"),
+    (["--openml", "61,iris"], "--openml takes OpenML data ids (numbers), got iris"),
+])
+def test_benchmark_refuses_regression_options(args, message, tmp_path, capsys):
+    code, stderr = exit_code_and_stderr(
+        ["benchmark", "--datasets", "iris", *args, "--output", str(tmp_path),
+         *SMALL], capsys)
+    assert code == 2
+    assert message in stderr
+
+
+def test_benchmark_help_offers_only_classification(monkeypatch, capsys):
+    from skactive.cli._strategies import STRATEGIES
+
+    words = set(help_text(["benchmark"], monkeypatch, capsys).replace(
+        ",", " ").split())
+    assert {"igs", "gsx", "gsy", "std", "qbc", "ridge", "gp"}.isdisjoint(words)
+    assert {"margin", "coreset", "random", "logistic", "svc", "forest"} <= words
+    assert {n for n, s in STRATEGIES.items() if "classification" in s.tasks} <= words

@@ -9,23 +9,24 @@ import sys
 
 from .. import __version__
 from . import _benchmark, _demo, _run, _select
-from ._common import Interrupted, UsageError, experiment_options
+from ._common import Interrupted, UsageError
 
 
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="skactive",
-        description="Compare active-learning strategies on a labeled data set: "
-        "simulated labeling rounds, learning curves and their area (AUBC).",
+        description="Active learning from the command line. demo, run and "
+        "benchmark compare strategies on labeled data (a bundled data set, your "
+        "CSV file, several data sets): simulated labeling rounds, learning "
+        "curves and their area (AUBC). select picks the rows of your CSV file "
+        "to label next and says whether to stop.",
     )
     parser.add_argument("--version", action="version",
                         version=f"skactive {__version__}")
     commands = parser.add_subparsers(dest="command", required=True,
                                      metavar="{demo,run,select,benchmark}")
-    common = experiment_options()
-    for command in (_demo, _run, _benchmark):
-        command.add_parser(commands, [common])
-    _select.add_parser(commands, [])
+    for command in (_demo, _run, _benchmark, _select):
+        command.add_parser(commands)
     return parser
 
 

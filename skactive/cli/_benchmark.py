@@ -5,19 +5,33 @@ statistics and a self-contained HTML report."""
 
 import sys
 
+from ..exceptions import ParameterError
 from ..experiment import load_datasets, run_benchmark
-from ._common import Interrupted, UsageError, show_progress
+from ._common import (
+    Interrupted,
+    UsageError,
+    cannot_write,
+    check_output,
+    check_task,
+    experiment_options,
+    in_flags,
+    show_progress,
+)
 from ._strategies import (
     DEFAULT_ESTIMATOR,
     default_strategies,
     make_estimator,
     make_samplers,
+    strategies_for,
 )
 
+REPORT_FILES = ("report.html", "aubc.csv", "win_tie_loss.csv", "ranks.csv")
 
-def add_parser(commands, parents):
+
+def add_parser(commands):
     bench = commands.add_parser(
-        "benchmark", parents=parents,
+        "benchmark",
+        parents=[experiment_options(REPORT_FILES, tasks=("classification",))],
         help="compare strategies over several data sets, with statistics",
         description="Run the same active-learning protocol on several data sets "
         "and write report.html (AUBC tables, win/tie/loss against the "
@@ -36,6 +50,7 @@ def add_parser(commands, parents):
     bench.add_argument("--target", default=None,
                        help="the target column of the --data-dir files")
     bench.add_argument("--reference", default="random",
+                       choices=strategies_for("classification"), metavar="STRATEGY",
                        help="the strategy the others are tested against "
                        "(default: %(default)s)")
     bench.set_defaults(handler=main)
@@ -44,19 +59,14 @@ def add_parser(commands, parents):
 def main(args):
     from sklearn.preprocessing import StandardScaler
 
-    names = [n.strip() for n in args.datasets.split(",") if n.strip()]
-    openml = [n.strip() for n in args.openml.split(",") if n.strip()]
-    try:
-        datasets = load_datasets(names, data_dir=args.data_dir, target=args.target,
-                                 openml=[int(i) for i in openml])
-    except (ValueError, OSError) as exc:
-        raise UsageError(str(exc).splitlines()[0]) from exc
-    if not datasets:
-        raise UsageError("no data set: pass --datasets, --data-dir or --openml")
     estimator_name = args.estimator or DEFAULT_ESTIMATOR["classification"]
     strategies = args.strategies or default_strategies("classification")
+    check_task("classification", estimator_name, strategies)
     if args.reference not in strategies:
         strategies = [*strategies, args.reference]
+    output = args.output
+    check_output(output, REPORT_FILES)
+    datasets = _load(args)
     preprocessor = StandardScaler()
     estimator = make_estimator(estimator_name, args.seed, preprocessor,
                                "classification")
@@ -65,7 +75,6 @@ def main(args):
     if dropped:
         print(f"skipped {', '.join(dropped)}: {estimator_name} has no "
               "predict_proba", file=sys.stderr)
-    output = args.output
     checkpoint = output / "checkpoint" if args.checkpoint else None
     print(f"{len(datasets)} data sets ({', '.join(datasets)}), {len(samplers)} "
           f"strategies, {args.repeats} repeats of {args.rounds} rounds of "
@@ -87,6 +96,38 @@ def main(args):
               f": {message}", file=sys.stderr)
     if not bench.results:
         raise UsageError("no data set could run")
+    _print_statistics(bench, args.reference)
+    try:
+        bench.write_report(output)
+    except OSError as exc:
+        raise cannot_write(exc, output) from None
+    print(f"\nwrote {', '.join(REPORT_FILES)} to {output}/")
+    return 0
+
+
+def _load(args):
+    """The data sets that --datasets, --data-dir and --openml name."""
+    names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+    openml = [n.strip() for n in args.openml.split(",") if n.strip()]
+    wrong = [n for n in openml if not n.isdigit()]
+    if wrong:
+        raise UsageError(f"--openml takes OpenML data ids (numbers), got "
+                         f"{', '.join(wrong)}")
+    try:
+        datasets = load_datasets(names, data_dir=args.data_dir, target=args.target,
+                                 openml=[int(i) for i in openml])
+    except ParameterError as exc:
+        raise UsageError(in_flags(
+            exc, {"names": "--datasets"}, fix="others with --data-dir FOLDER (CSV "
+            "files) or --openml ID,... (OpenML data ids)")) from exc
+    except (ValueError, OSError) as exc:
+        raise UsageError(str(exc).splitlines()[0]) from exc
+    if not datasets:
+        raise UsageError("no data set: pass --datasets, --data-dir or --openml")
+    return datasets
+
+
+def _print_statistics(bench, reference):
     ranks = bench.ranks()
     print("\nmean rank (1 = best): " + ", ".join(
         f"{s} {r:.2f}" for s, r in sorted(ranks["mean_ranks"].items(),
@@ -96,8 +137,5 @@ def main(args):
         print(f"Friedman chi² = {test[0]:.3f}, p = {test[1]:.4g}; Nemenyi critical "
               f"difference {ranks['critical_difference']:.3f}")
     totals = bench.win_tie_loss()["totals"]
-    print(f"against {args.reference} (win/tie/loss over data sets): " + ", ".join(
+    print(f"against {reference} (win/tie/loss over data sets): " + ", ".join(
         f"{s} {w}/{t}/{lo}" for s, (w, t, lo) in totals.items()))
-    path = bench.write_report(output)
-    print(f"\nwrote {path} and aubc.csv, win_tie_loss.csv, ranks.csv to {output}/")
-    return 0

@@ -4,22 +4,28 @@
 
 import argparse
 import csv
+import os
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from ..exceptions import ParameterError
 from ..experiment import run_experiment
 from ..utils._validation import check_integer
 from ._strategies import (
     DEFAULT_ESTIMATOR,
     ESTIMATORS,
     STRATEGIES,
+    TASKS,
     default_strategies,
+    estimators_for,
     make_estimator,
     make_samplers,
+    strategies_for,
 )
 
 
@@ -35,22 +41,28 @@ class Interrupted(Exception):
             message = ("interrupted; nothing was saved (add --checkpoint to keep "
                        "finished runs and resume them)")
         else:
-            saved = len(list(checkpoint.glob("run-*.json")))
+            # A benchmark keeps one folder per data set and strategy.
+            saved = sum(1 for _ in checkpoint.rglob("run-*.json"))
             message = (f"interrupted: {saved} of {n_runs} runs are saved in "
                        f"{checkpoint}; run the same command again to resume")
         super().__init__(message)
 
 
-# run_experiment's argument names, as the options that set them are spelled.
+# run_experiment's parameters and the options that set them.
 _FLAGS = {"batch_size": "--batch-size", "n_rounds": "--rounds",
-          "initial_size": "--initial-size", "budget": "--budget"}
+          "initial_size": "--initial-size"}
 
 
-def _flag_names(message):
-    """An error of run_experiment, in the words of the command line."""
-    for argument, flag in _FLAGS.items():
-        message = message.replace(f"{argument}=", f"{flag} ")
-    return message.replace(" rounds, or --budget ", " rounds (--rounds), or budget ")
+def in_flags(exc, flags=_FLAGS, fix=None):
+    """A :class:`~skactive.exceptions.ParameterError` of the library, worded
+    with the option that sets its parameter (its own message otherwise);
+    ``fix`` replaces the library's when the remedy lies in other options."""
+    if exc.param not in flags:
+        return str(exc)
+    fix = exc.fix if fix is None else fix
+    return f"{flags[exc.param]} {exc.value} {exc.problem}" + (
+        f": pass {fix}." if fix else ".")
+
 
 def positive_int(text):
     """argparse type: an integer >= 1."""
@@ -83,23 +95,27 @@ def show_progress(args):
     return True
 
 
-def _names(task):
-    return [name for name, s in STRATEGIES.items() if task in s.tasks]
+def _per_task(tasks, names, default):
+    """``for TASK a, b, c (default: a)`` for each task, in a line of help."""
+    return "; ".join(f"for {task} {', '.join(names(task))} (default: "
+                     f"{default(task)})" for task in tasks)
 
 
-def experiment_options():
-    """The options of every command that runs an experiment."""
+CURVE_FILES = ("curves.png", "curves.csv", "summary.csv")
+
+
+def experiment_options(outputs=CURVE_FILES, tasks=TASKS):
+    """The options of every command that runs an experiment, which writes
+    ``outputs`` and serves ``tasks``."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--estimator", choices=list(ESTIMATORS), default=None,
-                        help="model trained at each round: logistic, svc or forest "
-                        "for classification (default: logistic); ridge, gp or "
-                        "forest for regression (default: ridge)")
+    estimators = [n for n in ESTIMATORS if any(n in estimators_for(t) for t in tasks)]
+    common.add_argument("--estimator", choices=estimators, default=None,
+                        help="model trained at each round; " + _per_task(
+                            tasks, estimators_for, DEFAULT_ESTIMATOR.get))
     common.add_argument("--strategies", type=parse_strategies, default=None,
-                        help="comma-separated strategies; for classification "
-                        f"{', '.join(_names('classification'))} (default: "
-                        f"{', '.join(default_strategies('classification'))}); for "
-                        f"regression {', '.join(_names('regression'))} (default: "
-                        f"{', '.join(default_strategies('regression'))})")
+                        help="comma-separated strategies; " + _per_task(
+                            tasks, strategies_for,
+                            lambda task: ", ".join(default_strategies(task))))
     common.add_argument("--repeats", type=positive_int, default=10,
                         help="repeats, each with its own split (default: %(default)s)")
     common.add_argument("--batch-size", type=positive_int, default=20,
@@ -116,8 +132,8 @@ def experiment_options():
     common.add_argument("--seed", type=int, default=0,
                         help="random seed (default: %(default)s)")
     common.add_argument("--output", type=Path, default=Path("skactive-output"),
-                        help="folder for curves.png, curves.csv and summary.csv "
-                        "(default: %(default)s)")
+                        help=f"folder for {', '.join(outputs[:-1])} and "
+                        f"{outputs[-1]} (default: %(default)s)")
     common.add_argument("--checkpoint", action="store_true",
                         help="save finished runs in OUTPUT/checkpoint and resume "
                         "from them")
@@ -126,18 +142,48 @@ def experiment_options():
     return common
 
 
-def _check_task(task, estimator_name, strategies):
+def check_output(folder, files):
+    """Create ``folder`` if missing and check that ``files`` can be written in
+    it, before any work: a one-line error now, not a traceback after it."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--output {folder} is a file: pass a folder (created if "
+                         "missing)")
+    check_writable(folder, folder, [folder / name for name in files])
+
+
+def check_writable(folder, shown, paths):
+    """Files can be created in ``folder`` and ``paths`` overwritten; errors
+    name the option's value, ``shown``."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot write to --output {shown}: "
+                         f"{exc.strerror or exc}") from None
+    for path in paths:
+        if path.is_dir():
+            raise UsageError(f"cannot write {path}: it is a folder")
+        if path.exists() and not os.access(path, os.W_OK):
+            raise UsageError(f"cannot write {path}: it is read-only")
+
+
+def cannot_write(exc, path):
+    """An OSError while writing ``path``, as a one-line error."""
+    return UsageError(f"cannot write {exc.filename or path}: {exc.strerror or exc}")
+
+
+def check_task(task, estimator_name, strategies):
     """The estimator and the strategies must serve ``task``."""
     other = TASKS_OTHER[task]
     if ESTIMATORS[estimator_name][0] not in (None, task):
-        choices = [n for n, (t, _) in ESTIMATORS.items() if t in (None, task)]
         raise UsageError(f"--estimator {estimator_name} is for {other}; for "
-                         f"{task} choose {', '.join(choices)}")
+                         f"{task} choose {', '.join(estimators_for(task))}")
     wrong = [name for name in strategies if task not in STRATEGIES[name].tasks]
     if wrong:
         raise UsageError(f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} "
                          f"for {other}; for {task} choose "
-                         f"{', '.join(_names(task))}")
+                         f"{', '.join(strategies_for(task))}")
 
 
 TASKS_OTHER = {"classification": "regression", "regression": "classification"}
@@ -159,21 +205,11 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
         preprocessor = StandardScaler()
     estimator_name = args.estimator or DEFAULT_ESTIMATOR[task]
     strategies = args.strategies or default_strategies(task)
-    _check_task(task, estimator_name, strategies)
-    if task == "classification":
-        classes, counts = np.unique(y, return_counts=True)
-        if classes.size < 2:
-            raise UsageError(f"the target has a single class "
-                             f"({classes[0].item()!r}): nothing to classify")
-        if counts.min() < 2:
-            raise UsageError(f"class {classes[counts.argmin()].item()!r} has a "
-                             "single sample; every class needs two, one for the "
-                             "pool and one for the test set")
-        target = f"{classes.size} classes"
-    else:
-        target = f"regression of a numeric target (mean {np.mean(y):.4g})"
+    check_task(task, estimator_name, strategies)
+    target = _describe_target(task, y)
     if not 0 < args.test_size < 1:
         raise UsageError(f"--test-size must be between 0 and 1, got {args.test_size}")
+    check_output(args.output, CURVE_FILES)
 
     estimator = make_estimator(estimator_name, args.seed, preprocessor, task)
     samplers, dropped = make_samplers(strategies, estimator_name, estimator,
@@ -191,9 +227,7 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
           f"{args.batch_size} labels", flush=True)
     if columns:
         print(f"features: {columns}", flush=True)
-    output = args.output
-    output.mkdir(parents=True, exist_ok=True)
-    checkpoint = output / "checkpoint" if args.checkpoint else None
+    checkpoint = args.output / "checkpoint" if args.checkpoint else None
     try:
         with warnings.catch_warnings():
             # Models fitted on a handful of labels often stop at a bound (a
@@ -207,8 +241,10 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
                 random_state=args.seed, n_jobs=args.n_jobs, progress=progress,
                 checkpoint=checkpoint,
             )
+    except ParameterError as exc:
+        raise UsageError(in_flags(exc)) from exc
     except ValueError as exc:
-        raise UsageError(_flag_names(str(exc))) from exc
+        raise UsageError(str(exc)) from exc
     except KeyboardInterrupt:
         raise Interrupted(checkpoint, len(samplers) * args.repeats) from None
 
@@ -219,24 +255,53 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
           f"the\nlearning curve divided by its width); final score: test "
           f"{score_name} after\nthe last round. Mean ± std over repeats, best AUBC "
           "first.")
+    try:
+        written = _save(result, args.output, score_name,
+                        f"{source}: {estimator_name}, mean ± std over "
+                        f"{args.repeats} repeats")
+    except OSError as exc:
+        raise cannot_write(exc, args.output) from None
+    print(f"\nwrote {', '.join(written)} to {args.output}/")
+    return 0
+
+
+def _describe_target(task, y):
+    """The target in a few words; a classification target needs two classes of
+    two samples at least."""
+    if task == "regression":
+        return f"regression of a numeric target (mean {np.mean(y):.4g})"
+    classes, counts = np.unique(y, return_counts=True)
+    names = classes.tolist()  # Python values: 'x' and 0, not np.int64(0)
+    if classes.size < 2:
+        raise UsageError(f"the target has a single class ({names[0]!r}): "
+                         "nothing to classify")
+    if counts.min() < 2:
+        raise UsageError(f"class {names[counts.argmin()]!r} has a single sample; "
+                         "every class needs two, one for the pool and one for the "
+                         "test set")
+    return f"{classes.size} classes"
+
+
+def _save(result, output, score_name, title):
+    """Write the curves, the summary and (with matplotlib) the plot."""
     result.to_csv(output / "curves.csv")
     _write_summary(result, output / "summary.csv")
     written = ["curves.csv", "summary.csv"]
     try:
-        import matplotlib
+        # A Figure of its own, outside pyplot: the user's backend and open
+        # figures stay as they were.
+        from matplotlib.figure import Figure
 
-        matplotlib.use("Agg")
+        ax = Figure(figsize=(8, 4.5)).subplots()
         reference = "random" if "random" in result.strategies else None
-        display = result.plot(score_name=f"test {score_name}", reference=reference)
-        display.ax_.set_title(f"{source}: {estimator_name}, mean ± std over "
-                              f"{args.repeats} repeats")
-        display.figure_.savefig(output / "curves.png", dpi=120, bbox_inches="tight")
+        result.plot(ax=ax, score_name=f"test {score_name}", reference=reference)
+        ax.set_title(title)
+        ax.figure.savefig(output / "curves.png", dpi=120, bbox_inches="tight")
         written.append("curves.png")
     except ImportError:
         print("matplotlib is not installed: no curves.png "
               "(pip install 'skactive[plot]')", file=sys.stderr)
-    print(f"\nwrote {', '.join(written)} to {output}/")
-    return 0
+    return written
 
 
 def _write_summary(result, path):

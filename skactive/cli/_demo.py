@@ -3,7 +3,7 @@ scikit-learn."""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._common import run_and_report
+from ._common import experiment_options, run_and_report
 
 # name -> task
 DATASETS = {"digits": "classification", "breast_cancer": "classification",
@@ -11,9 +11,9 @@ DATASETS = {"digits": "classification", "breast_cancer": "classification",
             "diabetes": "regression", "friedman1": "regression"}
 
 
-def add_parser(commands, parents):
+def add_parser(commands):
     demo = commands.add_parser(
-        "demo", parents=parents,
+        "demo", parents=[experiment_options()],
         help="the active-learning tutorial of Encord Active's documentation on a "
         "data set that ships with scikit-learn",
         description="Uncertainty (entropy, least confidence, margin, ratio, "

@@ -5,7 +5,7 @@
 
 import numpy as np
 
-from ._common import UsageError, run_and_report
+from ._common import UsageError, experiment_options, run_and_report
 from ._csv import (
     data_options,
     describe_columns,
@@ -16,9 +16,10 @@ from ._csv import (
 )
 
 
-def add_parser(commands, parents):
+def add_parser(commands):
     run = commands.add_parser(
-        "run", parents=[*parents, data_options()], help="the same on your CSV file",
+        "run", parents=[experiment_options(), data_options()],
+        help="the same on your CSV file",
         description="Compare strategies on a CSV file with a header row and a "
         "target column. The separator (, ; tab |) is detected; numeric columns "
         "are scaled, the others encoded with one column per category, missing "

@@ -14,6 +14,7 @@ another file starts anew.
 import csv
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import joblib
@@ -27,7 +28,13 @@ from ..stopping import (
     StabilizingPredictions,
     UncertaintyThreshold,
 )
-from ._common import UsageError, positive_int
+from ._common import (
+    UsageError,
+    cannot_write,
+    check_task,
+    check_writable,
+    positive_int,
+)
 from ._csv import data_options, detect_task, make_preprocessor, read_table
 from ._strategies import (
     DEFAULT_ESTIMATOR,
@@ -40,7 +47,7 @@ _STOP_SET_SIZE = 1000
 _DEFAULT_STRATEGY = {"classification": "margin", "regression": "igs"}
 
 
-def add_parser(commands, parents):
+def add_parser(commands):
     select = commands.add_parser(
         "select", parents=[data_options()],
         help="the rows of your CSV file to label next",
@@ -82,11 +89,12 @@ def main(args):
     task = args.task or detect_task(y_known)
     if task == "classification" and np.unique(y_known).size < 2:
         raise UsageError(f"the labeled rows hold a single class "
-                         f"({y_known[0]!r}): label a row of another class first")
+                         f"({y_known.tolist()[0]!r}): label a row of another "
+                         "class first")
     estimator_name = args.estimator or DEFAULT_ESTIMATOR[task]
     strategy_name = args.strategy or _DEFAULT_STRATEGY[task]
-    if task not in STRATEGIES[strategy_name].tasks:
-        raise UsageError(f"--strategy {strategy_name} is not for {task}")
+    check_task(task, estimator_name, [strategy_name])
+    _check_output(args.output)
     preprocessor = make_preprocessor()
     estimator = make_estimator(estimator_name, args.seed, preprocessor, task)
     sampler = STRATEGIES[strategy_name].make(strategy_name, estimator, preprocessor)
@@ -115,12 +123,41 @@ def main(args):
     return 0
 
 
+def _state_path(output):
+    return output.with_name(output.name + ".stopping")
+
+
+def _check_output(path):
+    """Before any work: ``path`` must be a file that can be written, and so
+    must the stopping state next to it."""
+    if path.is_dir():
+        raise UsageError(f"--output {path} is a folder: pass a CSV file name, such "
+                         f"as {path / 'to-label.csv'}")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise UsageError(f"cannot write to --output {path}: {path.parent} is a "
+                         "file")
+    check_writable(path.parent, path, [path, _state_path(path)])
+
+
+@contextmanager
+def _replacing(path):
+    """A temporary file that replaces ``path`` once written (a killed process
+    leaves the old file or the new one); removed if writing fails."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise cannot_write(exc, path) from None
+        raise
+
+
 def _write_batch(path, X, target, rows, scores, predictions):
     """The rows to label, best first: line in the user's file, rank, score,
     prediction, then the row's own columns."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", newline="") as f:
+    with _replacing(path) as tmp, open(tmp, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["line", "rank", "score", f"predicted {target}",
                          *X.columns])
@@ -128,7 +165,6 @@ def _write_batch(path, X, target, rows, scores, predictions):
                 zip(rows, scores, predictions), start=1):
             values = ["" if _blank(v) else v for v in X.iloc[row].tolist()]
             writer.writerow([row + 2, rank, f"{score:.6g}", prediction, *values])
-    os.replace(tmp, path)
 
 
 def _blank(value):
@@ -150,7 +186,7 @@ def _criteria(max_labels):
 def _report_stopping(args, X, labeled, model):
     """Update the stopping state with this round (when labels were added
     since the last call) and print each criterion's verdict."""
-    state_path = args.output.with_name(args.output.name + ".stopping")
+    state_path = _state_path(args.output)
     key = joblib.hash((X, args.target, args.drop))
     state = None
     if state_path.exists():
@@ -177,9 +213,8 @@ def _report_stopping(args, X, labeled, model):
             for name, criterion in state["criteria"].items()
         }
         state["n_labeled"] = n_labeled
-        tmp = state_path.with_name(f".{state_path.name}.{os.getpid()}.tmp")
-        joblib.dump(state, tmp)
-        os.replace(tmp, state_path)
+        with _replacing(state_path) as tmp:
+            joblib.dump(state, tmp)
     rounds = len(next(iter(state["criteria"].values())).history_)
     print(f"\nstopping criteria, after {rounds} round(s) with new labels "
           f"(state in {state_path}):")

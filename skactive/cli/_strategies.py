@@ -85,6 +85,14 @@ def default_strategies(task):
     return [name for name, s in STRATEGIES.items() if task in s.tasks and s.in_demo]
 
 
+def strategies_for(task):
+    return [name for name, s in STRATEGIES.items() if task in s.tasks]
+
+
+def estimators_for(task):
+    return [name for name, (t, _) in ESTIMATORS.items() if t in (None, task)]
+
+
 def make_estimator(name, seed, preprocessor, task):
     """The evaluation model named on the command line, after ``preprocessor``."""
     from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import clone
 
+from ..exceptions import ParameterError
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
 from ._loop import _n_test, _progress_bar, run_experiment
 from ._result import ExperimentResult
@@ -71,9 +72,11 @@ def load_datasets(names=(), *, data_dir=None, target=None, openml=(),
     out = {}
     for name in names:
         if name not in BUNDLED:
-            raise ValueError(f"Unknown data set {name!r}: the bundled ones are "
-                             f"{', '.join(BUNDLED)}; pass others as (X, y) or "
-                             "through data_dir or openml.")
+            raise ParameterError(
+                "names", name, "is not one of the bundled data sets "
+                f"({', '.join(BUNDLED)})", message=f"Unknown data set {name!r}: "
+                f"the bundled ones are {', '.join(BUNDLED)}; pass others as (X, y) "
+                "or through data_dir or openml.")
         out[name] = getattr(sk, f"load_{name}")(return_X_y=True)
     if data_dir is not None:
         paths = sorted(Path(data_dir).glob("*.csv"))

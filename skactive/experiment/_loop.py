@@ -18,7 +18,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_consistent_length
 
-from ..exceptions import SingleClassWarning
+from ..exceptions import ParameterError, SingleClassWarning
 from ..utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -240,11 +240,13 @@ def run_experiment(
         # that an oversized batch_size is reported as such.
         initial_size = max(min(batch_size, n_pool // 2), n_classes)
     elif initial_size < 2 and not regression:
-        raise ValueError(
-            f"initial_size={initial_size} cannot hold two classes, and the first "
-            "model needs two to be fitted: pass initial_size >= 2 (the initial "
-            "set takes one sample per class first), or None for one per class."
-        )
+        problem = ("cannot hold two classes, and the first model needs two to be "
+                   "fitted")
+        why = "(the initial set takes one sample per class first)"
+        raise ParameterError(
+            "initial_size", initial_size, problem, f"at least 2 {why}",
+            message=f"initial_size={initial_size} {problem}: pass initial_size >= "
+            f"2 {why}, or None for one per class.")
     n_rounds, final_size = _n_rounds(n_rounds, budget, initial_size, batch_size,
                                      n_pool)
     if scoring is None and multilabel:
@@ -401,17 +403,14 @@ def _n_rounds(n_rounds, budget, initial_size, batch_size, n_pool):
     if n_rounds is not None and budget is not None:
         raise ValueError("Pass n_rounds or budget, not both.")
     if initial_size >= n_pool:
-        raise ValueError(
-            f"initial_size={initial_size} leaves nothing to select from a pool of "
-            f"{n_pool} samples (after the test split): pass at most {n_pool - 1}."
-        )
+        raise ParameterError(
+            "initial_size", initial_size, f"leaves nothing to select from a pool of "
+            f"{n_pool} samples (after the test split)", f"at most {n_pool - 1}")
     if batch_size > n_pool - initial_size:
-        raise ValueError(
-            f"batch_size={batch_size} is larger than the {n_pool - initial_size} "
+        raise ParameterError(
+            "batch_size", batch_size, f"is larger than the {n_pool - initial_size} "
             f"unlabeled samples of the pool ({n_pool} after the test split, "
-            f"{initial_size} labeled at the start): pass at most "
-            f"{n_pool - initial_size}."
-        )
+            f"{initial_size} labeled at the start)", f"at most {n_pool - initial_size}")
     if budget is not None:
         if budget < initial_size:
             raise ValueError(
@@ -427,12 +426,13 @@ def _n_rounds(n_rounds, budget, initial_size, batch_size, n_pool):
     n_rounds = 10 if n_rounds is None else n_rounds
     most = (n_pool - initial_size) // batch_size
     if n_rounds > most:
-        raise ValueError(
-            f"{n_rounds} rounds of {batch_size} labels after {initial_size} initial "
-            f"ones need {initial_size + n_rounds * batch_size} samples, but the pool "
-            f"has {n_pool} (after the test split): pass at most {most} rounds, or "
-            f"budget={n_pool} to label the whole pool."
-        )
+        problem = (f"asks for {initial_size + n_rounds * batch_size} samples "
+                   f"({n_rounds} rounds of {batch_size} labels after {initial_size} "
+                   f"initial ones), but the pool has {n_pool} after the test split")
+        raise ParameterError(
+            "n_rounds", n_rounds, problem, f"at most {most}",
+            message=f"n_rounds={n_rounds} {problem}: pass at most {most} rounds, or "
+            f"budget={n_pool} to label the whole pool.")
     return n_rounds, initial_size + n_rounds * batch_size
 
 
