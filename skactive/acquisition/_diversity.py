@@ -177,7 +177,7 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
     else:
         space.min_sq = _check_squared(squared_distances, n_samples,
                                       "squared_distances")
-    return _lazy_greedy([space], n_select, priority, first=first)
+    return _lazy_greedy(space, n_select, priority, first=first)
 
 
 class _Space:
@@ -196,14 +196,47 @@ class _Space:
         if self.centers is not None:
             self.centers[position] = self.X[index]
 
+    def added(self, picks, start, stop):
+        """The points of the picks ``start:stop``."""
+        return self.X[picks[start:stop]] if self.centers is None else \
+            self.centers[start:stop]
+
+    def squared(self, rows, picks, start, stop):
+        """Squared distances of the points ``rows`` to the picks ``start:stop``,
+        a (rows, picks) matrix."""
+        return _squared_distance_matrix(self.X[rows], self.added(picks, start, stop),
+                                        self.squared_norms[rows])
+
+    def catch_up(self, rows, picks, start, stop):
+        """Bring ``min_sq[rows]`` up to date with the picks ``start:stop``."""
+        for new in gen_batches(stop - start, _GREEDY_CENTERS):
+            added = self.added(picks, start + new.start, start + new.stop)
+            nearest = _nearest_squared_distances(self.X[rows], added,
+                                                 self.squared_norms[rows])
+            np.minimum(self.min_sq[rows], nearest, out=self.min_sq[rows])
+
+
+class _ProductSpace:
+    """Two spaces whose distance to a center is the product of the two
+    distances (iGS): ``min_sq`` is the minimum over the centers of the
+    products of the squared distances, not the product of the minima."""
+
+    def __init__(self, spaces, min_sq):
+        self.spaces = spaces
+        self.min_sq = min_sq
+
+    def add(self, position, index):
+        for space in self.spaces:
+            space.add(position, index)
+
     def catch_up(self, rows, picks, start, stop):
         """Bring ``min_sq[rows]`` up to date with the picks ``start:stop``."""
         for new in gen_batches(stop - start, _GREEDY_CENTERS):
             a, b = start + new.start, start + new.stop
-            added = self.X[picks[a:b]] if self.centers is None else self.centers[a:b]
-            nearest = _nearest_squared_distances(self.X[rows], added,
-                                                 self.squared_norms[rows])
-            np.minimum(self.min_sq[rows], nearest, out=self.min_sq[rows])
+            product = self.spaces[0].squared(rows, picks, a, b)
+            for space in self.spaces[1:]:
+                product *= space.squared(rows, picks, a, b)
+            np.minimum(self.min_sq[rows], product.min(axis=1), out=self.min_sq[rows])
 
 
 def _check_squared(values, n_samples, name):
@@ -215,31 +248,27 @@ def _check_squared(values, n_samples, name):
     return values
 
 
-def _lazy_greedy(spaces, n_select, priority, first=None):
-    """Pick, one at a time, the sample whose product over ``spaces`` of the
-    squared distances to the nearest center is largest; each pick becomes a
-    center in every space.
+def _lazy_greedy(space, n_select, priority, first=None):
+    """Pick, one at a time, the sample whose squared distance to its nearest
+    center (``space.min_sq``) is largest; each pick becomes a center.
 
     Exact but lazy: the pool is cut into blocks that remember the largest
-    score they held when last brought up to date. Distances only shrink as
-    centers are added, so a block whose stale maximum is below the best
-    exact score cannot hold the next pick and is not recomputed. Exact ties
-    go to the lowest ``priority``.
+    distance they held when last brought up to date. A minimum over a set
+    of centers only shrinks as centers are added (for iGS too, a minimum of
+    products), so the stale maximum is an upper bound: a block whose bound
+    is below the best exact distance cannot hold the next pick and is not
+    recomputed. Exact ties go to the lowest ``priority``.
     """
     n_samples = priority.shape[0]
     picks = np.empty(n_select, dtype=np.intp)
-    picked = np.zeros(n_samples, dtype=bool)
-    score = spaces[0].min_sq if len(spaces) == 1 else np.prod(
-        [space.min_sq for space in spaces], axis=0)
+    score = space.min_sq
     n_picked = 0
 
     def pick(index):
         nonlocal n_picked
         picks[n_picked] = index
-        for space in spaces:
-            space.add(n_picked, index)
-        picked[index] = True
-        score[index] = -np.inf  # never picked again
+        space.add(n_picked, index)
+        score[index] = -np.inf  # never picked again (minima keep it there)
         n_picked += 1
 
     if first is not None:
@@ -257,16 +286,22 @@ def _lazy_greedy(spaces, n_select, priority, first=None):
             continue
         for j in stale:
             rows = blocks[j]
-            for space in spaces:
-                space.catch_up(rows, picks, seen[j], n_picked)
-            if len(spaces) > 1:
-                score[rows] = np.prod([space.min_sq[rows] for space in spaces],
-                                      axis=0)
-                score[rows][picked[rows]] = -np.inf
+            space.catch_up(rows, picks, seen[j], n_picked)
             seen[j] = n_picked
             bounds[j] = score[rows].max()
             best[j] = rows.start + _first_of_ties(score[rows], priority[rows])
     return picks
+
+
+def _squared_distance_matrix(X, centers, X_squared_norms):
+    """Squared Euclidean distances between the rows of X and the centers,
+    clipped at 0; exact differences for one feature (GSy's predictions)."""
+    if X.shape[1] == 1 and not sp.issparse(X) and not sp.issparse(centers):
+        return (X - centers.T) ** 2
+    squared = safe_sparse_dot(X, (-2 * centers).T, dense_output=True)
+    squared += row_norms(centers, squared=True)
+    squared += X_squared_norms[:, None]
+    return np.maximum(squared, 0, out=squared)
 
 
 def _nearest_squared_distances(X, centers, X_squared_norms):

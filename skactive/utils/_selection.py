@@ -5,7 +5,7 @@ seeded ties, members of each cluster."""
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.metrics import pairwise_distances_argmin_min
+from sklearn.metrics import pairwise_distances_argmin_min, pairwise_distances_chunked
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.extmath import row_norms
 
@@ -146,3 +146,27 @@ def nearest_target_squared(predictions, sorted_targets):
     nearest = np.minimum(np.abs(predictions - sorted_targets[left]),
                          np.abs(predictions - sorted_targets[right]))
     return nearest**2
+
+
+def paired_squared_distances(X, predictions, *, X_labeled, y_labeled):
+    """iGS's squared distance of each pool sample to the labeled samples:
+    :math:`\\min_l \\lVert x - x_l \\rVert^2 (f(x) - y_l)^2`.
+
+    The minimum over the labeled samples of the product, by row chunks of
+    :func:`~sklearn.metrics.pairwise_distances_chunked` (within
+    ``working_memory``): never the product of the two separate minima.
+    Dense distances are taken pair by pair (no ``|x|^2 - 2 x.y + |y|^2``
+    cancellation, which would give a labeled sample a distance of about
+    ``1e-8`` to itself that depends on the order of the rows).
+    """
+    def reduce(squared, start):
+        targets = predictions[start:start + squared.shape[0], None]
+        squared *= (targets - y_labeled[None, :]) ** 2
+        return squared.min(axis=1)
+
+    if sp.issparse(X) or sp.issparse(X_labeled):
+        metric = {"metric": "euclidean", "squared": True}
+    else:
+        metric = {"metric": "sqeuclidean"}
+    return np.concatenate(list(pairwise_distances_chunked(
+        X, X_labeled, reduce_func=reduce, **metric)))
