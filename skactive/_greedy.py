@@ -11,7 +11,12 @@ from sklearn.utils import check_array
 
 from ._base import ChunkedSampler, _inherit_input_tags
 from .acquisition import greedy_sampling
-from .utils._selection import nearest_target_squared, paired_squared_distances
+from .utils._selection import (
+    nearest_target_squared,
+    paired_distances,
+    scaled_for_distances,
+    unscaled,
+)
 from .utils._sklearn_compat import HasMethods, StrOptions, _fit_context
 
 _USES_INPUTS = ("gsx", "igs")
@@ -197,9 +202,12 @@ class GreedySampler(ChunkedSampler):
         return True
 
     def _spaces(self, X):
-        """The pool in the input space and the model's predictions (None for
-        the space a strategy does not use)."""
-        inputs = predictions = None
+        """The pool in the input space and the model's predictions, with the
+        labeled samples' inputs and targets (None for a space the strategy
+        does not use), each space divided by the power of two that keeps its
+        squared distances finite; and the product of those factors."""
+        inputs = reference = predictions = targets = None
+        scale = 1.0
         if self.strategy in _USES_INPUTS:
             inputs = self._inputs(X)
             if inputs.shape[1] != self.reference_.shape[1]:
@@ -207,33 +215,36 @@ class GreedySampler(ChunkedSampler):
                     f"X has {inputs.shape[1]} features in the input space, but "
                     f"the labeled samples had {self.reference_.shape[1]}."
                 )
+            scale, (inputs, reference) = scaled_for_distances(inputs,
+                                                              self.reference_)
         if self.strategy in _USES_OUTPUTS:
             predictions = self._map_chunks(_predict_chunk, X, row_bytes=8,
                                            estimator=self.estimator_)
-        return inputs, predictions
+            output_scale, (predictions, targets) = scaled_for_distances(
+                predictions, self.y_)
+            scale *= output_scale
+        return scale, inputs, reference, predictions, targets
 
     def _score(self, X):
-        inputs, predictions = self._spaces(X)
+        scale, inputs, reference, predictions, targets = self._spaces(X)
         if self.strategy == "gsx":
-            squared = self._squared_distances_to(inputs, self.reference_)
+            distances = np.sqrt(self._squared_distances_to(inputs, reference))
         elif self.strategy == "gsy":
-            squared = nearest_target_squared(predictions, np.sort(self.y_))
+            distances = np.sqrt(nearest_target_squared(predictions, np.sort(targets)))
         else:
-            squared = paired_squared_distances(inputs, predictions,
-                                               X_labeled=self.reference_,
-                                               y_labeled=self.y_)
-        return np.sqrt(squared)
+            distances = paired_distances(inputs, predictions, X_labeled=reference,
+                                         y_labeled=targets)
+        return unscaled(distances, scale)
 
     def _select(self, X, batch_size):
-        inputs, predictions = self._spaces(X)
+        _, inputs, reference, predictions, targets = self._spaces(X)
         squared = None
         if self.strategy == "gsx":
-            squared = self._squared_distances_to(inputs, self.reference_)
+            squared = self._squared_distances_to(inputs, reference)
         return greedy_sampling(
             batch_size, X=inputs, squared_distances=squared,
-            X_labeled=self.reference_ if self.strategy == "igs" else None,
-            predictions=predictions,
-            y_labeled=None if predictions is None else self.y_,
+            X_labeled=reference if self.strategy == "igs" else None,
+            predictions=predictions, y_labeled=targets,
             random_state=self.random_state,
         )
 

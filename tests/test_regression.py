@@ -293,3 +293,48 @@ def test_every_pair_of_strategies_differs(diabetes):
                         .fit(X, y).select(pool, 10)) for s in ("gsx", "gsy", "igs")}
     for a, b in itertools.combinations(batches.values(), 2):
         assert a != b
+
+
+# --- huge values (issue 21 item 18) ------------------------------------------
+
+# Squared distances between values this large overflow float64 (2**1200).
+HUGE = 2.0**600
+
+
+@pytest.mark.parametrize("strategy", ["gsx", "gsy", "igs"])
+def test_greedy_sampling_is_unchanged_by_huge_values(strategy):
+    # Multiplying inputs, or outputs, by a power of two scales every distance
+    # by it: the same picks.
+    rng = np.random.RandomState(0)
+    inputs, labeled = rng.randn(200, 3), rng.randn(10, 3)
+    predictions, targets = rng.randn(200), rng.randn(10)
+
+    def picks(factor):
+        kwargs = {}
+        if strategy != "gsy":
+            kwargs.update(X=inputs * factor, X_labeled=labeled * factor)
+        if strategy != "gsx":
+            kwargs.update(predictions=predictions * factor, y_labeled=targets * factor)
+        return greedy_sampling(15, random_state=0, **kwargs)
+
+    assert_array_equal(picks(HUGE), picks(1.0))
+
+
+@pytest.mark.parametrize("strategy", ["gsx", "gsy", "igs"])
+def test_a_pool_row_at_1e200_is_picked_first_and_leaves_the_others_in_order(
+        diabetes, strategy):
+    X, y, pool = diabetes
+    pool = pool[:150].copy()
+    pool[7] = 1e200
+    sampler = GreedySampler(Ridge(), strategy=strategy, random_state=0).fit(X, y)
+    picks = sampler.select(pool, 8)
+    assert picks[0] == 7
+    # It is about 1e200 away from every other sample, in inputs and in
+    # predictions: the rest of the batch is the batch of the other samples.
+    rest = sampler.select(np.delete(pool, 7, axis=0), 7)
+    assert_array_equal(picks[1:], rest + (rest >= 7))
+    scores = sampler.score(pool)
+    # iGS's is about 1e200 * 1e200, beyond the float range: inf.
+    assert scores[7] == np.inf if strategy == "igs" else 1e199 < scores[7] < np.inf
+    assert_allclose(np.delete(scores, 7), sampler.score(np.delete(pool, 7, axis=0)),
+                    rtol=1e-9)

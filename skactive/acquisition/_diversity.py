@@ -16,7 +16,12 @@ import scipy.sparse as sp
 from sklearn.utils import check_array, check_random_state, gen_batches
 from sklearn.utils.extmath import row_norms, safe_sparse_dot
 
-from ..utils._selection import distances_to_centers, members_by_cluster
+from ..utils._selection import (
+    distances_to_centers,
+    members_by_cluster,
+    scaled_for_distances,
+    unscaled,
+)
 from ..utils._sklearn_compat import Interval, validate_params
 
 # Rows of one block of the k-center greedy: the unit whose distances are
@@ -123,6 +128,9 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
     only shrink as centers are added, so a block whose stale maximum is below
     the best exact value cannot hold the next pick and is not recomputed.
     Memory is O(n_samples) plus one block times a few hundred centers.
+    Values so large that squared distances would overflow (a row at 1e200)
+    are divided by one power of two first, which keeps every order of
+    distances.
 
     Parameters
     ----------
@@ -135,7 +143,8 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
 
     squared_distances : array-like of shape (n_samples,), default=None
         Squared distance of each pool sample to its nearest already-labeled
-        sample. None means no labeled sample (the cold start): the first pick
+        sample (``inf`` for one beyond the float range: it is the farthest).
+        None means no labeled sample (the cold start): the first pick
         is then the sample nearest to the mean of the pool, its most central
         point.
 
@@ -166,6 +175,7 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
             f"n_select must be an integer between 1 and the number of samples "
             f"({n_samples}), got {n_select!r}."
         )
+    scale, (X,) = scaled_for_distances(X)
     priority = check_random_state(random_state).permutation(n_samples)
     space = _Space(X, n_select)
     first = None
@@ -173,21 +183,22 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
         mean = np.asarray(X.mean(axis=0)).reshape(1, -1)
         to_mean = _nearest_squared_distances(X, mean, space.squared_norms)
         first = _first_of_ties(-to_mean, priority)
-        space.min_sq = _nearest_squared_distances(X, X[[first]], space.squared_norms)
+        space.nearest = _nearest_squared_distances(X, X[[first]],
+                                                   space.squared_norms)
     else:
-        space.min_sq = _check_squared(squared_distances, n_samples,
-                                      "squared_distances")
+        space.nearest = _check_squared(squared_distances, n_samples,
+                                       "squared_distances") / scale / scale
     return _lazy_greedy(space, n_select, priority, first=first)
 
 
 class _Space:
     """One space of a greedy selection: its points, their squared norms, and
-    the squared distance of each point to its nearest center (``min_sq``)."""
+    the squared distance of each point to its nearest center (``nearest``)."""
 
-    def __init__(self, X, n_select, min_sq=None):
+    def __init__(self, X, n_select, nearest=None):
         self.X = X
         self.squared_norms = row_norms(X, squared=True)
-        self.min_sq = min_sq
+        self.nearest = nearest
         # Dense points copy each pick once; sparse ones slice the picks' rows.
         self.centers = (None if sp.issparse(X)
                         else np.empty((n_select, X.shape[1]), X.dtype))
@@ -208,40 +219,48 @@ class _Space:
                                         self.squared_norms[rows])
 
     def catch_up(self, rows, picks, start, stop):
-        """Bring ``min_sq[rows]`` up to date with the picks ``start:stop``."""
+        """Bring ``nearest[rows]`` up to date with the picks ``start:stop``."""
         for new in gen_batches(stop - start, _GREEDY_CENTERS):
             added = self.added(picks, start + new.start, start + new.stop)
             nearest = _nearest_squared_distances(self.X[rows], added,
                                                  self.squared_norms[rows])
-            np.minimum(self.min_sq[rows], nearest, out=self.min_sq[rows])
+            np.minimum(self.nearest[rows], nearest, out=self.nearest[rows])
 
 
 class _ProductSpace:
     """Two spaces whose distance to a center is the product of the two
-    distances (iGS): ``min_sq`` is the minimum over the centers of the
-    products of the squared distances, not the product of the minima."""
+    distances (iGS): ``nearest`` is the minimum over the centers of the
+    products, not the product of the minima. Distances, not squared ones:
+    in spaces scaled by ``scaled_for_distances`` their product cannot
+    overflow."""
 
-    def __init__(self, spaces, min_sq):
+    def __init__(self, spaces, nearest):
         self.spaces = spaces
-        self.min_sq = min_sq
+        self.nearest = nearest
 
     def add(self, position, index):
         for space in self.spaces:
             space.add(position, index)
 
     def catch_up(self, rows, picks, start, stop):
-        """Bring ``min_sq[rows]`` up to date with the picks ``start:stop``."""
+        """Bring ``nearest[rows]`` up to date with the picks ``start:stop``."""
         for new in gen_batches(stop - start, _GREEDY_CENTERS):
             a, b = start + new.start, start + new.stop
-            product = self.spaces[0].squared(rows, picks, a, b)
+            product = np.sqrt(self.spaces[0].squared(rows, picks, a, b))
             for space in self.spaces[1:]:
-                product *= space.squared(rows, picks, a, b)
-            np.minimum(self.min_sq[rows], product.min(axis=1), out=self.min_sq[rows])
+                product *= np.sqrt(space.squared(rows, picks, a, b))
+            np.minimum(self.nearest[rows], product.min(axis=1),
+                       out=self.nearest[rows])
 
 
 def _check_squared(values, n_samples, name):
+    """Squared distances, one per sample: a copy; +inf (beyond the float
+    range) is allowed, NaN is not."""
     values = check_array(values, ensure_2d=False, dtype=np.float64,
-                         input_name=name, copy=True)
+                         input_name=name, copy=True, ensure_all_finite=False)
+    if np.isnan(values).any():
+        raise ValueError(f"{name} contains NaN: pass the squared distance of "
+                         "each sample to its nearest labeled sample.")
     if values.shape != (n_samples,):
         raise ValueError(f"{name} must hold one value per sample, shape "
                          f"({n_samples},), got {values.shape}.")
@@ -249,8 +268,9 @@ def _check_squared(values, n_samples, name):
 
 
 def _lazy_greedy(space, n_select, priority, first=None):
-    """Pick, one at a time, the sample whose squared distance to its nearest
-    center (``space.min_sq``) is largest; each pick becomes a center.
+    """Pick, one at a time, the sample farthest from its nearest center
+    (largest ``space.nearest``: a squared distance, or iGS's product of
+    distances); each pick becomes a center.
 
     Exact but lazy: the pool is cut into blocks that remember the largest
     distance they held when last brought up to date. A minimum over a set
@@ -261,7 +281,7 @@ def _lazy_greedy(space, n_select, priority, first=None):
     """
     n_samples = priority.shape[0]
     picks = np.empty(n_select, dtype=np.intp)
-    score = space.min_sq
+    score = space.nearest
     n_picked = 0
 
     def pick(index):
@@ -382,9 +402,10 @@ def typicality(X, n_neighbors=20, *, labels=None):
     k = min(n_neighbors, n_samples - 1)
     if k < 1:
         return np.zeros(n_samples)
+    scale, (X,) = scaled_for_distances(X)
     distances, _ = NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors(X)
     # Column 0 is the sample itself (or a duplicate at distance 0).
-    mean_distance = distances[:, 1:].mean(axis=1)
+    mean_distance = unscaled(distances[:, 1:].mean(axis=1), scale)
     with np.errstate(divide="ignore"):
         return 1 / mean_distance
 

@@ -13,7 +13,8 @@ from sklearn.utils import check_array, check_random_state
 from ..utils._selection import (
     nearest_squared_distances,
     nearest_target_squared,
-    paired_squared_distances,
+    paired_distances,
+    scaled_for_distances,
 )
 from ..utils._sklearn_compat import Interval, validate_params
 from ._diversity import _check_squared, _lazy_greedy, _ProductSpace, _Space
@@ -120,7 +121,9 @@ def greedy_sampling(n_select, *, X=None, squared_distances=None, X_labeled=None,
 
     Batch mode, exact: every pick updates the minimum distances (lazily,
     block by block: they only shrink, so a block's stale maximum bounds it),
-    memory O(n_samples).
+    memory O(n_samples). Values so large that squared distances would
+    overflow (a pool row at 1e200) are divided by a power of two first, the
+    inputs and the outputs each by their own, which keeps every order.
 
     Parameters
     ----------
@@ -187,13 +190,12 @@ def greedy_sampling(n_select, *, X=None, squared_distances=None, X_labeled=None,
     elif predictions is None:
         if squared_distances is None:
             squared_distances = nearest_squared_distances(X, reference=X_labeled)
-        space = _Space(X, n_select, _check_squared(squared_distances, n_samples,
-                                                   "squared_distances"))
+        space = _Space(X, n_select, squared_distances)
     else:
         space = _ProductSpace(
             [_Space(X, n_select), _Space(predictions.reshape(-1, 1), n_select)],
-            paired_squared_distances(X, predictions, X_labeled=X_labeled,
-                                     y_labeled=y_labeled))
+            paired_distances(X, predictions, X_labeled=X_labeled,
+                             y_labeled=y_labeled))
     priority = check_random_state(random_state).permutation(n_samples)
     return _lazy_greedy(space, n_select, priority)
 
@@ -214,16 +216,19 @@ def _check_inputs(X, squared_distances, X_labeled, predictions):
             "input and the output distance of each labeled sample, which the "
             "nearest distances alone do not give."
         )
-    if X_labeled is None:
-        if squared_distances is None:
-            raise ValueError("Pass X_labeled, the labeled samples' inputs, with X "
-                             "(or, for GSx, their squared_distances).")
-        return X, squared_distances, None
-    X_labeled = check_array(X_labeled, accept_sparse="csr",
-                            dtype=[np.float64, np.float32], input_name="X_labeled")
-    if X_labeled.shape[1] != X.shape[1]:
-        raise ValueError(f"X_labeled has {X_labeled.shape[1]} features, X has "
-                         f"{X.shape[1]}: both must be in the same input space.")
+    if X_labeled is not None:
+        X_labeled = check_array(X_labeled, accept_sparse="csr",
+                                dtype=[np.float64, np.float32], input_name="X_labeled")
+        if X_labeled.shape[1] != X.shape[1]:
+            raise ValueError(f"X_labeled has {X_labeled.shape[1]} features, X has "
+                             f"{X.shape[1]}: both must be in the same input space.")
+    elif squared_distances is None:
+        raise ValueError("Pass X_labeled, the labeled samples' inputs, with X "
+                         "(or, for GSx, their squared_distances).")
+    scale, (X, X_labeled) = scaled_for_distances(X, X_labeled)
+    if squared_distances is not None:
+        squared_distances = _check_squared(squared_distances, X.shape[0],
+                                           "squared_distances") / scale / scale
     return X, squared_distances, X_labeled
 
 
@@ -241,4 +246,4 @@ def _check_outputs(predictions, y_labeled):
         raise ValueError("predictions and y_labeled must be 1-D: one target "
                          "per sample (multi-output regression is not "
                          "supported).")
-    return predictions, y_labeled
+    return scaled_for_distances(predictions, y_labeled)[1]
