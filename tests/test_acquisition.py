@@ -1,3 +1,5 @@
+import tracemalloc
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -11,6 +13,7 @@ from skactive.acquisition import (
     least_confidence,
     margin,
     ratio,
+    round_robin,
     variance,
 )
 
@@ -149,3 +152,22 @@ def test_binary_problems_share_one_order(p):
     for name, u in uncertainty.items():
         more_uncertain = u[:, None] > u[None, :]
         assert more_uncertain[clearly_less].all(), name
+
+
+# --- edge cases of the acquisition functions (issue 21 item 21) --------------
+
+
+def test_round_robin_memory_does_not_grow_with_label_values():
+    tracemalloc.start()
+    try:
+        # Clusters 5 (two members, visited first) and 10**7 (one member).
+        order = round_robin([5, 10**7, 5], [0.2, 0.1, 0.1])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert_array_equal(order, [2, 1, 0])
+    assert peak < 2**20  # a bincount up to 10**7 takes 76 MiB (10**9: 7.45 GiB)
+    # cluster_order names the labels; labels it lists that no sample has are
+    # skipped.
+    assert_array_equal(round_robin([5, 10**7, 5], [0.2, 0.1, 0.1],
+                                   cluster_order=[7, 10**7, 5]), [1, 2, 0])

@@ -52,15 +52,17 @@ def round_robin(labels, distances, *, cluster_order=None):
     Parameters
     ----------
     labels : array-like of shape (n_samples,)
-        Non-negative integer cluster label of each sample.
+        Integer cluster label of each sample (any integers: memory depends on
+        the number of clusters, not on the labels' values).
 
     distances : array-like of shape (n_samples,)
         Distance of each sample to its cluster's centroid (any key: the
         lowest is taken first).
 
     cluster_order : array-like of shape (n_clusters,), default=None
-        The cluster labels in the order a round visits them; every label
-        from 0 to ``labels.max()`` once. None means by decreasing size.
+        The cluster labels in the order a round visits them: every label of
+        ``labels`` once (a label no sample has is skipped). None means by
+        decreasing size.
 
     Returns
     -------
@@ -83,28 +85,42 @@ def round_robin(labels, distances, *, cluster_order=None):
             f"labels and distances must be 1-D and of one length, got shapes "
             f"{labels.shape} and {distances.shape}."
         )
-    if labels.min() < 0:
-        raise ValueError("labels must be non-negative cluster indices.")
+    # Clusters numbered 0 to n_clusters - 1 in the order of their labels:
+    # memory follows the number of clusters, not the values of the labels.
+    clusters, labels, counts = np.unique(labels, return_inverse=True,
+                                         return_counts=True)
     n_samples = labels.shape[0]
-    counts = np.bincount(labels)
     # Members grouped by cluster, closest first; their rank inside the cluster.
     by_cluster = np.lexsort((distances, labels))
     starts = np.cumsum(counts) - counts
     rank = np.empty(n_samples, dtype=np.intp)
     rank[by_cluster] = np.arange(n_samples) - np.repeat(starts, counts)
     if cluster_order is None:
-        cluster_order = np.argsort(-counts, kind="stable")
+        cluster_position = np.empty(clusters.shape[0], dtype=np.intp)
+        cluster_position[np.argsort(-counts, kind="stable")] = np.arange(
+            clusters.shape[0])
     else:
-        cluster_order = check_array(cluster_order, ensure_2d=False, dtype=np.intp,
-                                    input_name="cluster_order")
-        if not np.array_equal(np.sort(cluster_order), np.arange(counts.shape[0])):
-            raise ValueError(
-                f"cluster_order must hold every cluster label from 0 to "
-                f"{counts.shape[0] - 1} once, got {cluster_order.tolist()}."
-            )
-    cluster_position = np.empty(counts.shape[0], dtype=np.intp)
-    cluster_position[cluster_order] = np.arange(counts.shape[0])
+        cluster_position = _positions(clusters, cluster_order)
     return np.lexsort((cluster_position[labels], rank))
+
+
+def _positions(clusters, cluster_order):
+    """Position in ``cluster_order`` of each of the (sorted) ``clusters``."""
+    cluster_order = check_array(cluster_order, ensure_2d=False, dtype=np.intp,
+                                input_name="cluster_order")
+    sorter = np.argsort(cluster_order, kind="stable")
+    ordered = cluster_order[sorter]
+    found = np.searchsorted(ordered, clusters)
+    listed = found < ordered.shape[0]
+    listed[listed] = ordered[found[listed]] == clusters[listed]
+    missing = clusters[~listed]
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if missing.size or repeated.size:
+        raise ValueError(
+            "cluster_order must hold every cluster label of labels once; "
+            f"missing: {missing.tolist()}, repeated: {repeated.tolist()}."
+        )
+    return sorter[found]
 
 
 @validate_params(
