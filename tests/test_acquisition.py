@@ -8,12 +8,15 @@ from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skactive.acquisition import (
+    closest_to_centers,
     decision_margin,
     entropy,
     least_confidence,
     margin,
     ratio,
     round_robin,
+    typicality,
+    typiclust,
     variance,
 )
 
@@ -171,3 +174,19 @@ def test_round_robin_memory_does_not_grow_with_label_values():
     # skipped.
     assert_array_equal(round_robin([5, 10**7, 5], [0.2, 0.1, 0.1],
                                    cluster_order=[7, 10**7, 5]), [1, 2, 0])
+
+
+@pytest.mark.parametrize("call", [
+    lambda labels: round_robin(labels, [0.1, 0.2, 0.3]),
+    lambda labels: round_robin([0, 1, 2], [0.1, 0.2, 0.3], cluster_order=labels),
+    lambda labels: typicality(np.eye(3), labels=labels),
+    lambda labels: typiclust(np.eye(3), labels, 2),
+    lambda labels: closest_to_centers(np.eye(3), labels, np.eye(3), [1, 2, 3]),
+])
+def test_cluster_labels_that_are_not_integers_are_refused_not_truncated(call):
+    # 0.5 used to become cluster 0.
+    with pytest.raises(ValueError, match="must be integer cluster labels, got 0.5"):
+        call([0, 0.5, 1])
+    with pytest.raises(ValueError, match="must be integer cluster labels, got 'a'"):
+        call(["a", "b", "b"])
+    call([2.0, 0.0, 1.0])  # whole numbers are labels

@@ -78,7 +78,7 @@ def round_robin(labels, distances, *, cluster_order=None):
     >>> round_robin([0, 0, 0, 1, 1], [0.3, 0.1, 0.2, 0.5, 0.4], cluster_order=[1, 0])
     array([4, 1, 3, 2, 0])
     """
-    labels = check_array(labels, ensure_2d=False, dtype=np.intp, input_name="labels")
+    labels = _integer_labels(labels, "labels")
     distances = check_array(distances, ensure_2d=False, input_name="distances")
     if labels.shape != distances.shape or labels.ndim != 1:
         raise ValueError(
@@ -106,8 +106,7 @@ def round_robin(labels, distances, *, cluster_order=None):
 
 def _positions(clusters, cluster_order):
     """Position in ``cluster_order`` of each of the (sorted) ``clusters``."""
-    cluster_order = check_array(cluster_order, ensure_2d=False, dtype=np.intp,
-                                input_name="cluster_order")
+    cluster_order = _integer_labels(cluster_order, "cluster_order")
     sorter = np.argsort(cluster_order, kind="stable")
     ordered = cluster_order[sorter]
     found = np.searchsorted(ordered, clusters)
@@ -437,8 +436,26 @@ def _fill_batch(picks, priority, n_select):
     return picks
 
 
+def _integer_labels(values, name):
+    """Integer cluster labels, checked: a value that is not a whole number
+    (0.5, a string) is refused, never truncated."""
+    values = check_array(values, ensure_2d=False, dtype=None, input_name=name)
+    if values.dtype.kind in "iub":
+        return values.astype(np.intp, copy=False)
+    whole = values.dtype.kind == "f" and np.all(np.mod(values, 1) == 0)
+    if not whole:
+        bad = values.ravel()[0] if values.dtype.kind != "f" else \
+            values.ravel()[np.flatnonzero(np.mod(values, 1))[0]]
+        raise ValueError(
+            f"{name} must be integer cluster labels, got {bad.item()!r}. Pass "
+            "the clusterer's labels_ as they are (np.unique(values, "
+            "return_inverse=True)[1] numbers other labels)."
+        )
+    return values.astype(np.intp)
+
+
 def _check_labels(labels, n_samples):
-    labels = check_array(labels, ensure_2d=False, dtype=np.intp, input_name="labels")
+    labels = _integer_labels(labels, "labels")
     if labels.shape != (n_samples,):
         raise ValueError(
             f"labels must hold one cluster label per sample, shape ({n_samples},), "
