@@ -190,3 +190,11 @@ def test_cluster_labels_that_are_not_integers_are_refused_not_truncated(call):
     with pytest.raises(ValueError, match="must be integer cluster labels, got 'a'"):
         call(["a", "b", "b"])
     call([2.0, 0.0, 1.0])  # whole numbers are labels
+
+
+def test_closest_to_centers_names_centers_of_another_width():
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [9.0, 9.0]])
+    with pytest.raises(ValueError, match="centers have 3 features but X has 2"):
+        closest_to_centers(X, [0, 0, 1], np.zeros((2, 3)), [1.0, 2.0, 3.0])
+    assert_array_equal(closest_to_centers(X, [0, 0, 1], [[0.2, 0.0], [9.0, 9.0]],
+                                          [1.0, 2.0, 3.0]), [2, 0])

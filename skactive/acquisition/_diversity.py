@@ -592,6 +592,12 @@ def closest_to_centers(X, labels, centers, priority):
     priority = check_array(priority, ensure_2d=False, dtype=np.float64,
                            input_name="priority")
     n_clusters = centers.shape[0]
+    if centers.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"centers have {centers.shape[1]} features but X has {X.shape[1]}: "
+            "pass the centers of a clustering of these embeddings (its "
+            "cluster_centers_)."
+        )
     if priority.shape != (n_samples,) or labels.max() >= n_clusters:
         raise ValueError(
             "priority must hold one value per sample and labels must be in "
