@@ -11,6 +11,8 @@ from skactive.acquisition import (
     closest_to_centers,
     decision_margin,
     entropy,
+    greedy_sampling,
+    k_center_greedy,
     least_confidence,
     margin,
     ratio,
@@ -198,3 +200,16 @@ def test_closest_to_centers_names_centers_of_another_width():
         closest_to_centers(X, [0, 0, 1], np.zeros((2, 3)), [1.0, 2.0, 3.0])
     assert_array_equal(closest_to_centers(X, [0, 0, 1], [[0.2, 0.0], [9.0, 9.0]],
                                           [1.0, 2.0, 3.0]), [2, 0])
+
+
+@pytest.mark.parametrize("select", [
+    lambda X, squared: k_center_greedy(X, 2, squared_distances=squared),
+    lambda X, squared: greedy_sampling(2, X=X, squared_distances=squared),
+])
+def test_negative_squared_distances_are_refused(select):
+    X = np.array([[0.0], [1.0], [3.0]])
+    for bad in ([-1.0, 0.0, 1.0], [0.0, -np.inf, 1.0]):
+        with pytest.raises(ValueError, match="squared_distances holds negative "
+                                             "values"):
+            select(X, bad)
+    assert_array_equal(select(X, [0.0, 1.0, 9.0]), [2, 1])

@@ -270,12 +270,18 @@ class _ProductSpace:
 
 def _check_squared(values, n_samples, name):
     """Squared distances, one per sample: a copy; +inf (beyond the float
-    range) is allowed, NaN is not."""
+    range) is allowed, NaN and negative values are not."""
     values = check_array(values, ensure_2d=False, dtype=np.float64,
                          input_name=name, copy=True, ensure_all_finite=False)
     if np.isnan(values).any():
         raise ValueError(f"{name} contains NaN: pass the squared distance of "
                          "each sample to its nearest labeled sample.")
+    if values.size and values.min() < 0:
+        raise ValueError(
+            f"{name} holds negative values (the lowest is {values.min():.6g}): "
+            "pass squared Euclidean distances, which are at least 0 (clip a "
+            "rounding error below 0 with np.maximum(values, 0))."
+        )
     if values.shape != (n_samples,):
         raise ValueError(f"{name} must hold one value per sample, shape "
                          f"({n_samples},), got {values.shape}.")
