@@ -20,6 +20,7 @@ from skactive.acquisition import (
     typicality,
     typiclust,
     variance,
+    vote_entropy,
 )
 
 FUNCTIONS = [entropy, least_confidence, margin, ratio, variance]
@@ -213,3 +214,12 @@ def test_negative_squared_distances_are_refused(select):
                                              "values"):
             select(X, bad)
     assert_array_equal(select(X, [0.0, 1.0, 9.0]), [2, 1])
+
+
+def test_vote_entropy_says_that_string_votes_are_not_class_indices():
+    # Was numpy's "ufunc 'remainder' not supported for the input types".
+    with pytest.raises(ValueError, match="votes must be integer class indices in "
+                                         "\\[0, 2\\), got 'a'"):
+        vote_entropy([["a", "b"], ["a", "a"]], n_classes=2)
+    assert_allclose(vote_entropy(np.array([[0, 1], [0, 0]], dtype=object), 2),
+                    [1.0, 0.0])
