@@ -15,6 +15,7 @@ from skactive.acquisition import (
     k_center_greedy,
     least_confidence,
     margin,
+    prediction_variance,
     ratio,
     round_robin,
     typicality,
@@ -223,3 +224,15 @@ def test_vote_entropy_says_that_string_votes_are_not_class_indices():
         vote_entropy([["a", "b"], ["a", "a"]], n_classes=2)
     assert_allclose(vote_entropy(np.array([[0, 1], [0, 0]], dtype=object), 2),
                     [1.0, 0.0])
+
+
+def test_prediction_variance_of_predictions_near_the_float_limits():
+    # 1e308 and -1e308: the variance is 1e616, beyond the float range (it
+    # was 0: Welford's running sums overflowed to -inf and were clipped).
+    assert_array_equal(prediction_variance([[1e308], [-1e308]]), [np.inf])
+    # 1e154 and -1e154: 1e308 fits, though its running sum 2e308 does not.
+    assert_allclose(prediction_variance([[1e154], [-1e154]]), [1e308], rtol=1e-12)
+    # Each sample at its own scale: huge ones leave the others exact.
+    Y = [[1e308, 1.0, 2e-150], [1e308, 3.0, 4e-150], [-1e308, 2.0, 3e-150]]
+    assert_allclose(prediction_variance(Y), [np.inf, 2 / 3, 2e-300 / 3],
+                    rtol=1e-12)

@@ -47,7 +47,9 @@ def prediction_variance(Y):
     (the spread of a forest's trees). Computed with Welford's running
     update, one member at a time: memory is two vectors whatever the size
     of the committee, and there is no cancellation when predictions are
-    large and close.
+    large and close. Predictions beyond about 1e150 are divided by a power
+    of two, sample by sample, so the running sums never overflow; a
+    variance beyond the float range is ``inf`` (1e308 and -1e308: 1e616).
 
     Parameters
     ----------
@@ -66,7 +68,7 @@ def prediction_variance(Y):
     >>> prediction_variance([[1.0, 2.0, 5.0], [3.0, 2.0, 1.0]])
     array([1., 0., 4.])
     """
-    mean = m2 = None
+    mean = m2 = scale = None
     n_members = 0
     for predictions in _rows(Y):
         if mean is None:
@@ -77,13 +79,41 @@ def prediction_variance(Y):
                 f"Member {n_members} predicts {predictions.shape[0]} samples, "
                 f"member 0 {mean.shape[0]}: every member must predict every sample."
             )
+        if predictions.size and max(predictions.max(), -predictions.min()) > _SAFE:
+            scale = _rescale(predictions, mean, m2, scale)
+        if scale is not None:
+            predictions = predictions / scale
         n_members += 1
         delta = predictions - mean
         mean += delta / n_members
         m2 += delta * (predictions - mean)
     if n_members == 0:
         raise ValueError("Y holds no member; a committee needs at least one.")
-    return np.maximum(m2 / n_members, 0, out=m2)
+    m2 /= n_members
+    if scale is not None:
+        with np.errstate(over="ignore"):  # inf: beyond the float range
+            m2 *= scale
+            m2 *= scale
+    return np.maximum(m2, 0, out=m2)
+
+
+# Predictions (per sample, after scaling) up to which Welford's running sums
+# cannot overflow: squares of differences stay below 2**1002.
+_SAFE = 2.0**500
+
+
+def _rescale(predictions, mean, m2, scale):
+    """The per-sample power of two that brings ``predictions`` within
+    ``_SAFE``, at least ``scale``; the running ``mean`` and ``m2`` are
+    brought to it in place (exact: powers of two)."""
+    current = np.ones_like(mean) if scale is None else scale
+    needed = np.exp2(np.ceil(np.log2(np.maximum(np.abs(predictions), _SAFE) / _SAFE)))
+    new = np.maximum(current, needed)
+    ratio = current / new
+    mean *= ratio
+    m2 *= ratio
+    m2 *= ratio
+    return new
 
 
 @validate_params(
