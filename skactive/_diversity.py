@@ -14,7 +14,7 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import ChunkedSampler, _inherit_input_tags
+from ._base import ChunkedSampler, _inherit_input_tags, check_finite_target
 from ._diversity_dask import coreset_scores, coreset_select, kmeans_select
 from .acquisition import k_center_greedy, round_robin, typicality, typiclust
 from .utils._dask import is_dask_pool
@@ -239,6 +239,7 @@ class DiversitySampler(ChunkedSampler):
                               dtype=[np.float64, np.float32], ensure_min_samples=0)
         else:
             X = validate_data(self, X, skip_check_array=True)
+        check_finite_target(y)
         if isinstance(self.clusterer, FrozenEstimator):
             self.n_clusters_ = self._frozen_centers().shape[0]
         elif self.n_clusters is not None:

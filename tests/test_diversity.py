@@ -5,13 +5,20 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.datasets import make_blobs
 from sklearn.decomposition import PCA
 from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import BayesianRidge, LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import InvalidParameterError
 
 import skactive.acquisition._diversity as diversity
-from skactive import DiversitySampler
+from skactive import (
+    CommitteeSampler,
+    DiversitySampler,
+    GreedySampler,
+    HybridSampler,
+    UncertaintySampler,
+)
 from skactive.acquisition import (
     closest_to_centers,
     k_center_greedy,
@@ -301,3 +308,20 @@ def test_diversity_functions_are_unchanged_by_huge_values(blobs):
     squared = np.ones(len(X))
     squared[3] = np.inf
     assert k_center_greedy(X, 2, squared_distances=squared)[0] == 3
+
+
+@pytest.mark.parametrize("make", [
+    lambda: DiversitySampler(),
+    lambda: HybridSampler(UncertaintySampler(LogisticRegression())),
+    lambda: UncertaintySampler(LogisticRegression()),
+    lambda: CommitteeSampler([LogisticRegression(), LogisticRegression(C=0.1)]),
+    lambda: UncertaintySampler(BayesianRidge(), strategy="std"),
+    lambda: GreedySampler(Ridge()),
+])
+def test_a_target_with_nan_is_named_y(make):
+    # Issue 21 item 21: it said "Input contains NaN." without naming y.
+    X = np.arange(20.0).reshape(10, 2)
+    y = np.array([0, 1] * 5, dtype=float)
+    y[3] = np.nan
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        make().fit(X, y)
