@@ -11,7 +11,7 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.utils import check_array, get_tags
+from sklearn.utils import assert_all_finite, check_array, get_tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .exceptions import SingleClassWarning
@@ -133,6 +133,7 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
             raise ValueError(
                 "X is empty (0 samples): fit the sampler on the labeled samples."
             )
+        check_finite_target(y)
 
     def _validate_pool(self, X):
         """Check a pool that is passed on unconverted.
@@ -236,6 +237,19 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         tags.input_tags.allow_nan = True
         tags.input_tags.sparse = True
         return tags
+
+
+def check_finite_target(y):
+    """Refuse a target with NaN or infinity, naming ``y`` (``type_of_target``
+    and the inner estimators say only "Input contains NaN")."""
+    if y is None:
+        return
+    try:
+        assert_all_finite(y, input_name="y")
+    except ValueError as error:
+        raise ValueError(f"{error} Fit the sampler on labeled samples only, each "
+                         "with a finite target (drop the rows whose target is "
+                         "missing).") from None
 
 
 def _warn_single_class():

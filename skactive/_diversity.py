@@ -14,11 +14,16 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import ChunkedSampler, _inherit_input_tags
+from ._base import ChunkedSampler, _inherit_input_tags, check_finite_target
 from ._diversity_dask import coreset_scores, coreset_select, kmeans_select
 from .acquisition import k_center_greedy, round_robin, typicality, typiclust
 from .utils._dask import is_dask_pool
-from .utils._selection import distances_to_centers, nearest_squared_distances
+from .utils._selection import (
+    distances_to_centers,
+    nearest_squared_distances,
+    scaled_for_distances,
+    unscaled,
+)
 from .utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -234,6 +239,7 @@ class DiversitySampler(ChunkedSampler):
                               dtype=[np.float64, np.float32], ensure_min_samples=0)
         else:
             X = validate_data(self, X, skip_check_array=True)
+        check_finite_target(y)
         if isinstance(self.clusterer, FrozenEstimator):
             self.n_clusters_ = self._frozen_centers().shape[0]
         elif self.n_clusters is not None:
@@ -294,6 +300,10 @@ class DiversitySampler(ChunkedSampler):
         embeddings = X if self.transformer_ is None else self._transform(
             self.transformer_, X)
         if self.metric == "cosine":
+            if scaled_for_distances(embeddings)[0] > 1:
+                # Squared norms would overflow: each row divided by its
+                # largest value first, which keeps its direction.
+                embeddings = normalize(embeddings, norm="max")
             embeddings = normalize(embeddings)
         return embeddings
 
@@ -327,9 +337,10 @@ class DiversitySampler(ChunkedSampler):
             return self._kmeans_order(embeddings)[:batch_size]
         if self.strategy == "typiclust":
             return self._typiclust(embeddings, batch_size)
+        _, embeddings, reference = self._scaled(embeddings)
         squared = None
-        if self.reference_ is not None:
-            squared = self._squared_distance_to_reference(embeddings)
+        if reference is not None:
+            squared = self._squared_distance_to_reference(embeddings, reference)
         return k_center_greedy(embeddings, batch_size, squared_distances=squared,
                                random_state=self.random_state)
 
@@ -375,8 +386,7 @@ class DiversitySampler(ChunkedSampler):
             n_clusters = n_samples
         clusterer = clone(KMeans() if self.clusterer is None else self.clusterer)
         clusterer.set_params(n_clusters=n_clusters, random_state=self.random_state)
-        clusterer.fit(embeddings)
-        return clusterer.labels_, clusterer.cluster_centers_
+        return fit_kmeans(clusterer, embeddings)
 
     def _kmeans_order(self, embeddings):
         if isinstance(self.clusterer, FrozenEstimator):
@@ -397,8 +407,15 @@ class DiversitySampler(ChunkedSampler):
         return typiclust(embeddings, labels[n_reference:], batch_size,
                          covered=np.unique(labels[:n_reference]))
 
-    def _squared_distance_to_reference(self, embeddings):
-        reference = self.reference_
+    def _scaled(self, embeddings):
+        """The factor, the pool's and the reference set's embeddings divided
+        by the one power of two that keeps their squared distances finite."""
+        scale, (embeddings, reference) = scaled_for_distances(embeddings,
+                                                              self.reference_)
+        return scale, embeddings, reference
+
+    def _squared_distance_to_reference(self, embeddings, reference=None):
+        reference = self.reference_ if reference is None else reference
         if reference.shape[1] != embeddings.shape[1]:
             raise ValueError(
                 f"The pool's embeddings have {embeddings.shape[1]} features but "
@@ -407,12 +424,14 @@ class DiversitySampler(ChunkedSampler):
         return self._squared_distances_to(embeddings, reference)
 
     def _distance_to_reference(self, embeddings):
-        if self.reference_ is None:
+        scale, embeddings, reference = self._scaled(embeddings)
+        if reference is None:
             # Cold start: the most central samples first.
             mean = np.asarray(embeddings.mean(axis=0)).reshape(1, -1)
-            return -self._metric_distance(nearest_squared_distances(embeddings,
-                                                                  reference=mean))
-        return self._metric_distance(self._squared_distance_to_reference(embeddings))
+            return -unscaled(self._metric_distance(
+                nearest_squared_distances(embeddings, reference=mean)), scale)
+        return unscaled(self._metric_distance(
+            self._squared_distance_to_reference(embeddings, reference)), scale)
 
     def _metric_distance(self, squared):
         if self.metric == "cosine":
@@ -427,3 +446,33 @@ class DiversitySampler(ChunkedSampler):
             _inherit_input_tags(tags, [self.transformer],
                                 ("allow_nan", "sparse", "string"))
         return tags
+
+
+def fit_kmeans(clusterer, embeddings, **fit_params):
+    """Labels and centers of ``clusterer`` fitted on ``embeddings``.
+
+    Huge values are divided by a power of two first (the clusters are the
+    same, the centers are given back at the original scale). k-means
+    subtracts the mean of the samples, so when a few samples are many
+    orders of magnitude larger than the others (a row at 1e200), the others
+    all become the same number; that collapse is refused with a clear
+    message instead of a batch drawn from one cluster.
+    """
+    scale, (scaled,) = scaled_for_distances(embeddings)
+    clusterer.fit(scaled, **fit_params)
+    labels = clusterer.labels_
+    n_clusters = clusterer.cluster_centers_.shape[0]
+    if scale > 1 and not sp.issparse(scaled) and \
+            np.unique(labels).shape[0] < n_clusters <= \
+            np.unique(scaled, axis=0).shape[0]:
+        values = embeddings.max(), -embeddings.min()
+        raise ValueError(
+            f"k-means found {np.unique(labels).shape[0]} distinct clusters of "
+            f"the {n_clusters} asked for, though the samples are not that few "
+            f"distinct points: their values, up to {max(values):.3g} in "
+            "absolute value, span more orders of magnitude than float64 can "
+            "resolve once k-means subtracts their mean. Scale or clip the "
+            "features (sklearn.preprocessing.RobustScaler, or "
+            "QuantileTransformer), or drop the outlying samples."
+        )
+    return labels, clusterer.cluster_centers_ * scale

@@ -11,8 +11,13 @@ from sklearn.utils import check_array
 
 from ._base import ChunkedSampler, _inherit_input_tags
 from .acquisition import greedy_sampling
-from .utils._selection import nearest_target_squared
-from .utils._sklearn_compat import HasMethods, StrOptions, _fit_context, _num_samples
+from .utils._selection import (
+    nearest_target_squared,
+    paired_distances,
+    scaled_for_distances,
+    unscaled,
+)
+from .utils._sklearn_compat import HasMethods, StrOptions, _fit_context
 
 _USES_INPUTS = ("gsx", "igs")
 _USES_OUTPUTS = ("gsy", "igs")
@@ -38,7 +43,10 @@ class GreedySampler(ChunkedSampler):
         model's prediction to the labeled targets (each pick adds its
         prediction);
     ``"igs"``
-        the product of the two, Wu et al.'s best on their benchmark.
+        in both: :math:`\\min_l \\lVert x - x_l \\rVert \\, |f(x) - y_l|`, the
+        minimum over the labeled samples (and the picks) of the product of
+        the two distances (Wu et al.'s Algorithm 3, their best on their
+        benchmark).
 
     The batch is built one pick at a time, each updating the minimum
     distances; exact, O(n_samples) memory. Scores (one per sample, higher =
@@ -193,10 +201,13 @@ class GreedySampler(ChunkedSampler):
             return self.transformer_ is not None
         return True
 
-    def _squared_distances(self, X):
-        """Squared input and output distances of the pool to the labeled set,
-        and what the greedy needs to update them."""
-        inputs = predictions = input_sq = None
+    def _spaces(self, X):
+        """The pool in the input space and the model's predictions, with the
+        labeled samples' inputs and targets (None for a space the strategy
+        does not use), each space divided by the power of two that keeps its
+        squared distances finite; and the product of those factors."""
+        inputs = reference = predictions = targets = None
+        scale = 1.0
         if self.strategy in _USES_INPUTS:
             inputs = self._inputs(X)
             if inputs.shape[1] != self.reference_.shape[1]:
@@ -204,27 +215,36 @@ class GreedySampler(ChunkedSampler):
                     f"X has {inputs.shape[1]} features in the input space, but "
                     f"the labeled samples had {self.reference_.shape[1]}."
                 )
-            input_sq = self._squared_distances_to(inputs, self.reference_)
+            scale, (inputs, reference) = scaled_for_distances(inputs,
+                                                              self.reference_)
         if self.strategy in _USES_OUTPUTS:
             predictions = self._map_chunks(_predict_chunk, X, row_bytes=8,
                                            estimator=self.estimator_)
-        return inputs, input_sq, predictions
+            output_scale, (predictions, targets) = scaled_for_distances(
+                predictions, self.y_)
+            scale *= output_scale
+        return scale, inputs, reference, predictions, targets
 
     def _score(self, X):
-        inputs, input_sq, predictions = self._squared_distances(X)
-        squared = np.ones(_num_samples(X))
-        if input_sq is not None:
-            squared *= input_sq
-        if predictions is not None:
-            squared *= nearest_target_squared(predictions, np.sort(self.y_))
-        return np.sqrt(squared)
+        scale, inputs, reference, predictions, targets = self._spaces(X)
+        if self.strategy == "gsx":
+            distances = np.sqrt(self._squared_distances_to(inputs, reference))
+        elif self.strategy == "gsy":
+            distances = np.sqrt(nearest_target_squared(predictions, np.sort(targets)))
+        else:
+            distances = paired_distances(inputs, predictions, X_labeled=reference,
+                                         y_labeled=targets)
+        return unscaled(distances, scale)
 
     def _select(self, X, batch_size):
-        inputs, input_sq, predictions = self._squared_distances(X)
+        _, inputs, reference, predictions, targets = self._spaces(X)
+        squared = None
+        if self.strategy == "gsx":
+            squared = self._squared_distances_to(inputs, reference)
         return greedy_sampling(
-            batch_size, X=inputs, squared_distances=input_sq,
-            predictions=predictions,
-            y_labeled=None if predictions is None else self.y_,
+            batch_size, X=inputs, squared_distances=squared,
+            X_labeled=reference if self.strategy == "igs" else None,
+            predictions=predictions, y_labeled=targets,
             random_state=self.random_state,
         )
 

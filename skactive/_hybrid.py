@@ -12,9 +12,9 @@ from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils import get_tags
 
 from ._base import BaseSampler, _inherit_input_tags
-from ._diversity import DiversitySampler
+from ._diversity import DiversitySampler, fit_kmeans
 from .acquisition import closest_to_centers, round_robin
-from .utils._selection import top_k
+from .utils._selection import scaled_for_distances, top_k
 from .utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -189,10 +189,13 @@ class HybridSampler(BaseSampler):
         """Labels and centers of a k-means weighted by ``weights``."""
         if not np.any(weights > 0):
             weights = np.ones_like(weights)  # every candidate equally informative
+        elif weights.max() > 1:
+            # At most 1 (a power of two, so the clusters are the same): huge
+            # scores times squared distances would overflow k-means' sums.
+            weights = weights / 2.0 ** np.ceil(np.log2(weights.max()))
         clusterer = clone(KMeans() if self.clusterer is None else self.clusterer)
         clusterer.set_params(n_clusters=k, random_state=self.random_state)
-        clusterer.fit(embeddings, sample_weight=weights)
-        return clusterer.labels_, clusterer.cluster_centers_
+        return fit_kmeans(clusterer, embeddings, sample_weight=weights)
 
     def _is_ranking(self):
         return False
@@ -224,6 +227,7 @@ def _average_linkage(embeddings, n_clusters):
     """
     if n_clusters == 1:
         return np.zeros(embeddings.shape[0], dtype=np.intp)
+    embeddings = scaled_for_distances(embeddings)[1][0]
     if sp.issparse(embeddings):
         clustering = AgglomerativeClustering(n_clusters=n_clusters, linkage="average",
                                              metric="precomputed")

@@ -1,3 +1,5 @@
+import tracemalloc
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -6,12 +8,20 @@ from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skactive.acquisition import (
+    closest_to_centers,
     decision_margin,
     entropy,
+    greedy_sampling,
+    k_center_greedy,
     least_confidence,
     margin,
+    prediction_variance,
     ratio,
+    round_robin,
+    typicality,
+    typiclust,
     variance,
+    vote_entropy,
 )
 
 FUNCTIONS = [entropy, least_confidence, margin, ratio, variance]
@@ -149,3 +159,80 @@ def test_binary_problems_share_one_order(p):
     for name, u in uncertainty.items():
         more_uncertain = u[:, None] > u[None, :]
         assert more_uncertain[clearly_less].all(), name
+
+
+# --- edge cases of the acquisition functions (issue 21 item 21) --------------
+
+
+def test_round_robin_memory_does_not_grow_with_label_values():
+    tracemalloc.start()
+    try:
+        # Clusters 5 (two members, visited first) and 10**7 (one member).
+        order = round_robin([5, 10**7, 5], [0.2, 0.1, 0.1])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert_array_equal(order, [2, 1, 0])
+    assert peak < 2**20  # a bincount up to 10**7 takes 76 MiB (10**9: 7.45 GiB)
+    # cluster_order names the labels; labels it lists that no sample has are
+    # skipped.
+    assert_array_equal(round_robin([5, 10**7, 5], [0.2, 0.1, 0.1],
+                                   cluster_order=[7, 10**7, 5]), [1, 2, 0])
+
+
+@pytest.mark.parametrize("call", [
+    lambda labels: round_robin(labels, [0.1, 0.2, 0.3]),
+    lambda labels: round_robin([0, 1, 2], [0.1, 0.2, 0.3], cluster_order=labels),
+    lambda labels: typicality(np.eye(3), labels=labels),
+    lambda labels: typiclust(np.eye(3), labels, 2),
+    lambda labels: closest_to_centers(np.eye(3), labels, np.eye(3), [1, 2, 3]),
+])
+def test_cluster_labels_that_are_not_integers_are_refused_not_truncated(call):
+    # 0.5 used to become cluster 0.
+    with pytest.raises(ValueError, match="must be integer cluster labels, got 0.5"):
+        call([0, 0.5, 1])
+    with pytest.raises(ValueError, match="must be integer cluster labels, got 'a'"):
+        call(["a", "b", "b"])
+    call([2.0, 0.0, 1.0])  # whole numbers are labels
+
+
+def test_closest_to_centers_names_centers_of_another_width():
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [9.0, 9.0]])
+    with pytest.raises(ValueError, match="centers have 3 features but X has 2"):
+        closest_to_centers(X, [0, 0, 1], np.zeros((2, 3)), [1.0, 2.0, 3.0])
+    assert_array_equal(closest_to_centers(X, [0, 0, 1], [[0.2, 0.0], [9.0, 9.0]],
+                                          [1.0, 2.0, 3.0]), [2, 0])
+
+
+@pytest.mark.parametrize("select", [
+    lambda X, squared: k_center_greedy(X, 2, squared_distances=squared),
+    lambda X, squared: greedy_sampling(2, X=X, squared_distances=squared),
+])
+def test_negative_squared_distances_are_refused(select):
+    X = np.array([[0.0], [1.0], [3.0]])
+    for bad in ([-1.0, 0.0, 1.0], [0.0, -np.inf, 1.0]):
+        with pytest.raises(ValueError, match="squared_distances holds negative "
+                                             "values"):
+            select(X, bad)
+    assert_array_equal(select(X, [0.0, 1.0, 9.0]), [2, 1])
+
+
+def test_vote_entropy_says_that_string_votes_are_not_class_indices():
+    # Was numpy's "ufunc 'remainder' not supported for the input types".
+    with pytest.raises(ValueError, match="votes must be integer class indices in "
+                                         "\\[0, 2\\), got 'a'"):
+        vote_entropy([["a", "b"], ["a", "a"]], n_classes=2)
+    assert_allclose(vote_entropy(np.array([[0, 1], [0, 0]], dtype=object), 2),
+                    [1.0, 0.0])
+
+
+def test_prediction_variance_of_predictions_near_the_float_limits():
+    # 1e308 and -1e308: the variance is 1e616, beyond the float range (it
+    # was 0: Welford's running sums overflowed to -inf and were clipped).
+    assert_array_equal(prediction_variance([[1e308], [-1e308]]), [np.inf])
+    # 1e154 and -1e154: 1e308 fits, though its running sum 2e308 does not.
+    assert_allclose(prediction_variance([[1e154], [-1e154]]), [1e308], rtol=1e-12)
+    # Each sample at its own scale: huge ones leave the others exact.
+    Y = [[1e308, 1.0, 2e-150], [1e308, 3.0, 4e-150], [-1e308, 2.0, 3e-150]]
+    assert_allclose(prediction_variance(Y), [np.inf, 2 / 3, 2e-300 / 3],
+                    rtol=1e-12)

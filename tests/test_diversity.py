@@ -5,14 +5,26 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.datasets import make_blobs
 from sklearn.decomposition import PCA
 from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import BayesianRidge, LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import InvalidParameterError
 
 import skactive.acquisition._diversity as diversity
-from skactive import DiversitySampler
-from skactive.acquisition import k_center_greedy, round_robin
+from skactive import (
+    CommitteeSampler,
+    DiversitySampler,
+    GreedySampler,
+    HybridSampler,
+    UncertaintySampler,
+)
+from skactive.acquisition import (
+    closest_to_centers,
+    k_center_greedy,
+    round_robin,
+    typicality,
+)
 
 
 def brute_force_k_center(pool, reference, k, random_state):
@@ -218,3 +230,98 @@ def test_coreset_batch_of_j_is_the_first_j_of_the_batch_of_k(blobs):
     full = sampler.select(X[20:], 15)
     for j in (1, 2, 7, 14):
         assert_array_equal(sampler.select(X[20:], j), full[:j])
+
+
+# --- huge values (issue 21 item 18) ------------------------------------------
+
+# Squared distances between rows this large overflow float64 (2**1200).
+HUGE = 2.0**600
+
+
+@pytest.mark.parametrize("strategy", ["coreset", "kmeans", "typiclust"])
+def test_huge_values_give_the_batch_of_the_problem_at_ordinary_scale(blobs,
+                                                                       strategy):
+    # Multiplying every embedding by a power of two scales every distance by
+    # it: same batch, scores scaled (positions for k-means).
+    X, _ = blobs
+    reference, pool = X[:20], X[20:]
+
+    def run(factor):
+        sampler = DiversitySampler(strategy=strategy, n_clusters=5, random_state=0)
+        sampler.fit(reference * factor)
+        return sampler.select(pool * factor, 8), sampler.score_samples(pool * factor)
+
+    picks, scores = run(1.0)
+    huge_picks, huge_scores = run(HUGE)
+    assert_array_equal(huge_picks, picks)
+    expected = {"coreset": scores * HUGE, "kmeans": scores,
+                "typiclust": scores / HUGE}[strategy]
+    assert_allclose(huge_scores, expected, rtol=1e-12)
+
+
+def test_a_row_at_1e200_is_the_farthest_and_leaves_the_others_in_order(blobs):
+    X, _ = blobs
+    reference, pool = X[:20], X[20:].copy()
+    pool[7] = 1e200
+    sampler = DiversitySampler(strategy="coreset", random_state=0).fit(reference)
+    picks = sampler.select(pool, 6)
+    assert picks[0] == 7
+    # Every other sample is about 1e200 from it: the rest of the batch is the
+    # greedy on the other samples.
+    rest = brute_force_k_center(np.delete(pool, 7, axis=0), reference, 5, 0)
+    assert_array_equal(picks[1:], rest + (rest >= 7))
+    scores = sampler.score_samples(pool)
+    assert_allclose(scores[7], np.sqrt(2) * 1e200, rtol=1e-12)
+    assert_allclose(np.delete(scores, 7), DiversitySampler(strategy="coreset").fit(
+        reference).score_samples(np.delete(pool, 7, axis=0)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("strategy", ["kmeans", "typiclust"])
+def test_kmeans_refuses_values_it_cannot_resolve(blobs, strategy):
+    # k-means subtracts the mean: next to 1e200 the other samples become one
+    # number, and the batch would come from one cluster.
+    X, _ = blobs
+    pool = X.copy()
+    pool[7] = 1e200
+    sampler = DiversitySampler(strategy=strategy, n_clusters=5, random_state=0)
+    with pytest.raises(ValueError, match="up to 1e\\+200 in absolute value, span "
+                                         "more orders of magnitude than float64"):
+        sampler.fit(X[:3]).select(pool, 5)
+
+
+def test_cosine_embeds_a_row_at_1e200_by_its_direction():
+    sampler = DiversitySampler(strategy="coreset", metric="cosine").fit(np.eye(2))
+    assert_allclose(sampler.embed([[1e200, 1e200], [3.0, 4.0]]),
+                    [[np.sqrt(0.5), np.sqrt(0.5)], [0.6, 0.8]])
+
+
+def test_diversity_functions_are_unchanged_by_huge_values(blobs):
+    X, y = blobs
+    centers = np.array([X[y == c].mean(axis=0) for c in range(5)])
+    priority = np.linspace(0, 1, len(X))
+    assert_array_equal(k_center_greedy(X * HUGE, 10), k_center_greedy(X, 10))
+    assert_allclose(typicality(X * HUGE, labels=y), typicality(X, labels=y) / HUGE,
+                    rtol=1e-12)
+    assert_array_equal(closest_to_centers(X * HUGE, y, centers * HUGE, priority),
+                       closest_to_centers(X, y, centers, priority))
+    # A squared distance beyond the float range is inf: the farthest sample.
+    squared = np.ones(len(X))
+    squared[3] = np.inf
+    assert k_center_greedy(X, 2, squared_distances=squared)[0] == 3
+
+
+@pytest.mark.parametrize("make", [
+    lambda: DiversitySampler(),
+    lambda: HybridSampler(UncertaintySampler(LogisticRegression())),
+    lambda: UncertaintySampler(LogisticRegression()),
+    lambda: CommitteeSampler([LogisticRegression(), LogisticRegression(C=0.1)]),
+    lambda: UncertaintySampler(BayesianRidge(), strategy="std"),
+    lambda: GreedySampler(Ridge()),
+])
+def test_a_target_with_nan_is_named_y(make):
+    # Issue 21 item 21: it said "Input contains NaN." without naming y.
+    X = np.arange(20.0).reshape(10, 2)
+    y = np.array([0, 1] * 5, dtype=float)
+    y[3] = np.nan
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        make().fit(X, y)

@@ -154,3 +154,36 @@ def test_bad_parameters(data):
         sampler.select(pool[:5], batch_size=6)
     with pytest.raises(ValueError, match="pool X is empty"):
         sampler.select(pool[:0], batch_size=1)
+
+
+@pytest.mark.parametrize("strategy", ["weighted_kmeans", "cluster_margin"])
+def test_huge_values_give_the_batch_of_the_problem_at_ordinary_scale(data, strategy):
+    # Issue 21 item 18: every embedding times 2**600 (squared distances
+    # overflow float64), scored by a core-set distance (scaled by 2**600 too):
+    # the same batch.
+    X, _, pool = data
+
+    def batch(factor):
+        sampler = HybridSampler(DiversitySampler(strategy="coreset"),
+                                strategy=strategy, beta=4, random_state=0)
+        return sampler.fit(X[:30] * factor).select(pool * factor, 8)
+
+    assert_array_equal(batch(2.0**600), batch(1.0))
+
+
+def test_a_candidate_at_1e200(data):
+    # Average linkage compares distances: the sample at 1e200 is a cluster of
+    # its own, the smallest, visited first. k-means subtracts the mean, next
+    # to which the other candidates become one number: refused, clearly.
+    X, y, pool = data
+    pool = pool[:100] / 16
+    pool[7] = 1e200
+
+    def sampler(strategy):
+        return HybridSampler(UncertaintySampler(LogisticRegression()),
+                             strategy=strategy, beta=20, random_state=0).fit(
+            X / 16, y)
+
+    assert sampler("cluster_margin").select(pool, 5)[0] == 7
+    with pytest.raises(ValueError, match="span more orders of magnitude"):
+        sampler("weighted_kmeans").select(pool, 5)

@@ -52,27 +52,44 @@ def test_prediction_variance_has_no_cancellation_on_large_values():
     assert_allclose(prediction_variance(Y), Y.var(axis=0), rtol=1e-6)
 
 
-def brute_force_greedy(n_select, inputs=None, input_sq=None, predictions=None,
+def brute_force_greedy(n_select, inputs=None, labeled_inputs=None, predictions=None,
                        targets=None, random_state=None):
-    """GSx/GSy/iGS from their definition: every distance recomputed from
-    scratch at every step, ties to the lowest priority."""
+    """GSx/GSy/iGS from their definition (Wu, Lin & Huang, 2019, Algorithms
+    1-3): the distance of a sample is its minimum over the labeled samples
+    and the earlier picks m of ``||x - x_m||`` (GSx), ``|f(x) - y_m|`` (GSy)
+    or their product (iGS), an earlier pick's target being its prediction;
+    every distance recomputed from scratch at every step, ties to the lowest
+    priority."""
     n = len(predictions) if inputs is None else len(inputs)
+    n_labeled = len(targets) if inputs is None else len(labeled_inputs)
     priority = check_random_state(random_state).permutation(n)
     picks = []
     for _ in range(n_select):
-        score = np.ones(n)
-        if inputs is not None:
-            d = input_sq.copy()
-            for p in picks:
-                d = np.minimum(d, ((inputs - inputs[p]) ** 2).sum(axis=1))
-            score *= d
-        if predictions is not None:
-            centers = np.concatenate([targets, predictions[picks]])
-            score *= np.min((predictions[:, None] - centers[None]) ** 2, axis=1)
+        score = np.full(n, np.inf)
+        for m in [("labeled", j) for j in range(n_labeled)] + picks:
+            distance = np.ones(n)
+            labeled = isinstance(m, tuple)
+            if inputs is not None:
+                center = labeled_inputs[m[1]] if labeled else inputs[m]
+                distance *= ((inputs - center) ** 2).sum(axis=1)
+            if predictions is not None:
+                center = targets[m[1]] if labeled else predictions[m]
+                distance *= (predictions - center) ** 2
+            score = np.minimum(score, distance)
         score[picks] = -np.inf
         tied = np.flatnonzero(score == score.max())
         picks.append(tied[np.argmin(priority[tied])])
     return np.array(picks)
+
+
+def _greedy_kwargs(strategy, inputs, labeled_inputs, predictions, targets):
+    """The brute force's arguments for ``strategy``."""
+    kwargs = {}
+    if strategy != "gsy":
+        kwargs.update(inputs=inputs, labeled_inputs=labeled_inputs)
+    if strategy != "gsx":
+        kwargs.update(predictions=predictions, targets=targets)
+    return kwargs
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -80,19 +97,34 @@ def brute_force_greedy(n_select, inputs=None, input_sq=None, predictions=None,
 def test_greedy_sampling_equals_the_definition(seed, strategy):
     rng = np.random.RandomState(seed)
     inputs, labeled = rng.randn(40, 3), rng.randn(4, 3)
-    input_sq = ((inputs[:, None] - labeled[None]) ** 2).sum(axis=2).min(axis=1)
     predictions, targets = rng.randn(40), rng.randn(4)
-    kwargs = {}
-    if strategy != "gsy":
-        kwargs.update(inputs=inputs, input_sq=input_sq)
-    if strategy != "gsx":
-        kwargs.update(predictions=predictions, targets=targets)
+    kwargs = _greedy_kwargs(strategy, inputs, labeled, predictions, targets)
     expected = brute_force_greedy(15, random_state=seed, **kwargs)
     got = greedy_sampling(
-        15, X=kwargs.get("inputs"), squared_distances=kwargs.get("input_sq"),
+        15, X=kwargs.get("inputs"), X_labeled=kwargs.get("labeled_inputs"),
         predictions=kwargs.get("predictions"), y_labeled=kwargs.get("targets"),
         random_state=seed)
     assert_array_equal(got, expected)
+
+
+def test_igs_is_the_minimum_of_products_on_diabetes():
+    # Issue 21 item 1: the product of the two minima (the old iGS) differs
+    # from the minimum of the products from the 2nd pick on.
+    X, y = load_diabetes(return_X_y=True)
+    labeled, pool = X[:40], X[40:300]
+    predictions = Ridge().fit(labeled, y[:40]).predict(pool)
+    expected = brute_force_greedy(20, inputs=pool, labeled_inputs=labeled,
+                                  predictions=predictions, targets=y[:40],
+                                  random_state=0)
+    got = greedy_sampling(20, X=pool, X_labeled=labeled, predictions=predictions,
+                          y_labeled=y[:40], random_state=0)
+    assert_array_equal(got, expected)
+    sampler = GreedySampler(Ridge(), strategy="igs", random_state=0)
+    assert_array_equal(sampler.fit(labeled, y[:40]).select(pool, 20), expected)
+    # Scores are the distances before any pick: min over labeled of products.
+    products = (((pool[:, None] - labeled[None]) ** 2).sum(axis=2)
+                * (predictions[:, None] - y[None, :40]) ** 2)
+    assert_allclose(sampler.score(pool), np.sqrt(products.min(axis=1)), rtol=1e-6)
 
 
 def test_greedy_sampling_tie_rule_on_integers():
@@ -117,8 +149,13 @@ def test_gsx_is_the_core_set_greedy():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(), "Pass X and squared_distances"),
-    (dict(X=np.zeros((3, 2))), "Pass squared_distances"),
+    (dict(), "Pass X and X_labeled"),
+    (dict(X=np.zeros((3, 2))), "Pass X_labeled"),
+    (dict(X=np.zeros((3, 2)), squared_distances=np.ones(3), predictions=np.zeros(3),
+          y_labeled=[1.0]), "iGS takes X_labeled, not squared_distances"),
+    (dict(X=np.zeros((3, 2)), X_labeled=np.zeros((2, 2)), predictions=np.zeros(3),
+          y_labeled=[1.0]), "X_labeled and y_labeled the same labeled ones"),
+    (dict(X=np.zeros((3, 2)), X_labeled=np.zeros((2, 3))), "same input space"),
     (dict(predictions=np.zeros(3)), "Pass y_labeled"),
     (dict(predictions=np.zeros(3), y_labeled=[1.0], n_select=4), "larger than"),
 ])
@@ -196,20 +233,15 @@ def test_greedy_sampler_equals_the_definition(diabetes, strategy):
     X, y, pool = diabetes
     sampler = GreedySampler(Ridge(), strategy=strategy, random_state=0).fit(X, y)
     predictions = Ridge().fit(X, y).predict(pool)
-    input_sq = ((pool[:, None] - X[None]) ** 2).sum(axis=2).min(axis=1)
-    kwargs = {}
-    if strategy != "gsy":
-        kwargs.update(inputs=pool, input_sq=input_sq)
-    if strategy != "gsx":
-        kwargs.update(predictions=predictions, targets=y.astype(float))
+    kwargs = _greedy_kwargs(strategy, pool, X, predictions, y.astype(float))
     expected = brute_force_greedy(12, random_state=0, **kwargs)
     assert_array_equal(sampler.select(pool, 12), expected)
-    first_scores = np.ones(len(pool))
+    first_scores = np.ones((len(pool), len(X)))
     if strategy != "gsy":
-        first_scores *= input_sq
+        first_scores *= ((pool[:, None] - X[None]) ** 2).sum(axis=2)
     if strategy != "gsx":
-        first_scores *= np.min((predictions[:, None] - y[None]) ** 2, axis=1)
-    assert_allclose(sampler.score(pool), np.sqrt(first_scores), rtol=1e-6)
+        first_scores *= (predictions[:, None] - y[None]) ** 2
+    assert_allclose(sampler.score(pool), np.sqrt(first_scores.min(axis=1)), rtol=1e-6)
 
 
 def test_greedy_input_space_is_the_pipeline_preprocessing(diabetes):
@@ -261,3 +293,48 @@ def test_every_pair_of_strategies_differs(diabetes):
                         .fit(X, y).select(pool, 10)) for s in ("gsx", "gsy", "igs")}
     for a, b in itertools.combinations(batches.values(), 2):
         assert a != b
+
+
+# --- huge values (issue 21 item 18) ------------------------------------------
+
+# Squared distances between values this large overflow float64 (2**1200).
+HUGE = 2.0**600
+
+
+@pytest.mark.parametrize("strategy", ["gsx", "gsy", "igs"])
+def test_greedy_sampling_is_unchanged_by_huge_values(strategy):
+    # Multiplying inputs, or outputs, by a power of two scales every distance
+    # by it: the same picks.
+    rng = np.random.RandomState(0)
+    inputs, labeled = rng.randn(200, 3), rng.randn(10, 3)
+    predictions, targets = rng.randn(200), rng.randn(10)
+
+    def picks(factor):
+        kwargs = {}
+        if strategy != "gsy":
+            kwargs.update(X=inputs * factor, X_labeled=labeled * factor)
+        if strategy != "gsx":
+            kwargs.update(predictions=predictions * factor, y_labeled=targets * factor)
+        return greedy_sampling(15, random_state=0, **kwargs)
+
+    assert_array_equal(picks(HUGE), picks(1.0))
+
+
+@pytest.mark.parametrize("strategy", ["gsx", "gsy", "igs"])
+def test_a_pool_row_at_1e200_is_picked_first_and_leaves_the_others_in_order(
+        diabetes, strategy):
+    X, y, pool = diabetes
+    pool = pool[:150].copy()
+    pool[7] = 1e200
+    sampler = GreedySampler(Ridge(), strategy=strategy, random_state=0).fit(X, y)
+    picks = sampler.select(pool, 8)
+    assert picks[0] == 7
+    # It is about 1e200 away from every other sample, in inputs and in
+    # predictions: the rest of the batch is the batch of the other samples.
+    rest = sampler.select(np.delete(pool, 7, axis=0), 7)
+    assert_array_equal(picks[1:], rest + (rest >= 7))
+    scores = sampler.score(pool)
+    # iGS's is about 1e200 * 1e200, beyond the float range: inf.
+    assert scores[7] == np.inf if strategy == "igs" else 1e199 < scores[7] < np.inf
+    assert_allclose(np.delete(scores, 7), sampler.score(np.delete(pool, 7, axis=0)),
+                    rtol=1e-9)

@@ -111,6 +111,8 @@ def vote_entropy(votes, n_classes):
     array([0. , 1. , 1.5])
     """
     votes = check_array(votes, dtype=None, input_name="votes")
+    if votes.dtype.kind not in "biuf":
+        votes = _numeric_votes(votes, n_classes)
     if not np.issubdtype(votes.dtype, np.integer):
         if not np.all(np.mod(votes, 1) == 0):
             raise ValueError("votes must be integer class indices.")
@@ -126,6 +128,23 @@ def vote_entropy(votes, n_classes):
     for member in range(n_members):
         np.add.at(counts, (rows, votes[:, member]), 1)
     return entr(counts / n_members).sum(axis=1) / np.log(2)
+
+
+def _numeric_votes(votes, n_classes):
+    """Votes of an object array as numbers; class labels (strings) refused
+    with what to do."""
+    try:
+        if votes.dtype.kind == "O":
+            return votes.astype(np.float64)
+    except (TypeError, ValueError):
+        pass
+    bad = next(v for v in votes.ravel() if not isinstance(v, (int, float, np.number)))
+    bad = bad.item() if isinstance(bad, np.generic) else bad
+    raise ValueError(
+        f"votes must be integer class indices in [0, {n_classes}), got {bad!r}. "
+        "Map class labels to indices first: np.searchsorted(classes, votes) "
+        "with the sorted classes (a classifier's classes_)."
+    )
 
 
 @validate_params({"P": ["array-like", Iterable]}, prefer_skip_nested_validation=True)

@@ -16,7 +16,12 @@ import scipy.sparse as sp
 from sklearn.utils import check_array, check_random_state, gen_batches
 from sklearn.utils.extmath import row_norms, safe_sparse_dot
 
-from ..utils._selection import distances_to_centers, members_by_cluster
+from ..utils._selection import (
+    distances_to_centers,
+    members_by_cluster,
+    scaled_for_distances,
+    unscaled,
+)
 from ..utils._sklearn_compat import Interval, validate_params
 
 # Rows of one block of the k-center greedy: the unit whose distances are
@@ -47,15 +52,17 @@ def round_robin(labels, distances, *, cluster_order=None):
     Parameters
     ----------
     labels : array-like of shape (n_samples,)
-        Non-negative integer cluster label of each sample.
+        Integer cluster label of each sample (any integers: memory depends on
+        the number of clusters, not on the labels' values).
 
     distances : array-like of shape (n_samples,)
         Distance of each sample to its cluster's centroid (any key: the
         lowest is taken first).
 
     cluster_order : array-like of shape (n_clusters,), default=None
-        The cluster labels in the order a round visits them; every label
-        from 0 to ``labels.max()`` once. None means by decreasing size.
+        The cluster labels in the order a round visits them: every label of
+        ``labels`` once (a label no sample has is skipped). None means by
+        decreasing size.
 
     Returns
     -------
@@ -71,35 +78,48 @@ def round_robin(labels, distances, *, cluster_order=None):
     >>> round_robin([0, 0, 0, 1, 1], [0.3, 0.1, 0.2, 0.5, 0.4], cluster_order=[1, 0])
     array([4, 1, 3, 2, 0])
     """
-    labels = check_array(labels, ensure_2d=False, dtype=np.intp, input_name="labels")
+    labels = _integer_labels(labels, "labels")
     distances = check_array(distances, ensure_2d=False, input_name="distances")
     if labels.shape != distances.shape or labels.ndim != 1:
         raise ValueError(
             f"labels and distances must be 1-D and of one length, got shapes "
             f"{labels.shape} and {distances.shape}."
         )
-    if labels.min() < 0:
-        raise ValueError("labels must be non-negative cluster indices.")
+    # Clusters numbered 0 to n_clusters - 1 in the order of their labels:
+    # memory follows the number of clusters, not the values of the labels.
+    clusters, labels, counts = np.unique(labels, return_inverse=True,
+                                         return_counts=True)
     n_samples = labels.shape[0]
-    counts = np.bincount(labels)
     # Members grouped by cluster, closest first; their rank inside the cluster.
     by_cluster = np.lexsort((distances, labels))
     starts = np.cumsum(counts) - counts
     rank = np.empty(n_samples, dtype=np.intp)
     rank[by_cluster] = np.arange(n_samples) - np.repeat(starts, counts)
     if cluster_order is None:
-        cluster_order = np.argsort(-counts, kind="stable")
+        cluster_position = np.empty(clusters.shape[0], dtype=np.intp)
+        cluster_position[np.argsort(-counts, kind="stable")] = np.arange(
+            clusters.shape[0])
     else:
-        cluster_order = check_array(cluster_order, ensure_2d=False, dtype=np.intp,
-                                    input_name="cluster_order")
-        if not np.array_equal(np.sort(cluster_order), np.arange(counts.shape[0])):
-            raise ValueError(
-                f"cluster_order must hold every cluster label from 0 to "
-                f"{counts.shape[0] - 1} once, got {cluster_order.tolist()}."
-            )
-    cluster_position = np.empty(counts.shape[0], dtype=np.intp)
-    cluster_position[cluster_order] = np.arange(counts.shape[0])
+        cluster_position = _positions(clusters, cluster_order)
     return np.lexsort((cluster_position[labels], rank))
+
+
+def _positions(clusters, cluster_order):
+    """Position in ``cluster_order`` of each of the (sorted) ``clusters``."""
+    cluster_order = _integer_labels(cluster_order, "cluster_order")
+    sorter = np.argsort(cluster_order, kind="stable")
+    ordered = cluster_order[sorter]
+    found = np.searchsorted(ordered, clusters)
+    listed = found < ordered.shape[0]
+    listed[listed] = ordered[found[listed]] == clusters[listed]
+    missing = clusters[~listed]
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if missing.size or repeated.size:
+        raise ValueError(
+            "cluster_order must hold every cluster label of labels once; "
+            f"missing: {missing.tolist()}, repeated: {repeated.tolist()}."
+        )
+    return sorter[found]
 
 
 @validate_params(
@@ -123,6 +143,9 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
     only shrink as centers are added, so a block whose stale maximum is below
     the best exact value cannot hold the next pick and is not recomputed.
     Memory is O(n_samples) plus one block times a few hundred centers.
+    Values so large that squared distances would overflow (a row at 1e200)
+    are divided by one power of two first, which keeps every order of
+    distances.
 
     Parameters
     ----------
@@ -135,7 +158,8 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
 
     squared_distances : array-like of shape (n_samples,), default=None
         Squared distance of each pool sample to its nearest already-labeled
-        sample. None means no labeled sample (the cold start): the first pick
+        sample (``inf`` for one beyond the float range: it is the farthest).
+        None means no labeled sample (the cold start): the first pick
         is then the sample nearest to the mean of the pool, its most central
         point.
 
@@ -166,6 +190,7 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
             f"n_select must be an integer between 1 and the number of samples "
             f"({n_samples}), got {n_select!r}."
         )
+    scale, (X,) = scaled_for_distances(X)
     priority = check_random_state(random_state).permutation(n_samples)
     space = _Space(X, n_select)
     first = None
@@ -173,21 +198,22 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
         mean = np.asarray(X.mean(axis=0)).reshape(1, -1)
         to_mean = _nearest_squared_distances(X, mean, space.squared_norms)
         first = _first_of_ties(-to_mean, priority)
-        space.min_sq = _nearest_squared_distances(X, X[[first]], space.squared_norms)
+        space.nearest = _nearest_squared_distances(X, X[[first]],
+                                                   space.squared_norms)
     else:
-        space.min_sq = _check_squared(squared_distances, n_samples,
-                                      "squared_distances")
-    return _lazy_greedy([space], n_select, priority, first=first)
+        space.nearest = _check_squared(squared_distances, n_samples,
+                                       "squared_distances") / scale / scale
+    return _lazy_greedy(space, n_select, priority, first=first)
 
 
 class _Space:
     """One space of a greedy selection: its points, their squared norms, and
-    the squared distance of each point to its nearest center (``min_sq``)."""
+    the squared distance of each point to its nearest center (``nearest``)."""
 
-    def __init__(self, X, n_select, min_sq=None):
+    def __init__(self, X, n_select, nearest=None):
         self.X = X
         self.squared_norms = row_norms(X, squared=True)
-        self.min_sq = min_sq
+        self.nearest = nearest
         # Dense points copy each pick once; sparse ones slice the picks' rows.
         self.centers = (None if sp.issparse(X)
                         else np.empty((n_select, X.shape[1]), X.dtype))
@@ -196,50 +222,94 @@ class _Space:
         if self.centers is not None:
             self.centers[position] = self.X[index]
 
+    def added(self, picks, start, stop):
+        """The points of the picks ``start:stop``."""
+        return self.X[picks[start:stop]] if self.centers is None else \
+            self.centers[start:stop]
+
+    def squared(self, rows, picks, start, stop):
+        """Squared distances of the points ``rows`` to the picks ``start:stop``,
+        a (rows, picks) matrix."""
+        return _squared_distance_matrix(self.X[rows], self.added(picks, start, stop),
+                                        self.squared_norms[rows])
+
     def catch_up(self, rows, picks, start, stop):
-        """Bring ``min_sq[rows]`` up to date with the picks ``start:stop``."""
+        """Bring ``nearest[rows]`` up to date with the picks ``start:stop``."""
         for new in gen_batches(stop - start, _GREEDY_CENTERS):
-            a, b = start + new.start, start + new.stop
-            added = self.X[picks[a:b]] if self.centers is None else self.centers[a:b]
+            added = self.added(picks, start + new.start, start + new.stop)
             nearest = _nearest_squared_distances(self.X[rows], added,
                                                  self.squared_norms[rows])
-            np.minimum(self.min_sq[rows], nearest, out=self.min_sq[rows])
+            np.minimum(self.nearest[rows], nearest, out=self.nearest[rows])
+
+
+class _ProductSpace:
+    """Two spaces whose distance to a center is the product of the two
+    distances (iGS): ``nearest`` is the minimum over the centers of the
+    products, not the product of the minima. Distances, not squared ones:
+    in spaces scaled by ``scaled_for_distances`` their product cannot
+    overflow."""
+
+    def __init__(self, spaces, nearest):
+        self.spaces = spaces
+        self.nearest = nearest
+
+    def add(self, position, index):
+        for space in self.spaces:
+            space.add(position, index)
+
+    def catch_up(self, rows, picks, start, stop):
+        """Bring ``nearest[rows]`` up to date with the picks ``start:stop``."""
+        for new in gen_batches(stop - start, _GREEDY_CENTERS):
+            a, b = start + new.start, start + new.stop
+            product = np.sqrt(self.spaces[0].squared(rows, picks, a, b))
+            for space in self.spaces[1:]:
+                product *= np.sqrt(space.squared(rows, picks, a, b))
+            np.minimum(self.nearest[rows], product.min(axis=1),
+                       out=self.nearest[rows])
 
 
 def _check_squared(values, n_samples, name):
+    """Squared distances, one per sample: a copy; +inf (beyond the float
+    range) is allowed, NaN and negative values are not."""
     values = check_array(values, ensure_2d=False, dtype=np.float64,
-                         input_name=name, copy=True)
+                         input_name=name, copy=True, ensure_all_finite=False)
+    if np.isnan(values).any():
+        raise ValueError(f"{name} contains NaN: pass the squared distance of "
+                         "each sample to its nearest labeled sample.")
+    if values.size and values.min() < 0:
+        raise ValueError(
+            f"{name} holds negative values (the lowest is {values.min():.6g}): "
+            "pass squared Euclidean distances, which are at least 0 (clip a "
+            "rounding error below 0 with np.maximum(values, 0))."
+        )
     if values.shape != (n_samples,):
         raise ValueError(f"{name} must hold one value per sample, shape "
                          f"({n_samples},), got {values.shape}.")
     return values
 
 
-def _lazy_greedy(spaces, n_select, priority, first=None):
-    """Pick, one at a time, the sample whose product over ``spaces`` of the
-    squared distances to the nearest center is largest; each pick becomes a
-    center in every space.
+def _lazy_greedy(space, n_select, priority, first=None):
+    """Pick, one at a time, the sample farthest from its nearest center
+    (largest ``space.nearest``: a squared distance, or iGS's product of
+    distances); each pick becomes a center.
 
     Exact but lazy: the pool is cut into blocks that remember the largest
-    score they held when last brought up to date. Distances only shrink as
-    centers are added, so a block whose stale maximum is below the best
-    exact score cannot hold the next pick and is not recomputed. Exact ties
-    go to the lowest ``priority``.
+    distance they held when last brought up to date. A minimum over a set
+    of centers only shrinks as centers are added (for iGS too, a minimum of
+    products), so the stale maximum is an upper bound: a block whose bound
+    is below the best exact distance cannot hold the next pick and is not
+    recomputed. Exact ties go to the lowest ``priority``.
     """
     n_samples = priority.shape[0]
     picks = np.empty(n_select, dtype=np.intp)
-    picked = np.zeros(n_samples, dtype=bool)
-    score = spaces[0].min_sq if len(spaces) == 1 else np.prod(
-        [space.min_sq for space in spaces], axis=0)
+    score = space.nearest
     n_picked = 0
 
     def pick(index):
         nonlocal n_picked
         picks[n_picked] = index
-        for space in spaces:
-            space.add(n_picked, index)
-        picked[index] = True
-        score[index] = -np.inf  # never picked again
+        space.add(n_picked, index)
+        score[index] = -np.inf  # never picked again (minima keep it there)
         n_picked += 1
 
     if first is not None:
@@ -257,16 +327,22 @@ def _lazy_greedy(spaces, n_select, priority, first=None):
             continue
         for j in stale:
             rows = blocks[j]
-            for space in spaces:
-                space.catch_up(rows, picks, seen[j], n_picked)
-            if len(spaces) > 1:
-                score[rows] = np.prod([space.min_sq[rows] for space in spaces],
-                                      axis=0)
-                score[rows][picked[rows]] = -np.inf
+            space.catch_up(rows, picks, seen[j], n_picked)
             seen[j] = n_picked
             bounds[j] = score[rows].max()
             best[j] = rows.start + _first_of_ties(score[rows], priority[rows])
     return picks
+
+
+def _squared_distance_matrix(X, centers, X_squared_norms):
+    """Squared Euclidean distances between the rows of X and the centers,
+    clipped at 0; exact differences for one feature (GSy's predictions)."""
+    if X.shape[1] == 1 and not sp.issparse(X) and not sp.issparse(centers):
+        return (X - centers.T) ** 2
+    squared = safe_sparse_dot(X, (-2 * centers).T, dense_output=True)
+    squared += row_norms(centers, squared=True)
+    squared += X_squared_norms[:, None]
+    return np.maximum(squared, 0, out=squared)
 
 
 def _nearest_squared_distances(X, centers, X_squared_norms):
@@ -347,9 +423,10 @@ def typicality(X, n_neighbors=20, *, labels=None):
     k = min(n_neighbors, n_samples - 1)
     if k < 1:
         return np.zeros(n_samples)
+    scale, (X,) = scaled_for_distances(X)
     distances, _ = NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors(X)
     # Column 0 is the sample itself (or a duplicate at distance 0).
-    mean_distance = distances[:, 1:].mean(axis=1)
+    mean_distance = unscaled(distances[:, 1:].mean(axis=1), scale)
     with np.errstate(divide="ignore"):
         return 1 / mean_distance
 
@@ -365,8 +442,26 @@ def _fill_batch(picks, priority, n_select):
     return picks
 
 
+def _integer_labels(values, name):
+    """Integer cluster labels, checked: a value that is not a whole number
+    (0.5, a string) is refused, never truncated."""
+    values = check_array(values, ensure_2d=False, dtype=None, input_name=name)
+    if values.dtype.kind in "iub":
+        return values.astype(np.intp, copy=False)
+    whole = values.dtype.kind == "f" and np.all(np.mod(values, 1) == 0)
+    if not whole:
+        bad = values.ravel()[0] if values.dtype.kind != "f" else \
+            values.ravel()[np.flatnonzero(np.mod(values, 1))[0]]
+        raise ValueError(
+            f"{name} must be integer cluster labels, got {bad.item()!r}. Pass "
+            "the clusterer's labels_ as they are (np.unique(values, "
+            "return_inverse=True)[1] numbers other labels)."
+        )
+    return values.astype(np.intp)
+
+
 def _check_labels(labels, n_samples):
-    labels = check_array(labels, ensure_2d=False, dtype=np.intp, input_name="labels")
+    labels = _integer_labels(labels, "labels")
     if labels.shape != (n_samples,):
         raise ValueError(
             f"labels must hold one cluster label per sample, shape ({n_samples},), "
@@ -503,6 +598,12 @@ def closest_to_centers(X, labels, centers, priority):
     priority = check_array(priority, ensure_2d=False, dtype=np.float64,
                            input_name="priority")
     n_clusters = centers.shape[0]
+    if centers.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"centers have {centers.shape[1]} features but X has {X.shape[1]}: "
+            "pass the centers of a clustering of these embeddings (its "
+            "cluster_centers_)."
+        )
     if priority.shape != (n_samples,) or labels.max() >= n_clusters:
         raise ValueError(
             "priority must hold one value per sample and labels must be in "

@@ -5,7 +5,7 @@ seeded ties, members of each cluster."""
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.metrics import pairwise_distances_argmin_min
+from sklearn.metrics import pairwise_distances_argmin_min, pairwise_distances_chunked
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.extmath import row_norms
 
@@ -103,12 +103,54 @@ def members_by_cluster(labels, n_clusters):
     return np.split(order, np.cumsum(np.bincount(labels, minlength=n_clusters))[:-1])
 
 
+def scaled_for_distances(*arrays):
+    """``arrays`` divided by one power of two, so that squared Euclidean
+    distances between their rows cannot overflow, and that power of two.
+
+    A row at 1e200 has a squared norm beyond the float range, and the
+    ``|x|^2 - 2 x.y + |y|^2`` of the distance kernels then gives inf - inf
+    = NaN. Dividing every array by one power of two is exact and scales
+    every distance by the same factor, so nearest and farthest rows stay the
+    same. The bound (squared distances below ``finfo.max ** 0.8``) leaves
+    room for sums over the samples, such as k-means' inertia. Ordinary
+    values are returned as they are (no copy) with a factor of 1. Arrays
+    may be sparse or None (kept as None); 1-D arrays count as one feature.
+    """
+    present = [a for a in arrays if a is not None]
+    max_abs, n_features = 0.0, 1
+    for a in present:
+        values = a.data if sp.issparse(a) else a
+        if values.size:
+            max_abs = max(max_abs, float(values.max()), -float(values.min()))
+        n_features = max(n_features, a.shape[1] if a.ndim == 2 else 1)
+    dtype = np.result_type(*present)
+    finfo = np.finfo(dtype if np.issubdtype(dtype, np.floating) else np.float64)
+    limit = np.sqrt(float(finfo.max) ** 0.8 / (4 * n_features))
+    if not max_abs > limit:
+        return 1.0, arrays
+    scale = 2.0 ** np.ceil(np.log2(max_abs / limit))
+    return scale, tuple(None if a is None else a / scale for a in arrays)
+
+
+def unscaled(values, scale, power=1):
+    """``values`` (a new array) times ``scale ** power``: back from
+    :func:`scaled_for_distances`; inf where the result is beyond the float
+    range (never NaN: ``values`` are non-negative)."""
+    values = np.array(values, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        for _ in range(power if scale != 1 else 0):
+            values *= scale
+    return values
+
+
 def distances_to_centers(X, labels, centers, *, block_rows=4096):
     """Euclidean distance of each row of ``X`` to the center of its cluster.
 
     Row blocks bound the memory of the offsets; a sparse ``X`` is never
-    densified (``|x|^2 - 2 x.c + |c|^2`` from sparse products).
+    densified (``|x|^2 - 2 x.c + |c|^2`` from sparse products). Huge values
+    are scaled first (:func:`scaled_for_distances`).
     """
+    scale, (X, centers) = scaled_for_distances(X, centers)
     distances = np.empty(X.shape[0])
     for rows in gen_batches(X.shape[0], block_rows):
         assigned = centers[labels[rows]]
@@ -121,7 +163,7 @@ def distances_to_centers(X, labels, centers, *, block_rows=4096):
             distances[rows] = np.sqrt(np.maximum(squared, 0))
         else:
             distances[rows] = row_norms(X[rows] - assigned)
-    return distances
+    return unscaled(distances, scale)
 
 
 def nearest_squared_distances(X, *, reference):
@@ -130,11 +172,15 @@ def nearest_squared_distances(X, *, reference):
 
     scikit-learn's chunked nearest-neighbour kernel: never the whole distance
     matrix, and sparse rows are never densified. (A keyword-only
-    ``reference``, so that it maps over chunks of ``X``.)
+    ``reference``, so that it maps over chunks of ``X``.) Huge values are
+    scaled first (:func:`scaled_for_distances`): a squared distance beyond
+    the float range is inf, never NaN.
     """
-    if sp.issparse(X) or sp.issparse(reference):
-        return pairwise_distances_argmin_min(X, reference, metric="euclidean")[1] ** 2
-    return pairwise_distances_argmin_min(X, reference, metric="sqeuclidean")[1]
+    scale, (X, reference) = scaled_for_distances(X, reference)
+    sparse = sp.issparse(X) or sp.issparse(reference)
+    nearest = pairwise_distances_argmin_min(
+        X, reference, metric="euclidean" if sparse else "sqeuclidean")[1]
+    return unscaled(nearest**2 if sparse else nearest, scale, power=2)
 
 
 def nearest_target_squared(predictions, sorted_targets):
@@ -146,3 +192,30 @@ def nearest_target_squared(predictions, sorted_targets):
     nearest = np.minimum(np.abs(predictions - sorted_targets[left]),
                          np.abs(predictions - sorted_targets[right]))
     return nearest**2
+
+
+def paired_distances(X, predictions, *, X_labeled, y_labeled):
+    """iGS's distance of each pool sample to the labeled samples:
+    :math:`\\min_l \\lVert x - x_l \\rVert \\, |f(x) - y_l|`.
+
+    The minimum over the labeled samples of the product, by row chunks of
+    :func:`~sklearn.metrics.pairwise_distances_chunked` (within
+    ``working_memory``): never the product of the two separate minima.
+    Dense distances are taken pair by pair (no ``|x|^2 - 2 x.y + |y|^2``
+    cancellation, which would leave a labeled sample at a distance of about
+    ``1e-8`` from itself that depends on the order of the rows). A product
+    of distances, not of squared distances, so that values scaled by
+    :func:`scaled_for_distances` cannot overflow.
+    """
+    def reduce(squared, start):
+        distances = np.sqrt(squared, out=squared)
+        distances *= np.abs(predictions[start:start + squared.shape[0], None]
+                            - y_labeled[None, :])
+        return distances.min(axis=1)
+
+    if sp.issparse(X) or sp.issparse(X_labeled):
+        metric = {"metric": "euclidean", "squared": True}
+    else:
+        metric = {"metric": "sqeuclidean"}
+    return np.concatenate(list(pairwise_distances_chunked(
+        X, X_labeled, reduce_func=reduce, **metric)))
