@@ -139,6 +139,25 @@ def test_each_worker_receives_the_model_once(client, data):
     assert max(received.values()) <= 2, received
 
 
+def test_joblib_dask_backend_keeps_the_model_on_the_workers(client, data):
+    # n_jobs chunks of an in-memory pool on the cluster, through joblib: the
+    # model goes to each worker once, not with every call (the scheduler
+    # unpickles each task before it pickles it again for a worker).
+    import joblib
+
+    X_labeled, y_labeled, pool = data
+    model = FrozenEstimator(CountingClassifier().fit(X_labeled, y_labeled))
+    serial, parallel = (UncertaintySampler(model, n_jobs=n_jobs, chunk_size=500)
+                        .fit(X_labeled, y_labeled) for n_jobs in (1, 2))
+    expected = serial.score(pool)
+    before = client.run(_loads)
+    with joblib.parallel_config(backend="dask"):
+        for _ in range(4):
+            np.testing.assert_array_equal(parallel.score(pool), expected)
+    received = sum(client.run(_loads).values()) - sum(before.values())
+    assert 1 <= received <= 3, received  # 8 with every call: 2 tasks, 4 calls
+
+
 @pytest.mark.parametrize("scheduler", ["threads", "distributed"])
 def test_no_block_task_carries_the_model(client, data, scheduler):
     # A model embedded in every block's task is serialized once per block.
