@@ -244,9 +244,27 @@ def covering_radius(X, picks, reference=None):
     return pairwise_distances_argmin_min(X, centers)[1].max()
 
 
+# The composed core-set's covering radius, measured, against the exact
+# greedy's on blobs: the bound that scale.rst and DiversitySampler's
+# docstring state (1.12 at most in the cases below, 1.06 in bench_dask.py).
+# Guaranteed is 4: 4 times the optimum, which the greedy is never below.
+MEASURED_RADIUS_RATIO = 1.2
+
+
+def test_the_docs_state_the_tested_radius_ratio():
+    from pathlib import Path
+
+    guide = Path(__file__).parents[1] / "doc" / "user_guide" / "scale.rst"
+    text = " ".join(guide.read_text(encoding="utf-8").split())
+    assert f"within {MEASURED_RADIUS_RATIO} times the exact greedy's" in text
+    assert "guaranteed within 4 times the optimum" in text
+    docstring = " ".join(DiversitySampler.__doc__.split())
+    assert f"within {MEASURED_RADIUS_RATIO}x of it on blobs" in docstring
+
+
 @pytest.mark.parametrize("n_reference", [0, 30])
-def test_composable_coreset_covers_within_twice_the_exact_greedy(client, blobs,
-                                                                 n_reference):
+def test_composable_coreset_covers_within_the_measured_ratio(client, blobs,
+                                                             n_reference):
     reference = blobs[:n_reference]
     sampler = DiversitySampler(strategy="coreset", random_state=0).fit(reference)
     pool = da.from_array(blobs, chunks=3000)
@@ -258,7 +276,7 @@ def test_composable_coreset_covers_within_twice_the_exact_greedy(client, blobs,
         exact = sampler.select(blobs, batch_size)
         ratio = (covering_radius(blobs, batch, reference if n_reference else None)
                  / covering_radius(blobs, exact, reference if n_reference else None))
-        assert ratio <= 2, (batch_size, ratio)
+        assert ratio <= MEASURED_RADIUS_RATIO, (batch_size, ratio)
 
 
 @pytest.mark.parametrize("transformer, metric", [(None, "euclidean"),
