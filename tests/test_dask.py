@@ -2,6 +2,7 @@
 processes: the same scores and batches as in memory, the model sent once per
 worker, and nothing on the client that grows with the pool."""
 
+import os
 import pickle
 import tracemalloc
 
@@ -183,6 +184,54 @@ def test_no_block_task_carries_the_model(client, data, scheduler):
         np.testing.assert_allclose(scores.compute(), sampler.score(pool), rtol=1e-12)
     else:
         assert len(shared) == 1 and len(pickle.dumps(shared[0])) > model_bytes
+
+
+class DyingClassifier(ClassifierMixin, BaseEstimator):
+    """A logistic regression whose process dies while the file ``armed``
+    exists, as many times as the file says: workers lost while scoring."""
+
+    def __init__(self, armed):
+        self.armed = armed
+
+    def fit(self, X, y):
+        self.model_ = LogisticRegression().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        if os.path.exists(self.armed):
+            with open(self.armed) as file:
+                deaths = int(file.read())
+            if deaths > 1:
+                with open(self.armed, "w") as file:
+                    file.write(str(deaths - 1))
+            else:
+                os.remove(self.armed)
+            os._exit(1)
+        return self.model_.predict_proba(X)
+
+
+def test_select_recovers_when_the_cluster_loses_every_worker(data, tmp_path):
+    # The model is scattered to the workers: when the only worker dies, the
+    # scheduler cannot recompute it (as it does the pool's blocks). select
+    # scatters it again to the restarted worker and computes once more; a
+    # second loss is an error that says what happened.
+    X_labeled, y_labeled, pool = data
+    armed = tmp_path / "armed"
+    sampler = UncertaintySampler(DyingClassifier(str(armed)), random_state=0)
+    sampler.fit(X_labeled, y_labeled)
+    expected = sampler.select(pool, 20)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster):
+        dask_pool = da.from_array(pool, chunks=1000)
+        armed.write_text("2")
+        with pytest.raises(RuntimeError, match="lost every worker that held"):
+            sampler.select(dask_pool, 20)
+        assert not armed.exists()  # both deaths happened
+        armed.write_text("1")
+        np.testing.assert_array_equal(sampler.select(dask_pool, 20), expected)
+        assert not armed.exists()
 
 
 def test_nothing_on_the_client_grows_with_the_pool(client):
