@@ -1,5 +1,4 @@
-"""Pools that outgrow memory: streaming select on a memory-mapped pool, and
-parallel scoring that sends the model once per worker.
+"""Pools that outgrow memory: streaming select on a memory-mapped pool.
 
 Run: ``python benchmarks/bench_scale.py``. Every figure is a ratio against a
 baseline measured in the same run.
@@ -8,8 +7,8 @@ baseline measured in the same run.
    1,000 labels, entropy, ``select(k=1000)``, against a hand-written
    chunked numpy floor (predict_proba per chunk, entropy, argpartition of
    the whole score vector); peak traced memory of both.
-2. A frozen 200-tree RandomForestClassifier (n_jobs=1 itself) scoring a
-   200k x 20 pool with ``UncertaintySampler(n_jobs=2)`` against n_jobs=1.
+
+Parallel scoring with a big model is measured by ``bench_parallel.py``.
 """
 
 import os
@@ -18,7 +17,6 @@ import tempfile
 
 import numpy as np
 from scipy.special import entr
-from sklearn.ensemble import RandomForestClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 
@@ -77,26 +75,5 @@ def bench_memmap(k=1000):
               f"{pool.shape[0] / ours / 1e6:.1f} M rows/s")
 
 
-def bench_forest(n_pool=200_000):
-    rng = np.random.RandomState(0)
-    X = rng.standard_normal((2000 + n_pool, 20))
-    y = (X[:, :3].sum(axis=1) > 0).astype(int) + (X[:, 3] > 1)
-    forest = RandomForestClassifier(n_estimators=200, random_state=0,
-                                    n_jobs=1).fit(X[:2000], y[:2000])
-    pool = X[2000:]
-    serial = UncertaintySampler(FrozenEstimator(forest), strategy="entropy",
-                                n_jobs=1).fit(X[:2000], y[:2000])
-    parallel = UncertaintySampler(FrozenEstimator(forest), strategy="entropy",
-                                  n_jobs=2).fit(X[:2000], y[:2000])
-    assert np.array_equal(serial.score(pool), parallel.score(pool))
-    print(f"\n2. a frozen 200-tree forest scoring a {n_pool:,} x 20 pool")
-    two, one, ratio = paired_times(lambda: parallel.score(pool),
-                                   lambda: serial.score(pool), repeat=3)
-    print(row("n_jobs=1", one, 1.0))
-    print(row("n_jobs=2", two, ratio))
-    print(f"   speed-up {1 / ratio:.2f}x with n_jobs=2 (identical scores)")
-
-
 if __name__ == "__main__":
     bench_memmap()
-    bench_forest()

@@ -3,10 +3,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import inspect
+import uuid
 import warnings
 from abc import ABCMeta, abstractmethod
-from functools import partial
-from numbers import Integral
+from functools import partial, wraps
+from numbers import Integral, Number
 
 import numpy as np
 import scipy.sparse as sp
@@ -284,6 +285,11 @@ class ChunkedSampler(BaseSampler):
         "n_jobs": [Integral, None],
     }
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "fit" in vars(cls):
+            cls.fit = _renews_fit_token(vars(cls)["fit"])
+
     def _map_chunks(self, func, X, *, row_bytes, max_rows=MAX_CHUNK_ROWS, top=None,
                     **kwargs):
         """Apply ``func(X_chunk, **kwargs)`` over row chunks of ``X`` in parallel.
@@ -307,7 +313,25 @@ class ChunkedSampler(BaseSampler):
             if top is None:
                 return dask_scores(block, X, **kwargs)
             return dask_top(block, X, *top, **kwargs)
-        return map_chunks(func, X, n_jobs=self.n_jobs, top=top, **chunking, **kwargs)
+        kwargs, keep = self._kept_until_refit(kwargs)
+        return map_chunks(func, X, n_jobs=self.n_jobs, top=top, keep=keep,
+                          **chunking, **kwargs)
+
+    def _kept_until_refit(self, kwargs):
+        """``kwargs`` split in two: those that are fitted attributes (the
+        model), which worker processes keep from one call to the next until
+        the sampler is fitted again (``map_chunks(keep=...)``, under the
+        fit's token and the attributes' names), and the others, sent with
+        every call."""
+        token = getattr(self, "_fit_token", None)
+        fitted = {id(value): name for name, value in vars(self).items()
+                  if name.endswith("_") and value is not None
+                  and not isinstance(value, (str, bytes, Number))}
+        kept = {key: value for key, value in kwargs.items() if id(value) in fitted}
+        if token is None or not kept:
+            return kwargs, None
+        key = (token, tuple(sorted((k, fitted[id(v)]) for k, v in kept.items())))
+        return {k: v for k, v in kwargs.items() if k not in kept}, (key, kept)
 
     def _transform(self, transformer, X):
         """``transformer.transform(X)`` chunk by chunk: embeddings, checked
@@ -337,6 +361,21 @@ class ChunkedSampler(BaseSampler):
             max_rows=max(1, _DISTANCE_CHUNK_BYTES // block_bytes),
             reference=reference,
         )
+
+
+def _renews_fit_token(fit):
+    """``fit``, giving the fitted sampler a new token: the key under which
+    worker processes keep its fitted attributes between calls. There is no
+    token while it fits, so nothing is kept from a model being fitted."""
+
+    @wraps(fit)
+    def fit_with_new_token(self, *args, **kwargs):
+        self._fit_token = None
+        fitted = fit(self, *args, **kwargs)
+        self._fit_token = uuid.uuid4().hex
+        return fitted
+
+    return fit_with_new_token
 
 
 def _random_block(X, *, offset, seed):

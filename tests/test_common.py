@@ -1,10 +1,15 @@
 """scikit-learn's estimator checks and skactive's sampler checks on every
 public sampler."""
 
+from unittest import SkipTest
+
 import numpy as np
 import pytest
+import scipy.sparse as sp
+from sklearn.datasets import make_classification
 from sklearn.decomposition import PCA
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.exceptions import SkipTestWarning
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.linear_model import BayesianRidge, LogisticRegression, Ridge
 from sklearn.naive_bayes import GaussianNB
@@ -21,6 +26,7 @@ from skactive import (
 )
 from skactive._base import ChunkedSampler
 from skactive.utils.estimator_checks import (
+    check_dask_pool,
     check_sampler,
     parametrize_with_sampler_checks,
 )
@@ -167,3 +173,17 @@ class NoPrefixSampler(DuplicateSampler):
 def test_checks_catch_broken_samplers(sampler, ranking, match):
     with pytest.raises(AssertionError, match=match):
         check_sampler(sampler, ranking=ranking)
+
+
+def test_the_dask_check_says_when_it_skips():
+    pytest.importorskip("dask")
+    X, y = make_classification(n_samples=90, n_features=4, random_state=0)
+    sampler = UncertaintySampler(LogisticRegression(), random_state=0)
+    texts = ["a text", "another text"] * 20
+    with pytest.raises(SkipTest, match="check_dask_pool.*list.*dask array"):
+        check_dask_pool(sampler, X[:30], y[:30], texts)
+    with pytest.raises(SkipTest, match="check_dask_pool.*sparse.*dask array"):
+        check_dask_pool(sampler, X[:30], y[:30], sp.csr_matrix(X[30:]))
+    # check_sampler runs the other checks and warns, as check_estimator does.
+    with pytest.warns(SkipTestWarning, match="check_dask_pool.*sparse"):
+        check_sampler(sampler, X[:30], y[:30], sp.csr_matrix(X[30:]))

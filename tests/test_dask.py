@@ -2,6 +2,7 @@
 processes: the same scores and batches as in memory, the model sent once per
 worker, and nothing on the client that grows with the pool."""
 
+import os
 import pickle
 import tracemalloc
 
@@ -139,6 +140,25 @@ def test_each_worker_receives_the_model_once(client, data):
     assert max(received.values()) <= 2, received
 
 
+def test_joblib_dask_backend_keeps_the_model_on_the_workers(client, data):
+    # n_jobs chunks of an in-memory pool on the cluster, through joblib: the
+    # model goes to each worker once, not with every call (the scheduler
+    # unpickles each task before it pickles it again for a worker).
+    import joblib
+
+    X_labeled, y_labeled, pool = data
+    model = FrozenEstimator(CountingClassifier().fit(X_labeled, y_labeled))
+    serial, parallel = (UncertaintySampler(model, n_jobs=n_jobs, chunk_size=500)
+                        .fit(X_labeled, y_labeled) for n_jobs in (1, 2))
+    expected = serial.score(pool)
+    before = client.run(_loads)
+    with joblib.parallel_config(backend="dask"):
+        for _ in range(4):
+            np.testing.assert_array_equal(parallel.score(pool), expected)
+    received = sum(client.run(_loads).values()) - sum(before.values())
+    assert 1 <= received <= 3, received  # 8 with every call: 2 tasks, 4 calls
+
+
 @pytest.mark.parametrize("scheduler", ["threads", "distributed"])
 def test_no_block_task_carries_the_model(client, data, scheduler):
     # A model embedded in every block's task is serialized once per block.
@@ -164,6 +184,54 @@ def test_no_block_task_carries_the_model(client, data, scheduler):
         np.testing.assert_allclose(scores.compute(), sampler.score(pool), rtol=1e-12)
     else:
         assert len(shared) == 1 and len(pickle.dumps(shared[0])) > model_bytes
+
+
+class DyingClassifier(ClassifierMixin, BaseEstimator):
+    """A logistic regression whose process dies while the file ``armed``
+    exists, as many times as the file says: workers lost while scoring."""
+
+    def __init__(self, armed):
+        self.armed = armed
+
+    def fit(self, X, y):
+        self.model_ = LogisticRegression().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        if os.path.exists(self.armed):
+            with open(self.armed) as file:
+                deaths = int(file.read())
+            if deaths > 1:
+                with open(self.armed, "w") as file:
+                    file.write(str(deaths - 1))
+            else:
+                os.remove(self.armed)
+            os._exit(1)
+        return self.model_.predict_proba(X)
+
+
+def test_select_recovers_when_the_cluster_loses_every_worker(data, tmp_path):
+    # The model is scattered to the workers: when the only worker dies, the
+    # scheduler cannot recompute it (as it does the pool's blocks). select
+    # scatters it again to the restarted worker and computes once more; a
+    # second loss is an error that says what happened.
+    X_labeled, y_labeled, pool = data
+    armed = tmp_path / "armed"
+    sampler = UncertaintySampler(DyingClassifier(str(armed)), random_state=0)
+    sampler.fit(X_labeled, y_labeled)
+    expected = sampler.select(pool, 20)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster):
+        dask_pool = da.from_array(pool, chunks=1000)
+        armed.write_text("2")
+        with pytest.raises(RuntimeError, match="lost every worker that held"):
+            sampler.select(dask_pool, 20)
+        assert not armed.exists()  # both deaths happened
+        armed.write_text("1")
+        np.testing.assert_array_equal(sampler.select(dask_pool, 20), expected)
+        assert not armed.exists()
 
 
 def test_nothing_on_the_client_grows_with_the_pool(client):
@@ -225,9 +293,27 @@ def covering_radius(X, picks, reference=None):
     return pairwise_distances_argmin_min(X, centers)[1].max()
 
 
+# The composed core-set's covering radius, measured, against the exact
+# greedy's on blobs: the bound that scale.rst and DiversitySampler's
+# docstring state (1.12 at most in the cases below, 1.06 in bench_dask.py).
+# Guaranteed is 4: 4 times the optimum, which the greedy is never below.
+MEASURED_RADIUS_RATIO = 1.2
+
+
+def test_the_docs_state_the_tested_radius_ratio():
+    from pathlib import Path
+
+    guide = Path(__file__).parents[1] / "doc" / "user_guide" / "scale.rst"
+    text = " ".join(guide.read_text(encoding="utf-8").split())
+    assert f"within {MEASURED_RADIUS_RATIO} times the exact greedy's" in text
+    assert "guaranteed within 4 times the optimum" in text
+    docstring = " ".join(DiversitySampler.__doc__.split())
+    assert f"within {MEASURED_RADIUS_RATIO}x of it on blobs" in docstring
+
+
 @pytest.mark.parametrize("n_reference", [0, 30])
-def test_composable_coreset_covers_within_twice_the_exact_greedy(client, blobs,
-                                                                 n_reference):
+def test_composable_coreset_covers_within_the_measured_ratio(client, blobs,
+                                                             n_reference):
     reference = blobs[:n_reference]
     sampler = DiversitySampler(strategy="coreset", random_state=0).fit(reference)
     pool = da.from_array(blobs, chunks=3000)
@@ -239,7 +325,7 @@ def test_composable_coreset_covers_within_twice_the_exact_greedy(client, blobs,
         exact = sampler.select(blobs, batch_size)
         ratio = (covering_radius(blobs, batch, reference if n_reference else None)
                  / covering_radius(blobs, exact, reference if n_reference else None))
-        assert ratio <= 2, (batch_size, ratio)
+        assert ratio <= MEASURED_RADIUS_RATIO, (batch_size, ratio)
 
 
 @pytest.mark.parametrize("transformer, metric", [(None, "euclidean"),

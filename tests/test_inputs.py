@@ -3,6 +3,7 @@ texts, a DataFrame with numeric and string columns, a CSR matrix and float32
 arrays."""
 
 import importlib.util
+from unittest import SkipTest
 
 import numpy as np
 import pytest
@@ -133,7 +134,11 @@ def test_every_sampler_on_every_input(sampler_name, input_name):
     check_select_returns_distinct_indices(sampler, X, y, X_pool)
     check_n_jobs_and_chunks_invariance(sampler, X, y, X_pool)
     if sampler._supports_dask() and importlib.util.find_spec("dask"):
-        check_dask_pool(sampler, X, y, X_pool)  # dask arrays and DataFrames
+        if input_name in ("text", "csr"):  # no dask form: the check says so
+            with pytest.raises(SkipTest, match="check_dask_pool skipped"):
+                check_dask_pool(sampler, X, y, X_pool)
+        else:
+            check_dask_pool(sampler, X, y, X_pool)  # dask arrays and DataFrames
 
 
 def test_issue_reproduction_text_diversity_on_two_documents():

@@ -4,8 +4,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from joblib import parallel_config
 from numpy.testing import assert_array_equal
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import make_classification
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
 
+from skactive import UncertaintySampler
 from skactive.utils._selection import tie_keys, top_k
 from skactive.utils._validation import check_batch_size
 
@@ -113,3 +119,59 @@ def test_a_model_is_sent_once_per_worker_not_once_per_chunk():
                           model=CountingModel())
     assert CountingModel.pickled <= 2  # 20 chunks, two tasks
     assert_array_equal(parallel, serial)
+
+
+class CountingClassifier(ClassifierMixin, BaseEstimator):
+    """A logistic regression that counts how often it is pickled: how many
+    times it is sent to a worker process."""
+
+    pickled = 0
+
+    def fit(self, X, y):
+        self.model_ = LogisticRegression().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+    def __getstate__(self):
+        type(self).pickled += 1
+        return super().__getstate__()
+
+
+def _stop_worker_processes():
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor().shutdown(wait=True)
+
+
+def test_worker_processes_keep_the_model_between_calls():
+    X, y = make_classification(n_samples=4000, n_features=5, random_state=0)
+    pool = X[400:]
+    model = CountingClassifier().fit(X[:200], y[:200])
+    samplers = [UncertaintySampler(FrozenEstimator(model), n_jobs=n_jobs,
+                                   chunk_size=100).fit(X[:200], y[:200])
+                for n_jobs in (1, 2)]
+    expected = samplers[0].score(pool)
+    CountingClassifier.pickled = 0
+    for _ in range(4):
+        assert_array_equal(samplers[1].score(pool), expected)
+    # Once per worker process (two tasks per call); once more if a process
+    # had no task in the first call. Sent with every task, it was 8 times.
+    assert CountingClassifier.pickled <= 3
+    # New worker processes lack it: each task is sent again, with the model.
+    _stop_worker_processes()
+    CountingClassifier.pickled = 0
+    assert_array_equal(samplers[1].score(pool), expected)
+    assert CountingClassifier.pickled == 2
+    # A refit is a new token: the model refitted in place reaches the workers.
+    model.fit(X[200:400], y[200:400])
+    refitted = [sampler.fit(X[200:400], y[200:400]).score(pool)
+                for sampler in samplers]
+    assert not np.allclose(refitted[0], expected)
+    assert_array_equal(refitted[1], refitted[0])
+    with parallel_config(backend="threading"):  # nothing is sent
+        CountingClassifier.pickled = 0
+        assert_array_equal(samplers[1].score(pool), refitted[0])
+        assert CountingClassifier.pickled == 0

@@ -90,9 +90,11 @@ def shared(value):
     it: sent to each worker once, not once per block.
 
     On a distributed cluster it is scattered to every worker (a future, so
-    it never sits in the graph or on the scheduler); on dask's local
-    schedulers it is one task of the graph that every block depends on.
-    Embedded in each block's task, it would be serialized once per block.
+    it never sits in the graph or on the scheduler; computations that use
+    it go through :func:`with_shared`, which scatters it again if the
+    workers are lost); on dask's local schedulers it is one task of the
+    graph that every block depends on. Embedded in each block's task, it
+    would be serialized once per block.
     """
     from dask import delayed
     from dask.base import get_scheduler
@@ -103,6 +105,39 @@ def shared(value):
         return client.scatter([value], broadcast=True, hash=False)[0]
     return delayed(value, name=f"skactive-shared-{uuid.uuid4().hex}",
                    traverse=False)
+
+
+def with_shared(value, func, /):
+    """``func(shared(value))``, which computes on the cluster.
+
+    A scattered value lives on the workers only: when a distributed cluster
+    loses every worker that held it, the scheduler cannot recompute it, as
+    it does the pool's blocks, and the computation fails. Then ``value`` is
+    scattered again (to the workers that replaced them) and ``func`` called
+    once more; lost again, a RuntimeError says what happened.
+    """
+    for attempt in range(2):
+        job = shared(value)
+        try:
+            return func(job)
+        except Exception as exc:
+            if not _is_lost(job):
+                raise
+            if attempt:
+                raise RuntimeError(
+                    "The dask cluster lost every worker that held the sampler's "
+                    "model twice during this computation, so the model, sent "
+                    "to the workers and kept nowhere else, was lost. Check why "
+                    "the workers die (their logs; a memory limit below the "
+                    "model and a block of the pool), then call the method again."
+                ) from exc
+
+
+def _is_lost(job):
+    """Whether ``job`` is a scattered future whose value the cluster lost."""
+    module = sys.modules.get("distributed")
+    return (module is not None and isinstance(job, module.Future)
+            and job.status != "finished")
 
 
 def block_offsets(X):
@@ -151,10 +186,9 @@ def dask_map_reduce(block_function, X, /, **kwargs):
     arrays) on the client."""
     from dask import compute, delayed
 
-    job = shared((block_function, kwargs))
-    tasks = [delayed(_run_on_block)(block, offset, job)
-             for block, offset in zip(X.to_delayed().ravel(), block_offsets(X))]
-    parts = compute(*tasks)
+    blocks = list(zip(X.to_delayed().ravel(), block_offsets(X)))
+    parts = with_shared((block_function, kwargs), lambda job: compute(
+        *[delayed(_run_on_block)(block, offset, job) for block, offset in blocks]))
     return tuple(np.concatenate(arrays) for arrays in zip(*parts))
 
 

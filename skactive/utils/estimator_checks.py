@@ -16,18 +16,26 @@ checks the estimator API; these check what a sampler promises on top of it:
   that streams the same scores and batch as in memory.
 
 Run them all with :func:`check_sampler`, or one test per check with
-:func:`parametrize_with_sampler_checks`.
+:func:`parametrize_with_sampler_checks`. A check that does not apply to the
+data (the dask check on texts or a sparse pool) raises
+``unittest.SkipTest`` with the reason: pytest reports it as skipped, and
+:func:`check_sampler` warns with a ``SkipTestWarning``, as scikit-learn's
+``check_estimator`` does.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import importlib.util
 import pickle
+import warnings
 from functools import partial
+from unittest import SkipTest
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.datasets import make_classification
+from sklearn.exceptions import SkipTestWarning
 
 from ._selection import top_k
 
@@ -233,22 +241,39 @@ def check_inputs_not_modified(sampler, X, y, X_pool):
         "the sampler's parameters were modified")
 
 
-def check_dask_pool(sampler, X, y, X_pool):
-    """A dask pool in three blocks: a streaming ranking sampler gives the
-    in-memory scores and batch; any sampler a valid batch."""
-    import dask
+def _dask_pool(X_pool):
+    """``X_pool`` as a dask array or DataFrame in three blocks; SkipTest, with
+    the reason, for a pool that has no such form."""
     import dask.array as da
 
     if hasattr(X_pool, "iloc"):
         if importlib.util.find_spec("dask.dataframe") is None:
-            return
+            raise SkipTest(
+                "check_dask_pool skipped: the pool is a DataFrame and "
+                "dask.dataframe is not installed (pip install 'dask[dataframe]').")
         import dask.dataframe as dd
 
-        dask_pool = dd.from_pandas(X_pool, npartitions=3, sort=False)
-    elif isinstance(X_pool, np.ndarray) and X_pool.ndim == 2:
-        dask_pool = da.from_array(X_pool, chunks=(-(-_n_pool(X_pool) // 3), -1))
-    else:
-        return  # texts, sparse matrices: not dask arrays
+        return dd.from_pandas(X_pool, npartitions=3, sort=False)
+    if isinstance(X_pool, np.ndarray) and X_pool.ndim == 2:
+        return da.from_array(X_pool, chunks=(-(-_n_pool(X_pool) // 3), -1))
+    kind = "a sparse matrix" if sp.issparse(X_pool) else (
+        f"a {type(X_pool).__name__} (texts?)")
+    raise SkipTest(
+        f"check_dask_pool skipped: the pool is {kind}, and samplers take dask "
+        "pools as a numeric dask array or a dask DataFrame; pass a 2-D "
+        "ndarray or a DataFrame pool to check them.")
+
+
+def check_dask_pool(sampler, X, y, X_pool):
+    """A dask pool in three blocks: a streaming ranking sampler gives the
+    in-memory scores and batch; any sampler a valid batch.
+
+    Raises ``unittest.SkipTest`` with the reason when ``X_pool`` has no dask
+    form (texts, a sparse matrix).
+    """
+    import dask
+
+    dask_pool = _dask_pool(X_pool)
     fitted = _seeded(sampler).fit(X, y)
     n_pool = _n_pool(X_pool)
     # A ranking that streams is computed block by block as chunk by chunk
@@ -350,6 +375,11 @@ def check_sampler(sampler, X=None, y=None, X_pool=None, *, ranking=None):
     AssertionError
         Names the check and what it found.
 
+    Warns
+    -----
+    SkipTestWarning
+        For each check that does not apply to the data, with the reason.
+
     Examples
     --------
     >>> from sklearn.linear_model import LogisticRegression
@@ -364,6 +394,8 @@ def check_sampler(sampler, X=None, y=None, X_pool=None, *, ranking=None):
     for check in sampler_checks(sampler, ranking=ranking):
         try:
             check(sampler, X, y, X_pool)
+        except SkipTest as exc:
+            warnings.warn(str(exc), SkipTestWarning)
         except AssertionError as exc:
             raise AssertionError(f"{check.__name__} failed for {sampler!r}: {exc}"
                                  ) from exc
