@@ -13,7 +13,11 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.utils import assert_all_finite, check_array, get_tags
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
 
 from .exceptions import SingleClassWarning
 from .utils._chunks import MAX_CHUNK_ROWS, map_chunks
@@ -134,6 +138,9 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
             raise ValueError(
                 "X is empty (0 samples): fit the sampler on the labeled samples."
             )
+        # Frozen models and bootstrap rows meet no fit that would check it.
+        if y is not None:
+            check_consistent_length(X, y)
         check_finite_target(y)
 
     def _validate_pool(self, X):

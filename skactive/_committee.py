@@ -8,7 +8,6 @@ from sklearn.base import clone, is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_array, check_random_state, resample
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_consistent_length
 
 from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
 from ._members import (
@@ -214,8 +213,6 @@ class CommitteeSampler(ChunkedSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
-        # Frozen models (and bootstrap rows) meet no fit that would check it.
-        check_consistent_length(X, y)
         if isinstance(self.committee, list) and len(self.committee) < 2:
             raise ValueError(
                 f"The committee is a list of {len(self.committee)} estimator(s); "

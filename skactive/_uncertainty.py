@@ -10,7 +10,6 @@ from sklearn.base import clone, is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_consistent_length
 
 from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
 from ._members import (
@@ -273,8 +272,6 @@ class UncertaintySampler(ChunkedSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
-        # Frozen models (and bootstrap rows) meet no fit that would check it.
-        check_consistent_length(X, y)
         self.multilabel_ = type_of_target(y) == "multilabel-indicator"
         _check_task(self.strategy, self.multilabel_, self.cost_matrix)
         self.response_method_ = _response_method(self.estimator, self.strategy)
