@@ -24,7 +24,7 @@ from skactive import (
     RandomSampler,
     UncertaintySampler,
 )
-from skactive._base import ChunkedSampler
+from skactive._samplers.chunked import ChunkedSampler
 from skactive.utils.estimator_checks import (
     check_dask_pool,
     check_sampler,

@@ -9,15 +9,15 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_array
 
-from ._base import ChunkedSampler, _inherit_input_tags
-from .acquisition import greedy_sampling
-from .utils._selection import (
+from ..acquisition import greedy_sampling
+from ..utils._selection import (
     nearest_target_squared,
     paired_distances,
     scaled_for_distances,
     unscaled,
 )
-from .utils._sklearn_compat import HasMethods, StrOptions, _fit_context
+from ..utils._sklearn_compat import HasMethods, StrOptions, _fit_context
+from .chunked import ChunkedSampler, _inherit_input_tags
 
 _USES_INPUTS = ("gsx", "igs")
 _USES_OUTPUTS = ("gsy", "igs")

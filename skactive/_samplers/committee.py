@@ -9,20 +9,20 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_array, check_random_state, resample
 from sklearn.utils.multiclass import type_of_target
 
-from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
-from ._members import (
-    all_trees,
-    check_not_boosting,
-    ensemble_members,
-    member_outputs,
-)
-from .acquisition import bald, kl_consensus, prediction_variance, vote_entropy
-from .utils._sklearn_compat import (
+from ..acquisition import bald, kl_consensus, prediction_variance, vote_entropy
+from ..utils._sklearn_compat import (
     HasMethods,
     StrOptions,
     _fit_context,
     _num_samples,
     _safe_indexing,
+)
+from .chunked import ChunkedSampler, _inherit_input_tags, _warn_single_class
+from .members import (
+    all_trees,
+    check_not_boosting,
+    ensemble_members,
+    member_outputs,
 )
 
 _STRATEGIES = {"vote_entropy": vote_entropy, "kl_consensus": kl_consensus,

@@ -21,9 +21,9 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.utils import check_array, gen_batches
 
-from .acquisition import k_center_greedy, round_robin
-from .utils._dask import dask_map_reduce, dask_scores, with_shared
-from .utils._selection import nearest_squared_distances, tie_seed
+from ..acquisition import k_center_greedy, round_robin
+from ..utils._dask import dask_map_reduce, dask_scores, with_shared
+from ..utils._selection import nearest_squared_distances, tie_seed
 
 
 def coreset_scores(sampler, X):

@@ -11,14 +11,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import type_of_target
 
-from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
-from ._members import (
-    check_not_boosting,
-    ensemble_members,
-    final_estimator,
-    member_outputs,
-)
-from .acquisition import (
+from ..acquisition import (
     decision_margin,
     entropy,
     expected_cost,
@@ -32,13 +25,20 @@ from .acquisition import (
     ratio,
     variance,
 )
-from .utils._sklearn_compat import (
+from ..utils._sklearn_compat import (
     HasMethods,
     StrOptions,
     _fit_context,
     _safe_indexing,
 )
-from .utils._validation import check_cost_matrix
+from ..utils._validation import check_cost_matrix
+from .chunked import ChunkedSampler, _inherit_input_tags, _warn_single_class
+from .members import (
+    check_not_boosting,
+    ensemble_members,
+    final_estimator,
+    member_outputs,
+)
 
 # strategy -> (acquisition function, sign that makes higher = pick first)
 _STRATEGIES = {

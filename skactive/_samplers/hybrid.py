@@ -11,17 +11,18 @@ from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils import get_tags
 
-from ._base import BaseSampler, _inherit_input_tags
-from ._diversity import DiversitySampler, fit_kmeans
-from .acquisition import closest_to_centers, round_robin
-from .utils._selection import scaled_for_distances, top_k
-from .utils._sklearn_compat import (
+from ..acquisition import closest_to_centers, round_robin
+from ..base import BaseSampler
+from ..utils._selection import scaled_for_distances, top_k
+from ..utils._sklearn_compat import (
     HasMethods,
     Interval,
     StrOptions,
     _fit_context,
     _safe_indexing,
 )
+from .chunked import _inherit_input_tags
+from .diversity import DiversitySampler, fit_kmeans
 
 
 class HybridSampler(BaseSampler):

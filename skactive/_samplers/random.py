@@ -4,8 +4,8 @@
 
 from sklearn.utils.validation import validate_data
 
-from ._base import BaseSampler
-from .utils._sklearn_compat import _fit_context, _num_samples
+from ..base import BaseSampler
+from ..utils._sklearn_compat import _fit_context, _num_samples
 
 
 class RandomSampler(BaseSampler):
