@@ -10,11 +10,11 @@ import skactive
 import skactive.acquisition
 import skactive.exceptions
 import skactive.experiment
-import skactive.stopping
+import skactive.labeling
 import skactive.utils.estimator_checks
 
 MODULES = (skactive, skactive.acquisition, skactive.experiment, skactive.exceptions,
-           skactive.stopping, skactive.utils.estimator_checks)
+           skactive.labeling, skactive.utils.estimator_checks)
 PUBLIC = [
     (module, name)
     for module in MODULES

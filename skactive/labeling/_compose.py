@@ -4,7 +4,7 @@
 
 from sklearn.base import clone
 
-from ._base import StoppingCriterion
+from ._criterion import StoppingCriterion
 
 
 class AnyOf(StoppingCriterion):
@@ -30,7 +30,7 @@ class AnyOf(StoppingCriterion):
 
     Examples
     --------
-    >>> from skactive.stopping import AnyOf, LabelBudget
+    >>> from skactive.labeling import AnyOf, LabelBudget
     >>> either = AnyOf([LabelBudget(100), LabelBudget(50)])
     >>> either.update(None, None, n_labeled=60)
     True

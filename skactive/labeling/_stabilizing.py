@@ -2,7 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._base import StoppingCriterion
+from ._criterion import StoppingCriterion
 from ._rules import agreement, stabilized
 
 
@@ -32,7 +32,7 @@ class StabilizingPredictions(StoppingCriterion):
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skactive.stopping import StabilizingPredictions
+    >>> from skactive.labeling import StabilizingPredictions
     >>> X, y = load_iris(return_X_y=True)
     >>> criterion = StabilizingPredictions(window=1)
     >>> model = LogisticRegression(max_iter=500).fit(X[::5], y[::5])

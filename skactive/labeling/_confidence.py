@@ -2,7 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._base import StoppingCriterion
+from ._criterion import StoppingCriterion
 from ._rules import confidence_dropped
 
 
@@ -28,7 +28,7 @@ class ConfidenceDrop(StoppingCriterion):
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skactive.stopping import ConfidenceDrop
+    >>> from skactive.labeling import ConfidenceDrop
     >>> X, y = load_iris(return_X_y=True)
     >>> criterion = ConfidenceDrop()
     >>> criterion.update(LogisticRegression(C=10).fit(X, y), X, 150)

@@ -19,7 +19,7 @@ class StoppingCriterion(BaseEstimator, metaclass=ABCMeta):
 
     Examples
     --------
-    >>> from skactive.stopping import LabelBudget, StoppingCriterion
+    >>> from skactive.labeling import LabelBudget, StoppingCriterion
     >>> isinstance(LabelBudget(100), StoppingCriterion)
     True
     """

@@ -2,7 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._base import StoppingCriterion
+from ._criterion import StoppingCriterion
 
 
 class LabelBudget(StoppingCriterion):
@@ -23,7 +23,7 @@ class LabelBudget(StoppingCriterion):
 
     Examples
     --------
-    >>> from skactive.stopping import LabelBudget
+    >>> from skactive.labeling import LabelBudget
     >>> LabelBudget(100).update(None, None, n_labeled=120)
     True
     """
