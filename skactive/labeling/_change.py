@@ -29,10 +29,10 @@ class ClassificationChange(StoppingCriterion):
     (False, True)
     """
 
-    def _statistic(self, estimator, X_stop, n_labeled):
+    def measure(self, estimator, X_stop, n_labeled):
         current = estimator.predict(X_stop)
         previous, self.predictions_ = getattr(self, "predictions_", None), current
         return -1 if previous is None else n_changed(previous, current)
 
-    def _stop(self):
-        return self.history_[-1] == 0
+    def should_stop(self, history):
+        return history[-1] == 0

@@ -40,8 +40,8 @@ class ConfidenceDrop(StoppingCriterion):
     def __init__(self, patience=1):
         self.patience = patience
 
-    def _statistic(self, estimator, X_stop, n_labeled):
+    def measure(self, estimator, X_stop, n_labeled):
         return float(estimator.predict_proba(X_stop).max(axis=1).mean())
 
-    def _stop(self):
-        return confidence_dropped(self.history_, self.patience)
+    def should_stop(self, history):
+        return confidence_dropped(history, self.patience)

@@ -46,10 +46,10 @@ class StabilizingPredictions(StoppingCriterion):
         self.window = window
         self.threshold = threshold
 
-    def _statistic(self, estimator, X_stop, n_labeled):
+    def measure(self, estimator, X_stop, n_labeled):
         current = estimator.predict(X_stop)
         previous, self.predictions_ = getattr(self, "predictions_", None), current
         return float("nan") if previous is None else agreement(previous, current)
 
-    def _stop(self):
-        return stabilized(self.history_[1:], self.window, self.threshold)
+    def should_stop(self, history):
+        return stabilized(history[1:], self.window, self.threshold)

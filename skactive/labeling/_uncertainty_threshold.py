@@ -44,7 +44,7 @@ class UncertaintyThreshold(StoppingCriterion):
         self.aggregation = aggregation
         self.threshold = threshold
 
-    def _statistic(self, estimator, X_stop, n_labeled):
+    def measure(self, estimator, X_stop, n_labeled):
         if self.aggregation not in ("mean", "max"):
             raise ValueError(f"aggregation must be 'mean' or 'max', got "
                              f"{self.aggregation!r}.")
@@ -52,5 +52,5 @@ class UncertaintyThreshold(StoppingCriterion):
         return float(uncertainty.mean() if self.aggregation == "mean"
                      else uncertainty.max())
 
-    def _stop(self):
-        return self.history_[-1] < self.threshold
+    def should_stop(self, history):
+        return history[-1] < self.threshold
