@@ -1,8 +1,7 @@
-"""Base class of all samplers: validation, parallel scoring, top-k."""
+"""The base class of all samplers, for writing your own: :class:`BaseSampler`."""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import inspect
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
@@ -13,6 +12,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .utils import SamplerTags
 from .utils._dask import (
     check_dask_pool,
     dask_scores,
@@ -24,22 +24,61 @@ from .utils._selection import random_scores, tie_seed, top_k
 from .utils._sklearn_compat import _num_samples
 from .utils._validation import check_batch_size, check_finite_target
 
+__all__ = ["BaseSampler"]
+
 
 class BaseSampler(BaseEstimator, metaclass=ABCMeta):
-    """Base class for samplers.
+    """Base class for all samplers in skactive, and for yours.
 
     A sampler is fitted on the labeled data, then scores pool samples (higher
-    means label earlier) and selects a batch of them. Public methods validate
-    their input and delegate to ``_score`` and ``_select``.
+    means label earlier) and selects a batch of them. The public methods
+    :meth:`score_samples`, :meth:`score` and :meth:`select` check that the
+    sampler is fitted and validate the pool (its number and names of
+    features against those seen in ``fit``, not empty, ``batch_size``
+    between 1 and the pool size), then delegate to two methods that a
+    subclass overrides, as scikit-learn's ``BaseSearchCV`` subclasses
+    override ``_run_search``:
 
-    Subclasses implement ``fit`` and ``_score(X)``; batch-aware samplers also
-    override ``_select(X, batch_size)``. Every sampler has a ``random_state``
-    (ties, draws); its constraint is declared here and merged by subclasses.
+    - ``_score(X)`` (required): the scores of the validated pool ``X``, an
+      ndarray of shape ``(n_samples,)``, higher means label earlier;
+    - ``_select(X, batch_size)`` (optional): the indices of the batch, best
+      first. The default takes the ``batch_size`` best scores of ``_score``,
+      exact ties broken by keys drawn from ``random_state``, so that the
+      batch of ``j`` is the first ``j`` of the batch of ``k``. A batch-aware
+      sampler overrides it and declares ``ranking=False`` in its tags.
 
-    A ranking sampler whose ``_score(X, top=None)`` takes ``top=(k, seed)``
-    selects by streaming: it returns the best ``k`` indices instead of the
-    scores. Such samplers, and those whose :meth:`_supports_dask` says so,
-    take pools held as dask arrays.
+    A subclass also implements ``fit(X, y=None)``, which validates the
+    labeled data with :func:`sklearn.utils.validation.validate_data` (this
+    records the features that the pool is checked against), learns what
+    scoring needs in attributes ending in ``_``, and returns ``self``; and
+    ``__init__``, which only stores its parameters, ``random_state``
+    included (``_parameter_constraints`` declares it; merge it into yours).
+
+    Its tags (:class:`~skactive.utils.SamplerTags`, read with
+    :func:`~skactive.utils.get_sampler_tags`) say what it promises: whether
+    it ranks, streams, takes dask pools, and which targets it takes. Override
+    ``__skactive_tags__`` to change them: call ``super().__skactive_tags__()``
+    and return a :func:`dataclasses.replace` of it.
+    :func:`~skactive.utils.estimator_checks.check_sampler` checks that the
+    sampler keeps its promises. See :ref:`extending` for a complete example.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.utils.validation import validate_data
+    >>> from skactive.base import BaseSampler
+    >>> class FarFromZero(BaseSampler):
+    ...     def __init__(self, random_state=None):
+    ...         self.random_state = random_state
+    ...     def fit(self, X, y=None):
+    ...         validate_data(self, X)
+    ...         self.fitted_ = True
+    ...         return self
+    ...     def _score(self, X):
+    ...         return np.linalg.norm(np.asarray(X, dtype=float), axis=1)
+    >>> X_pool = np.array([[0.0, 1.0], [3.0, 4.0], [1.0, 1.0]])
+    >>> FarFromZero().fit(X_pool).select(X_pool, batch_size=2)
+    array([1, 2])
     """
 
     _parameter_constraints: dict = {"random_state": ["random_state"]}
@@ -155,7 +194,7 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         its blocks are validated where they are scored."""
         if not is_dask_pool(X):
             return self._validate_pool(X)
-        if not self._supports_dask():
+        if not self.__skactive_tags__().dask:
             raise TypeError(
                 f"{type(self).__name__} does not take dask arrays or "
                 "DataFrames: it needs the whole pool in one place. Compute it "
@@ -182,22 +221,21 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
         """Whether a fitted inner estimator checks the pool's features."""
         return False
 
-    def _supports_dask(self):
-        """Whether the pool may be a dask array: by default, the samplers
-        whose batch streams from a ranking (see :meth:`_select`)."""
-        return self._is_ranking() and self._streams()
-
-    def _streams(self):
-        return "top" in inspect.signature(self._score).parameters
-
     @abstractmethod
     def _score(self, X):
-        """Scores of validated pool ``X``, higher means label earlier."""
+        """Scores of the validated pool ``X``, higher means label earlier.
+
+        Override it. A sampler whose tags say ``streaming=True`` takes a
+        keyword ``top=None`` too: given ``top=(k, seed)``, it returns the
+        indices of its ``k`` best scores instead, ties broken by ``seed``
+        (``self._ranked(scores, top)`` does it for scores computed at once).
+        """
 
     def _select(self, X, batch_size):
-        """The best ``batch_size`` of the ranking by :meth:`_score`; streamed
-        when ``_score`` takes ``top``."""
-        if self._streams():
+        """The best ``batch_size`` of the ranking by :meth:`_score`, best
+        first; streamed when the tags say ``streaming``. Override it for a
+        batch-aware selection (and declare ``ranking=False``)."""
+        if self.__skactive_tags__().streaming:
             return self._score(X, top=(batch_size, tie_seed(self.random_state)))
         return top_k(self._score(X), batch_size, self.random_state)
 
@@ -216,11 +254,10 @@ class BaseSampler(BaseEstimator, metaclass=ABCMeta):
             return dask_top(_random_block, X, *top, seed=seed)
         return self._ranked(random_scores(_num_samples(X), seed), top)
 
-    def _is_ranking(self):
-        """Whether the batch is the top of one ranking of the pool (the
-        default ``_select``): what the ranking checks of
-        :mod:`skactive.utils.estimator_checks` test."""
-        return type(self)._select is BaseSampler._select
+    def __skactive_tags__(self):
+        """The sampler's tags: by default a ranking sampler (the default
+        :meth:`_select`) that does not stream and takes no dask pool."""
+        return SamplerTags()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -2,6 +2,8 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from dataclasses import replace
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone, is_regressor
@@ -337,6 +339,11 @@ class CommitteeSampler(ChunkedSampler):
             members=self.members_, features=self.features_, columns=self.columns_,
             n_classes=n_classes, strategy=self.strategy, top=top,
         )
+
+    def __skactive_tags__(self):
+        task = "regression" if self.strategy == "variance" else "classification"
+        return replace(super().__skactive_tags__(), streaming=True, dask=True,
+                       task_types={task})
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

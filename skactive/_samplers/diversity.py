@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import warnings
+from dataclasses import replace
 from numbers import Integral
 
 import numpy as np
@@ -345,11 +346,9 @@ class DiversitySampler(ChunkedSampler):
         return k_center_greedy(embeddings, batch_size, squared_distances=squared,
                                random_state=self.random_state)
 
-    def _is_ranking(self):
-        return self.strategy == "kmeans"
-
-    def _supports_dask(self):
-        return self.strategy in ("kmeans", "coreset")
+    def __skactive_tags__(self):
+        return replace(super().__skactive_tags__(), ranking=self.strategy == "kmeans",
+                       dask=self.strategy in ("kmeans", "coreset"))
 
     def _inner_validates(self):
         return self.transformer_ is not None

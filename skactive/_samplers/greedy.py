@@ -3,6 +3,8 @@ space, the output space, or both."""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from dataclasses import replace
+
 import numpy as np
 from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
@@ -248,8 +250,9 @@ class GreedySampler(ChunkedSampler):
             random_state=self.random_state,
         )
 
-    def _is_ranking(self):
-        return False
+    def __skactive_tags__(self):
+        return replace(super().__skactive_tags__(), ranking=False,
+                       task_types={"regression"})
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

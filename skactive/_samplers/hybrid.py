@@ -2,6 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
@@ -13,6 +14,7 @@ from sklearn.utils import get_tags
 
 from ..acquisition import closest_to_centers, round_robin
 from ..base import BaseSampler
+from ..utils import get_sampler_tags
 from ..utils._selection import scaled_for_distances, top_k
 from ..utils._sklearn_compat import (
     HasMethods,
@@ -198,8 +200,9 @@ class HybridSampler(BaseSampler):
         clusterer.set_params(n_clusters=k, random_state=self.random_state)
         return fit_kmeans(clusterer, embeddings, sample_weight=weights)
 
-    def _is_ranking(self):
-        return False
+    def __skactive_tags__(self):
+        return replace(super().__skactive_tags__(), ranking=False,
+                       task_types=get_sampler_tags(self.uncertainty).task_types)
 
     def _inner_validates(self):
         return True  # the uncertainty sampler validates what it scores

@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import inspect
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -352,6 +353,18 @@ class UncertaintySampler(ChunkedSampler):
             user_function=callable(self.strategy),
             top=top,
         )
+
+    def __skactive_tags__(self):
+        if self.strategy == "std":
+            task_types = {"regression"}
+        elif self.strategy in _MULTILABEL_ONLY:
+            task_types = {"multilabel"}
+        elif self.strategy in _MULTILABEL:
+            task_types = {"classification", "multilabel"}
+        else:
+            task_types = {"classification"}
+        return replace(super().__skactive_tags__(), streaming=True, dask=True,
+                       task_types=task_types)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
