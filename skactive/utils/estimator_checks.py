@@ -94,7 +94,7 @@ def _seeded(sampler, **params):
     return sampler
 
 
-def _is_ranking(sampler, ranking):
+def _ranks(sampler, ranking):
     if ranking is not None:
         return ranking
     return get_sampler_tags(sampler).ranking
@@ -366,7 +366,7 @@ def sampler_checks(sampler, *, ranking=None):
     ['check_select_returns_distinct_indices', 'check_scores_one_per_sample']
     """
     checks = list(_CHECKS)
-    if _is_ranking(sampler, ranking):
+    if _ranks(sampler, ranking):
         checks += _RANKING_CHECKS
     if (importlib.util.find_spec("dask") is not None
             and get_sampler_tags(sampler).dask):
