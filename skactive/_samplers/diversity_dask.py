@@ -2,7 +2,7 @@
 blocks, the round-robin batch merged from each block's candidates, and the
 core-set composed from each block's core-set.
 
-Kept apart from ``_diversity.py``: these are the plumbing of one sampler
+Kept apart from ``diversity.py``: these are the plumbing of one sampler
 across workers (what runs on a block, what travels, what is merged on the
 client), not another sampler.
 """
