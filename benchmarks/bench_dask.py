@@ -55,7 +55,7 @@ from skactive import (  # noqa: E402
     RandomSampler,
     UncertaintySampler,
 )
-from skactive._diversity_dask import kmeans_centers  # noqa: E402
+from skactive._samplers.diversity_dask import kmeans_centers  # noqa: E402
 
 BLOCK_ROWS = 250_000
 

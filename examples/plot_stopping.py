@@ -6,7 +6,7 @@ When to stop labeling: stopping criteria
 More labels stop paying at some point; a stopping criterion says when,
 without labels of its own. This example runs margin sampling on the digits
 and on breast cancer to the end of a generous budget and records where each
-criterion of :mod:`skactive.stopping` would have stopped: stabilizing
+criterion of :mod:`skactive.labeling` would have stopped: stabilizing
 predictions (Cohen's kappa between consecutive models on a stop set,
 Bloodgood & Vijay-Shanker 2009), overall and max uncertainty and
 classification change (Zhu, Wang & Hovy 2008), and the confidence drop
@@ -22,7 +22,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skactive import UncertaintySampler
 from skactive.experiment import run_experiment
-from skactive.stopping import (
+from skactive.labeling import (
     ClassificationChange,
     ConfidenceDrop,
     StabilizingPredictions,

@@ -2,18 +2,16 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._budget import select_within_budget
-from ._committee import CommitteeSampler
-from ._diversity import DiversitySampler
-from ._greedy import GreedySampler
-from ._groups import select_groups
-from ._hybrid import HybridSampler
-from ._pool import LabelingPool
-from ._random import RandomSampler
-from ._uncertainty import UncertaintySampler
+from ._samplers.committee import CommitteeSampler
+from ._samplers.diversity import DiversitySampler
+from ._samplers.greedy import GreedySampler
+from ._samplers.hybrid import HybridSampler
+from ._samplers.random import RandomSampler
+from ._samplers.uncertainty import UncertaintySampler
+from .acquisition import select_groups, select_within_budget
 
 __version__ = "0.1.0.dev0"
 
 __all__ = ["CommitteeSampler", "DiversitySampler", "GreedySampler", "HybridSampler",
-           "LabelingPool", "RandomSampler", "select_groups", "select_within_budget",
+           "RandomSampler", "select_groups", "select_within_budget",
            "UncertaintySampler", "__version__"]

@@ -24,7 +24,8 @@ from skactive import (
     RandomSampler,
     UncertaintySampler,
 )
-from skactive._base import ChunkedSampler
+from skactive._samplers.chunked import ChunkedSampler
+from skactive.utils import get_sampler_tags
 from skactive.utils.estimator_checks import (
     check_dask_pool,
     check_sampler,
@@ -109,7 +110,7 @@ def test_sampler_contract(sampler, check):
 
 def test_ranking_samplers_are_the_ones_that_promise_the_prefix_property():
     ranking = {type(s).__name__ + getattr(s, "strategy", "")
-               for s in SAMPLERS if s._is_ranking()}
+               for s in SAMPLERS if get_sampler_tags(s).ranking}
     assert ranking == {"RandomSampler", "UncertaintySamplermargin",
                        "UncertaintySamplerentropy",
                        "UncertaintySamplerleast_confidence", "UncertaintySamplerratio",

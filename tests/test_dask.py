@@ -28,7 +28,7 @@ from skactive import (
     RandomSampler,
     UncertaintySampler,
 )
-from skactive._diversity_dask import kmeans_centers, round_robin_quotas
+from skactive._samplers.diversity_dask import kmeans_centers, round_robin_quotas
 from skactive.acquisition import round_robin
 
 da = pytest.importorskip("dask.array")

@@ -8,13 +8,16 @@ import pytest
 
 import skactive
 import skactive.acquisition
+import skactive.base
 import skactive.exceptions
 import skactive.experiment
-import skactive.stopping
+import skactive.labeling
+import skactive.utils
 import skactive.utils.estimator_checks
 
-MODULES = (skactive, skactive.acquisition, skactive.experiment, skactive.exceptions,
-           skactive.stopping, skactive.utils.estimator_checks)
+MODULES = (skactive, skactive.acquisition, skactive.base, skactive.experiment,
+           skactive.exceptions, skactive.labeling, skactive.utils,
+           skactive.utils.estimator_checks)
 PUBLIC = [
     (module, name)
     for module in MODULES

@@ -25,6 +25,7 @@ from skactive import (
     UncertaintySampler,
 )
 from skactive.exceptions import SingleClassWarning
+from skactive.utils import get_sampler_tags
 from skactive.utils.estimator_checks import (
     check_dask_pool,
     check_n_jobs_and_chunks_invariance,
@@ -133,7 +134,7 @@ def test_every_sampler_on_every_input(sampler_name, input_name):
     sampler = SAMPLERS[sampler_name](prep)
     check_select_returns_distinct_indices(sampler, X, y, X_pool)
     check_n_jobs_and_chunks_invariance(sampler, X, y, X_pool)
-    if sampler._supports_dask() and importlib.util.find_spec("dask"):
+    if get_sampler_tags(sampler).dask and importlib.util.find_spec("dask"):
         if input_name in ("text", "csr"):  # no dask form: the check says so
             with pytest.raises(SkipTest, match="check_dask_pool skipped"):
                 check_dask_pool(sampler, X, y, X_pool)

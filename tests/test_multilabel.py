@@ -253,7 +253,7 @@ def test_a_label_seen_with_one_value_keeps_its_meaning(multilabel):
     Y[:, 0] = 1  # always present in training
     Y[:, 1] = 0  # never present
     forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, Y)
-    from skactive._uncertainty import _label_probabilities
+    from skactive._samplers.uncertainty import _label_probabilities
 
     Q = np.column_stack([np.ones(len(pool)), np.zeros(len(pool))] + [
         p[:, 1] for p in forest.predict_proba(pool)[2:]])

@@ -12,13 +12,17 @@ The committee functions (:func:`vote_entropy`, :func:`kl_consensus`,
 disagreement between models, :func:`greedy_sampling` is GSx, GSy and iGS for
 regression, :func:`multilabel_uncertainty`, :func:`max_loss`,
 :func:`mean_max_loss` and :func:`mmc` score multilabel probabilities,
-:func:`expected_cost` weighs mistakes by a cost matrix, and :func:`group_scores`
+:func:`expected_cost` weighs mistakes by a cost matrix, :func:`group_scores`
 and :func:`mean_object_confidence` turn per-detection values into per-image
-ones.
+ones. Two selections from any sampler's scores, :func:`select_groups` (whole
+images instead of detections) and :func:`select_within_budget` (samples
+that cost differently), are also exported by :mod:`skactive`, where the
+samplers are.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._budget import select_within_budget
 from ._committee import bald, kl_consensus, vote_entropy
 from ._diversity import (
     closest_to_centers,
@@ -27,7 +31,7 @@ from ._diversity import (
     typicality,
     typiclust,
 )
-from ._groups import group_scores, mean_object_confidence
+from ._groups import group_scores, mean_object_confidence, select_groups
 from ._multilabel import max_loss, mean_max_loss, mmc, multilabel_uncertainty
 from ._regression import greedy_sampling, prediction_variance
 from ._uncertainty import (
@@ -60,6 +64,8 @@ __all__ = [
     "prediction_variance",
     "ratio",
     "round_robin",
+    "select_groups",
+    "select_within_budget",
     "typiclust",
     "typicality",
     "variance",

@@ -21,7 +21,7 @@ import joblib
 import numpy as np
 from sklearn.base import clone
 
-from ..stopping import (
+from ..labeling import (
     ClassificationChange,
     ConfidenceDrop,
     LabelBudget,

@@ -181,7 +181,7 @@ def run_experiment(
         damaged one, with an error naming it.
 
     stopping : dict of str to stopping criterion, default=None
-        Criteria of :mod:`skactive.stopping` to evaluate, by name. The
+        Criteria of :mod:`skactive.labeling` to evaluate, by name. The
         experiment still runs to the end of its budget; each criterion (a
         fresh clone per run) sees each round's model and the *stop set*, a
         fixed sample of up to 1,000 samples of the repeat's unlabeled pool,
@@ -266,7 +266,7 @@ def run_experiment(
         if not hasattr(criterion, "update"):
             raise ValueError(
                 f"stopping[{criterion_name!r}] is a {type(criterion).__name__}, not "
-                "a stopping criterion: pass objects of skactive.stopping, such as "
+                "a stopping criterion: pass objects of skactive.labeling, such as "
                 "StabilizingPredictions()."
             )
     runs = [(name, repeat) for repeat in range(n_repeats) for name in samplers]

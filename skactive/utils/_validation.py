@@ -5,7 +5,7 @@
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils import check_array
+from sklearn.utils import assert_all_finite, check_array
 
 
 def check_integer(value, name, *, min_value=1, hint=""):
@@ -49,3 +49,16 @@ def check_cost_matrix(cost_matrix, n_classes):
     if C.min() < 0:
         raise ValueError("cost_matrix has negative costs: every cost must be >= 0.")
     return C
+
+
+def check_finite_target(y):
+    """Refuse a target with NaN or infinity, naming ``y`` (``type_of_target``
+    and the inner estimators say only "Input contains NaN")."""
+    if y is None:
+        return
+    try:
+        assert_all_finite(y, input_name="y")
+    except ValueError as error:
+        raise ValueError(f"{error} Fit the sampler on labeled samples only, each "
+                         "with a finite target (drop the rows whose target is "
+                         "missing).") from None

@@ -15,6 +15,11 @@ checks the estimator API; these check what a sampler promises on top of it:
   dask array, or a dask DataFrame, valid batches, and a ranking sampler
   that streams the same scores and batch as in memory.
 
+Which checks apply is read from the sampler's public tags
+(:func:`~skactive.utils.get_sampler_tags`): ``ranking`` adds the ranking
+checks, ``dask`` the dask check, and ``task_types`` chooses the default data
+(three classes, or a regression target for a regression-only sampler).
+
 Run them all with :func:`check_sampler`, or one test per check with
 :func:`parametrize_with_sampler_checks`. A check that does not apply to the
 data (the dask check on texts or a sparse pool) raises
@@ -34,19 +39,33 @@ from unittest import SkipTest
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone
-from sklearn.datasets import make_classification
+from sklearn.datasets import (
+    make_classification,
+    make_multilabel_classification,
+    make_regression,
+)
 from sklearn.exceptions import SkipTestWarning
 
 from ._selection import top_k
+from ._tags import get_sampler_tags
 
 __all__ = ["check_sampler", "parametrize_with_sampler_checks", "sampler_checks"]
 
 
-def _default_data():
-    """Labeled samples and a pool: three classes in four dimensions."""
-    X, y = make_classification(n_samples=150, n_features=4, n_informative=3,
-                               n_redundant=0, n_classes=3, n_clusters_per_class=1,
+def _default_data(sampler):
+    """Labeled samples and a pool in four dimensions, for a target the sampler
+    takes: three classes, else a regression target, else three labels."""
+    task_types = get_sampler_tags(sampler).task_types
+    if "classification" in task_types:
+        X, y = make_classification(n_samples=150, n_features=4, n_informative=3,
+                                   n_redundant=0, n_classes=3,
+                                   n_clusters_per_class=1, random_state=0)
+    elif "regression" in task_types:
+        X, y = make_regression(n_samples=150, n_features=4, noise=1.0,
                                random_state=0)
+    else:
+        X, y = make_multilabel_classification(n_samples=150, n_features=4,
+                                              n_classes=3, random_state=0)
     return X[:30], y[:30], X[30:]
 
 
@@ -75,10 +94,10 @@ def _seeded(sampler, **params):
     return sampler
 
 
-def _is_ranking(sampler, ranking):
+def _ranks(sampler, ranking):
     if ranking is not None:
         return ranking
-    return bool(getattr(sampler, "_is_ranking", lambda: False)())
+    return get_sampler_tags(sampler).ranking
 
 
 def _n_pool(X_pool):
@@ -279,7 +298,8 @@ def check_dask_pool(sampler, X, y, X_pool):
     # A ranking that streams is computed block by block as chunk by chunk
     # (blocks are other chunks: equal to rounding, as for chunk_size); the
     # diversity samplers use algorithms made for blocks.
-    exact = fitted._is_ranking() and fitted._streams()
+    tags = get_sampler_tags(fitted)
+    exact = tags.ranking and tags.streaming
     with dask.config.set(scheduler="synchronous"):
         if exact:
             scores = np.asarray(fitted.score_samples(dask_pool))
@@ -327,9 +347,10 @@ def sampler_checks(sampler, *, ranking=None):
 
     ranking : bool, default=None
         Whether the batch is the top of one ranking of the pool, so that the
-        ranking checks apply. None asks the sampler (every
-        :class:`~skactive.BaseSampler` subclass that keeps the default
-        top-k ``_select`` is a ranking sampler).
+        ranking checks apply. None reads the ``ranking`` tag of the sampler
+        (see :class:`~skactive.utils.SamplerTags`; a
+        :class:`~skactive.base.BaseSampler` subclass is a ranking sampler
+        unless it declares otherwise).
 
     Returns
     -------
@@ -345,10 +366,10 @@ def sampler_checks(sampler, *, ranking=None):
     ['check_select_returns_distinct_indices', 'check_scores_one_per_sample']
     """
     checks = list(_CHECKS)
-    if _is_ranking(sampler, ranking):
+    if _ranks(sampler, ranking):
         checks += _RANKING_CHECKS
     if (importlib.util.find_spec("dask") is not None
-            and getattr(sampler, "_supports_dask", lambda: False)()):
+            and get_sampler_tags(sampler).dask):
         checks.append(check_dask_pool)
     return checks
 
@@ -362,7 +383,9 @@ def check_sampler(sampler, X=None, y=None, X_pool=None, *, ranking=None):
         An unfitted sampler (a clone is fitted for each check).
 
     X, y : array-like, default=None
-        Labeled data to fit on. None uses a small three-class problem.
+        Labeled data to fit on. None uses a small problem of a task the
+        sampler takes (its ``task_types`` tag): three classes, else a
+        regression target, else three labels.
 
     X_pool : array-like, default=None
         The pool to score and select from; given with ``X`` and ``y``.
@@ -388,7 +411,7 @@ def check_sampler(sampler, X=None, y=None, X_pool=None, *, ranking=None):
     >>> check_sampler(UncertaintySampler(LogisticRegression()))
     """
     if X is None:
-        X, y, X_pool = _default_data()
+        X, y, X_pool = _default_data(sampler)
     elif X_pool is None:
         raise ValueError("Pass X_pool with X and y: the pool to select from.")
     for check in sampler_checks(sampler, ranking=ranking):
@@ -413,7 +436,8 @@ def parametrize_with_sampler_checks(samplers, X=None, y=None, X_pool=None):
         Unfitted samplers.
 
     X, y, X_pool : array-like, default=None
-        The data of the checks; None uses a small three-class problem.
+        The data of the checks; None uses a small problem of a task each
+        sampler takes, as :func:`check_sampler` does.
 
     Returns
     -------
@@ -430,11 +454,11 @@ def parametrize_with_sampler_checks(samplers, X=None, y=None, X_pool=None):
     """
     import pytest
 
-    if X is None:
-        X, y, X_pool = _default_data()
     cases, ids = [], []
     for sampler in samplers:
+        data = (X, y, X_pool) if X is not None else _default_data(sampler)
         for check in sampler_checks(sampler):
-            cases.append((sampler, partial(check, X=X, y=y, X_pool=X_pool)))
+            cases.append((sampler, partial(check, X=data[0], y=data[1],
+                                           X_pool=data[2])))
             ids.append(f"{sampler!r}-{check.__name__}")
     return pytest.mark.parametrize("sampler, check", cases, ids=ids)

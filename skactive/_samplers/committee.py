@@ -2,6 +2,8 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from dataclasses import replace
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone, is_regressor
@@ -9,20 +11,20 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_array, check_random_state, resample
 from sklearn.utils.multiclass import type_of_target
 
-from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
-from ._members import (
-    all_trees,
-    check_not_boosting,
-    ensemble_members,
-    member_outputs,
-)
-from .acquisition import bald, kl_consensus, prediction_variance, vote_entropy
-from .utils._sklearn_compat import (
+from ..acquisition import bald, kl_consensus, prediction_variance, vote_entropy
+from ..utils._sklearn_compat import (
     HasMethods,
     StrOptions,
     _fit_context,
     _num_samples,
     _safe_indexing,
+)
+from .chunked import ChunkedSampler, _inherit_input_tags, _warn_single_class
+from .members import (
+    all_trees,
+    check_not_boosting,
+    ensemble_members,
+    member_outputs,
 )
 
 _STRATEGIES = {"vote_entropy": vote_entropy, "kl_consensus": kl_consensus,
@@ -337,6 +339,11 @@ class CommitteeSampler(ChunkedSampler):
             members=self.members_, features=self.features_, columns=self.columns_,
             n_classes=n_classes, strategy=self.strategy, top=top,
         )
+
+    def __skactive_tags__(self):
+        task = "regression" if self.strategy == "variance" else "classification"
+        return replace(super().__skactive_tags__(), streaming=True, dask=True,
+                       task_types={task})
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

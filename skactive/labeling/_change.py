@@ -2,7 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._base import StoppingCriterion
+from ._criterion import StoppingCriterion
 from ._rules import n_changed
 
 
@@ -21,7 +21,7 @@ class ClassificationChange(StoppingCriterion):
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skactive.stopping import ClassificationChange
+    >>> from skactive.labeling import ClassificationChange
     >>> X, y = load_iris(return_X_y=True)
     >>> model = LogisticRegression(max_iter=500).fit(X[::5], y[::5])
     >>> criterion = ClassificationChange()
@@ -29,10 +29,10 @@ class ClassificationChange(StoppingCriterion):
     (False, True)
     """
 
-    def _statistic(self, estimator, X_stop, n_labeled):
+    def measure(self, estimator, X_stop, n_labeled):
         current = estimator.predict(X_stop)
         previous, self.predictions_ = getattr(self, "predictions_", None), current
         return -1 if previous is None else n_changed(previous, current)
 
-    def _stop(self):
-        return self.history_[-1] == 0
+    def should_stop(self, history):
+        return history[-1] == 0

@@ -4,7 +4,7 @@
 
 from sklearn.base import clone
 
-from ._base import StoppingCriterion
+from ._criterion import StoppingCriterion
 
 
 class AnyOf(StoppingCriterion):
@@ -30,7 +30,7 @@ class AnyOf(StoppingCriterion):
 
     Examples
     --------
-    >>> from skactive.stopping import AnyOf, LabelBudget
+    >>> from skactive.labeling import AnyOf, LabelBudget
     >>> either = AnyOf([LabelBudget(100), LabelBudget(50)])
     >>> either.update(None, None, n_labeled=60)
     True
@@ -43,13 +43,13 @@ class AnyOf(StoppingCriterion):
         self.criteria = criteria
         self.require_all = require_all
 
-    def _statistic(self, estimator, X_stop, n_labeled):
+    def measure(self, estimator, X_stop, n_labeled):
         if not hasattr(self, "criteria_"):
             if not self.criteria:
                 raise ValueError("criteria is empty: pass at least one criterion.")
             self.criteria_ = [clone(c) for c in self.criteria]
         return [c.update(estimator, X_stop, n_labeled) for c in self.criteria_]
 
-    def _stop(self):
-        said = self.history_[-1]
+    def should_stop(self, history):
+        said = history[-1]
         return all(said) if self.require_all else any(said)

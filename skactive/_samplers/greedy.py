@@ -3,21 +3,23 @@ space, the output space, or both."""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from dataclasses import replace
+
 import numpy as np
 from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_array
 
-from ._base import ChunkedSampler, _inherit_input_tags
-from .acquisition import greedy_sampling
-from .utils._selection import (
+from ..acquisition import greedy_sampling
+from ..utils._selection import (
     nearest_target_squared,
     paired_distances,
     scaled_for_distances,
     unscaled,
 )
-from .utils._sklearn_compat import HasMethods, StrOptions, _fit_context
+from ..utils._sklearn_compat import HasMethods, StrOptions, _fit_context
+from .chunked import ChunkedSampler, _inherit_input_tags
 
 _USES_INPUTS = ("gsx", "igs")
 _USES_OUTPUTS = ("gsy", "igs")
@@ -248,8 +250,9 @@ class GreedySampler(ChunkedSampler):
             random_state=self.random_state,
         )
 
-    def _is_ranking(self):
-        return False
+    def __skactive_tags__(self):
+        return replace(super().__skactive_tags__(), ranking=False,
+                       task_types={"regression"})
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -2,10 +2,12 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from dataclasses import replace
+
 from sklearn.utils.validation import validate_data
 
-from ._base import BaseSampler
-from .utils._sklearn_compat import _fit_context, _num_samples
+from ..base import BaseSampler
+from ..utils._sklearn_compat import _fit_context, _num_samples
 
 
 class RandomSampler(BaseSampler):
@@ -89,6 +91,9 @@ class RandomSampler(BaseSampler):
             return X
         return validate_data(self, X, reset=reset, accept_sparse=True, dtype=None,
                              ensure_all_finite=False)
+
+    def __skactive_tags__(self):
+        return replace(super().__skactive_tags__(), streaming=True, dask=True)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import inspect
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -11,14 +12,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import type_of_target
 
-from ._base import ChunkedSampler, _inherit_input_tags, _warn_single_class
-from ._members import (
-    check_not_boosting,
-    ensemble_members,
-    final_estimator,
-    member_outputs,
-)
-from .acquisition import (
+from ..acquisition import (
     decision_margin,
     entropy,
     expected_cost,
@@ -32,13 +26,20 @@ from .acquisition import (
     ratio,
     variance,
 )
-from .utils._sklearn_compat import (
+from ..utils._sklearn_compat import (
     HasMethods,
     StrOptions,
     _fit_context,
     _safe_indexing,
 )
-from .utils._validation import check_cost_matrix
+from ..utils._validation import check_cost_matrix
+from .chunked import ChunkedSampler, _inherit_input_tags, _warn_single_class
+from .members import (
+    check_not_boosting,
+    ensemble_members,
+    final_estimator,
+    member_outputs,
+)
 
 # strategy -> (acquisition function, sign that makes higher = pick first)
 _STRATEGIES = {
@@ -352,6 +353,18 @@ class UncertaintySampler(ChunkedSampler):
             user_function=callable(self.strategy),
             top=top,
         )
+
+    def __skactive_tags__(self):
+        if self.strategy == "std":
+            task_types = {"regression"}
+        elif self.strategy in _MULTILABEL_ONLY:
+            task_types = {"multilabel"}
+        elif self.strategy in _MULTILABEL:
+            task_types = {"classification", "multilabel"}
+        else:
+            task_types = {"classification"}
+        return replace(super().__skactive_tags__(), streaming=True, dask=True,
+                       task_types=task_types)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -2,7 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._base import StoppingCriterion
+from ._criterion import StoppingCriterion
 from ._rules import confidence_dropped
 
 
@@ -28,7 +28,7 @@ class ConfidenceDrop(StoppingCriterion):
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skactive.stopping import ConfidenceDrop
+    >>> from skactive.labeling import ConfidenceDrop
     >>> X, y = load_iris(return_X_y=True)
     >>> criterion = ConfidenceDrop()
     >>> criterion.update(LogisticRegression(C=10).fit(X, y), X, 150)
@@ -40,8 +40,8 @@ class ConfidenceDrop(StoppingCriterion):
     def __init__(self, patience=1):
         self.patience = patience
 
-    def _statistic(self, estimator, X_stop, n_labeled):
+    def measure(self, estimator, X_stop, n_labeled):
         return float(estimator.predict_proba(X_stop).max(axis=1).mean())
 
-    def _stop(self):
-        return confidence_dropped(self.history_, self.patience)
+    def should_stop(self, history):
+        return confidence_dropped(history, self.patience)

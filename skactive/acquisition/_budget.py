@@ -7,8 +7,8 @@ from numbers import Real
 import numpy as np
 from sklearn.utils import check_array
 
-from .utils._selection import top_k
-from .utils._sklearn_compat import Interval, validate_params
+from ..utils._selection import top_k
+from ..utils._sklearn_compat import Interval, validate_params
 
 
 @validate_params(

@@ -10,7 +10,7 @@ import joblib
 import numpy as np
 from sklearn.base import clone
 
-from .utils._sklearn_compat import _num_samples, _safe_indexing
+from ..utils._sklearn_compat import _num_samples, _safe_indexing
 
 
 class LabelingPool:
@@ -57,7 +57,8 @@ class LabelingPool:
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skactive import LabelingPool, UncertaintySampler
+    >>> from skactive import UncertaintySampler
+    >>> from skactive.labeling import LabelingPool
     >>> X, y = load_iris(return_X_y=True)
     >>> pool = LabelingPool(X)
     >>> pool.teach([0, 50, 100], [0, 1, 2], requested=False)  # a seed set

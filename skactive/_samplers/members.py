@@ -13,7 +13,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.tree import BaseDecisionTree
 from sklearn.utils import check_array, get_tags
 
-from .utils._sklearn_compat import _safe_indexing
+from ..utils._sklearn_compat import _safe_indexing
 
 
 def final_estimator(estimator):

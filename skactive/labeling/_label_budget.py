@@ -2,7 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._base import StoppingCriterion
+from ._criterion import StoppingCriterion
 
 
 class LabelBudget(StoppingCriterion):
@@ -23,7 +23,7 @@ class LabelBudget(StoppingCriterion):
 
     Examples
     --------
-    >>> from skactive.stopping import LabelBudget
+    >>> from skactive.labeling import LabelBudget
     >>> LabelBudget(100).update(None, None, n_labeled=120)
     True
     """
@@ -31,8 +31,8 @@ class LabelBudget(StoppingCriterion):
     def __init__(self, max_labels):
         self.max_labels = max_labels
 
-    def _statistic(self, estimator, X_stop, n_labeled):
+    def measure(self, estimator, X_stop, n_labeled):
         return int(n_labeled)
 
-    def _stop(self):
-        return self.history_[-1] >= self.max_labels
+    def should_stop(self, history):
+        return history[-1] >= self.max_labels

@@ -2,7 +2,7 @@
 blocks, the round-robin batch merged from each block's candidates, and the
 core-set composed from each block's core-set.
 
-Kept apart from ``_diversity.py``: these are the plumbing of one sampler
+Kept apart from ``diversity.py``: these are the plumbing of one sampler
 across workers (what runs on a block, what travels, what is merged on the
 client), not another sampler.
 """
@@ -21,9 +21,9 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.utils import check_array, gen_batches
 
-from .acquisition import k_center_greedy, round_robin
-from .utils._dask import dask_map_reduce, dask_scores, with_shared
-from .utils._selection import nearest_squared_distances, tie_seed
+from ..acquisition import k_center_greedy, round_robin
+from ..utils._dask import dask_map_reduce, dask_scores, with_shared
+from ..utils._selection import nearest_squared_distances, tie_seed
 
 
 def coreset_scores(sampler, X):

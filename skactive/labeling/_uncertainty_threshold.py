@@ -2,7 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._base import StoppingCriterion
+from ._criterion import StoppingCriterion
 from ._rules import normalized_entropy
 
 
@@ -33,7 +33,7 @@ class UncertaintyThreshold(StoppingCriterion):
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skactive.stopping import UncertaintyThreshold
+    >>> from skactive.labeling import UncertaintyThreshold
     >>> X, y = load_iris(return_X_y=True)
     >>> model = LogisticRegression(max_iter=500).fit(X, y)
     >>> UncertaintyThreshold(threshold=0.3).update(model, X, n_labeled=150)
@@ -44,7 +44,7 @@ class UncertaintyThreshold(StoppingCriterion):
         self.aggregation = aggregation
         self.threshold = threshold
 
-    def _statistic(self, estimator, X_stop, n_labeled):
+    def measure(self, estimator, X_stop, n_labeled):
         if self.aggregation not in ("mean", "max"):
             raise ValueError(f"aggregation must be 'mean' or 'max', got "
                              f"{self.aggregation!r}.")
@@ -52,5 +52,5 @@ class UncertaintyThreshold(StoppingCriterion):
         return float(uncertainty.mean() if self.aggregation == "mean"
                      else uncertainty.max())
 
-    def _stop(self):
-        return self.history_[-1] < self.threshold
+    def should_stop(self, history):
+        return history[-1] < self.threshold

@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import warnings
+from dataclasses import replace
 from numbers import Integral
 
 import numpy as np
@@ -14,23 +15,24 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import ChunkedSampler, _inherit_input_tags, check_finite_target
-from ._diversity_dask import coreset_scores, coreset_select, kmeans_select
-from .acquisition import k_center_greedy, round_robin, typicality, typiclust
-from .utils._dask import is_dask_pool
-from .utils._selection import (
+from ..acquisition import k_center_greedy, round_robin, typicality, typiclust
+from ..utils._dask import is_dask_pool
+from ..utils._selection import (
     distances_to_centers,
     nearest_squared_distances,
     scaled_for_distances,
     unscaled,
 )
-from .utils._sklearn_compat import (
+from ..utils._sklearn_compat import (
     HasMethods,
     Interval,
     StrOptions,
     _fit_context,
     _num_samples,
 )
+from ..utils._validation import check_finite_target
+from .chunked import ChunkedSampler, _inherit_input_tags
+from .diversity_dask import coreset_scores, coreset_select, kmeans_select
 
 _DEFAULT_N_CLUSTERS = 10
 # Strategies that compare the pool with the labeled samples.
@@ -344,11 +346,9 @@ class DiversitySampler(ChunkedSampler):
         return k_center_greedy(embeddings, batch_size, squared_distances=squared,
                                random_state=self.random_state)
 
-    def _is_ranking(self):
-        return self.strategy == "kmeans"
-
-    def _supports_dask(self):
-        return self.strategy in ("kmeans", "coreset")
+    def __skactive_tags__(self):
+        return replace(super().__skactive_tags__(), ranking=self.strategy == "kmeans",
+                       dask=self.strategy in ("kmeans", "coreset"))
 
     def _inner_validates(self):
         return self.transformer_ is not None

@@ -2,7 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._base import StoppingCriterion
+from ._criterion import StoppingCriterion
 from ._rules import agreement, stabilized
 
 
@@ -32,7 +32,7 @@ class StabilizingPredictions(StoppingCriterion):
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skactive.stopping import StabilizingPredictions
+    >>> from skactive.labeling import StabilizingPredictions
     >>> X, y = load_iris(return_X_y=True)
     >>> criterion = StabilizingPredictions(window=1)
     >>> model = LogisticRegression(max_iter=500).fit(X[::5], y[::5])
@@ -46,10 +46,10 @@ class StabilizingPredictions(StoppingCriterion):
         self.window = window
         self.threshold = threshold
 
-    def _statistic(self, estimator, X_stop, n_labeled):
+    def measure(self, estimator, X_stop, n_labeled):
         current = estimator.predict(X_stop)
         previous, self.predictions_ = getattr(self, "predictions_", None), current
         return float("nan") if previous is None else agreement(previous, current)
 
-    def _stop(self):
-        return stabilized(self.history_[1:], self.window, self.threshold)
+    def should_stop(self, history):
+        return stabilized(history[1:], self.window, self.threshold)

@@ -2,6 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
@@ -11,17 +12,19 @@ from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils import get_tags
 
-from ._base import BaseSampler, _inherit_input_tags
-from ._diversity import DiversitySampler, fit_kmeans
-from .acquisition import closest_to_centers, round_robin
-from .utils._selection import scaled_for_distances, top_k
-from .utils._sklearn_compat import (
+from ..acquisition import closest_to_centers, round_robin
+from ..base import BaseSampler
+from ..utils import get_sampler_tags
+from ..utils._selection import scaled_for_distances, top_k
+from ..utils._sklearn_compat import (
     HasMethods,
     Interval,
     StrOptions,
     _fit_context,
     _safe_indexing,
 )
+from .chunked import _inherit_input_tags
+from .diversity import DiversitySampler, fit_kmeans
 
 
 class HybridSampler(BaseSampler):
@@ -197,8 +200,9 @@ class HybridSampler(BaseSampler):
         clusterer.set_params(n_clusters=k, random_state=self.random_state)
         return fit_kmeans(clusterer, embeddings, sample_weight=weights)
 
-    def _is_ranking(self):
-        return False
+    def __skactive_tags__(self):
+        return replace(super().__skactive_tags__(), ranking=False,
+                       task_types=get_sampler_tags(self.uncertainty).task_types)
 
     def _inner_validates(self):
         return True  # the uncertainty sampler validates what it scores
