@@ -106,19 +106,19 @@ plt.show()
 # -------------------
 # Wu et al. report iGS ahead of GSy, GSx and random for linear models on UCI
 # data. Here, with a ridge model, iGS is the best of the five on diabetes
-# (by less than the standard deviation over the repeats, printed above),
-# but not on Friedman, where GSx leads and iGS falls behind random. iGS is
-# the minimum over the labeled samples of the product of the input and
-# output distances (Wu et al.'s Algorithm 3); an earlier version of skactive took the product of
-# the two minima, which ranks samples differently, and tied with GSx on
-# diabetes. With a Gaussian process, the strategies that use the output
-# space (GSy, iGS) fall behind random: a GP fitted on ten labels predicts
-# almost the mean everywhere, so distances between its predictions and the
-# labeled targets say little, and they steer the batch toward the labeled
-# targets' extremes. Both data sets have few features (10 and 10) and a
-# smooth target, so covering the input space (GSx, and the Bayesian ridge's
-# std, which is a pure input-space quantity) is the safe choice. The user
-# guide (:ref:`regression`) says when to prefer which.
+# (by less than the standard deviation over the repeats, printed above), but
+# not on Friedman, where GSx leads and iGS falls behind random. iGS is the
+# minimum over the labeled samples of the product of the input and output
+# distances (Wu et al.'s Algorithm 3); an earlier version of skactive took
+# the product of the two minima, which ranks samples differently, and tied
+# with GSx on diabetes. With a Gaussian process, the strategies that use the
+# output space (GSy, iGS) fall behind random: a GP fitted on ten labels
+# predicts almost the mean everywhere, so distances between its predictions
+# and the labeled targets say little, and they steer the batch toward the
+# labeled targets' extremes. Both data sets have few features (10 and 10)
+# and a smooth target, so covering the input space (GSx, and the Bayesian
+# ridge's std, which is a pure input-space quantity) is the safe choice. The
+# user guide (:ref:`regression`) says when to prefer which.
 
 for (data_name, model_name), r in results.items():
     areas = {name: -mean for name, (mean, _) in r.aubc().items()}
