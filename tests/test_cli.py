@@ -330,7 +330,7 @@ def test_select_leaves_no_temporary_file_when_writing_fails(tmp_path, monkeypatc
     def full_disk(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("skactive.cli._select.os.replace", full_disk)
+    monkeypatch.setattr("skactive.utils._files.os.replace", full_disk)
     code, stderr = exit_code_and_stderr(
         ["select", "--data", "data.csv", "--target", "diagnosis"], capsys)
     assert code == 2

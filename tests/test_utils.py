@@ -15,6 +15,7 @@ from sklearn.linear_model import LogisticRegression
 
 import skactive.utils._selection as selection
 from skactive import UncertaintySampler
+from skactive.utils._files import atomic_write
 from skactive.utils._selection import tie_keys, top_k
 from skactive.utils._validation import check_batch_size
 
@@ -200,3 +201,28 @@ def test_nearest_squared_distances_equal_brute_force(monkeypatch, sparse):
     big = selection.nearest_squared_distances(X * 1e150,
                                               reference=reference * 1e150)
     assert_allclose(big, expected * 1e300, rtol=1e-10)
+
+
+@pytest.mark.parametrize("failure", ["write", "fsync", "replace"])
+def test_atomic_write_leaves_the_old_file_whole(tmp_path, monkeypatch, failure):
+    path = tmp_path / "state.json"
+    with atomic_write(path) as f:
+        f.write("old")
+    assert path.read_text() == "old"
+
+    def fails(*args):
+        raise OSError("disk gone")
+
+    if failure != "write":
+        monkeypatch.setattr(f"skactive.utils._files.os.{failure}", fails)
+    with pytest.raises(OSError, match="disk gone"):
+        with atomic_write(path) as f:
+            f.write("new, half")
+            if failure == "write":
+                fails()
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]  # no temporary
+    monkeypatch.undo()
+    with atomic_write(path, "wb") as f:
+        f.write(b"new")
+    assert path.read_bytes() == b"new"
