@@ -214,6 +214,10 @@ def test_result_table_csv_frame_and_plot(tmp_path):
     n_labeled, scores = result.curves("margin")
     areas = [aubc(n_labeled, curve) for curve in scores]
     assert_allclose(result.aubc()["margin"], (np.mean(areas), np.std(areas, ddof=1)))
+    # Per repeat: the trapezoid of each repeat's curve over its width.
+    by_hand = [np.sum(np.diff(n_labeled) * (curve[1:] + curve[:-1]) / 2)
+               / (n_labeled[-1] - n_labeled[0]) for curve in scores]
+    assert_allclose(result.aubc_per_repeat()["margin"], by_hand, rtol=1e-12)
     assert "margin" in result.summary()
 
     pytest.importorskip("matplotlib")

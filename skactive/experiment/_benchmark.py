@@ -188,14 +188,7 @@ class BenchmarkResult:
         aubc : dict of str to ndarray of shape (n_repeats,)
             Per strategy, the AUBC of each repeat (paired by repeat).
         """
-        from ._result import aubc
-
-        result = self.results[dataset]
-        out = {}
-        for strategy in result.strategies:
-            n_labeled, scores = result.curves(strategy)
-            out[strategy] = np.array([aubc(n_labeled, curve) for curve in scores])
-        return out
+        return self.results[dataset].aubc_per_repeat()
 
     def aubc_table(self):
         """Mean and std AUBC of every strategy on every data set.
