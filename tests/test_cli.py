@@ -637,3 +637,24 @@ def test_benchmark_help_offers_only_classification(monkeypatch, capsys):
     assert {"igs", "gsx", "gsy", "std", "qbc", "ridge", "gp"}.isdisjoint(words)
     assert {"margin", "coreset", "random", "logistic", "svc", "forest"} <= words
     assert {n for n, s in STRATEGIES.items() if "classification" in s.tasks} <= words
+
+
+def test_select_draws_the_stop_set_of_the_library(tmp_path, monkeypatch, capsys):
+    # The stop set of skactive select is run_experiment's: draw_stop_set of
+    # the unlabeled rows, seeded by --seed (50 rows here, of 300).
+    import joblib
+
+    from skactive.utils import _selection
+
+    pytest.importorskip("pandas")
+    monkeypatch.setattr(_selection, "STOP_SET_SIZE", 50)
+    monkeypatch.chdir(tmp_path)
+    _unlabeled_csv(tmp_path / "data.csv", 10, 300)
+    assert main(["select", "--data", "data.csv", "--target", "diagnosis",
+                 "--seed", "3"]) == 0
+    state = joblib.load(tmp_path / "to-label.csv.stopping")
+    expected = np.sort(np.random.RandomState(3).choice(np.arange(10, 310), 50,
+                                                       replace=False))
+    np.testing.assert_array_equal(state["stop_rows"], expected)
+    np.testing.assert_array_equal(_selection.draw_stop_set(np.arange(10, 310), 3),
+                                  expected)

@@ -28,6 +28,7 @@ from ..labeling import (
     UncertaintyThreshold,
 )
 from ..utils._files import atomic_write
+from ..utils._selection import draw_stop_set
 from ._common import (
     UsageError,
     cannot_write,
@@ -43,7 +44,6 @@ from ._strategies import (
     make_estimator,
 )
 
-_STOP_SET_SIZE = 1000
 _DEFAULT_STRATEGY = {"classification": "margin", "regression": "igs"}
 
 
@@ -194,10 +194,7 @@ def _report_stopping(args, X, labeled, model):
                   "state anew", file=sys.stderr)
             state = None
     if state is None:
-        unlabeled = np.flatnonzero(~labeled)
-        rng = np.random.RandomState(args.seed)
-        stop_rows = np.sort(rng.choice(unlabeled, min(_STOP_SET_SIZE,
-                                                      unlabeled.size), replace=False))
+        stop_rows = draw_stop_set(np.flatnonzero(~labeled), args.seed)
         state = {"key": key, "stop_rows": stop_rows, "n_labeled": -1,
                  "criteria": _criteria(args.max_labels)}
     n_labeled = int(labeled.sum())

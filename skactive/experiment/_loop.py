@@ -19,6 +19,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_consistent_length
 
 from ..exceptions import ParameterError, SingleClassWarning
+from ..utils._selection import draw_stop_set
 from ..utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -27,9 +28,6 @@ from ..utils._sklearn_compat import (
 )
 from ._checkpoint import Checkpoint
 from ._result import ExperimentResult
-
-# Rows of the stop set (a fixed sample of the unlabeled pool) of each repeat.
-_STOP_SET_SIZE = 1000
 
 
 @validate_params(
@@ -323,9 +321,7 @@ def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
     X_at = partial(_safe_indexing, X_pool)
     # The stop set: a fixed sample of the unlabeled pool, the same for every
     # strategy of the repeat and at every round.
-    unlabeled = np.flatnonzero(~labeled)
-    X_stop = X_at(np.sort(check_random_state(int(seeds[3])).choice(
-        unlabeled, size=min(_STOP_SET_SIZE, unlabeled.size), replace=False)))
+    X_stop = X_at(draw_stop_set(np.flatnonzero(~labeled), int(seeds[3])))
     criteria = {c: clone(criterion) for c, criterion in stopping.items()}
     stopped = {}
 

@@ -96,6 +96,25 @@ def top_k(scores, k, random_state, *, index=None):
     return ids(winners[order])
 
 
+# Rows of a stop set: enough for a stable agreement statistic, few enough to
+# predict at every round.
+STOP_SET_SIZE = 1000
+
+
+def draw_stop_set(unlabeled, random_state):
+    """The stop set of the stopping criteria: up to ``STOP_SET_SIZE`` of the
+    ``unlabeled`` indices, drawn without replacement, in increasing order.
+
+    Drawn once, before the first round, and kept: every round's model is
+    compared on the same samples. ``run_experiment`` and ``skactive select``
+    both draw it here.
+    """
+    unlabeled = np.asarray(unlabeled)
+    rng = check_random_state(random_state)
+    return np.sort(rng.choice(unlabeled, size=min(STOP_SET_SIZE, unlabeled.size),
+                              replace=False))
+
+
 def members_by_cluster(labels, n_clusters):
     """Indices of the members of each cluster, in increasing order.
 
