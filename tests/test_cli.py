@@ -109,6 +109,9 @@ def test_bad_arguments_exit_cleanly(tmp_path, monkeypatch, capsys, args, message
     ("a,b,y\n1,2,x\n3,4,x\n5,6,x\n", "the target has a single class ('x'): "
      "nothing to classify"),
     ("a,y\n1,no\n2,yes\n3,yes\n", "class 'no' has a single sample"),
+    # The library's reader: a short row is refused, not filled with NaN.
+    ("a,b,y\n1,0,0\n2,1\n3,1,1\n", "data.csv line 3 has 2 fields, the header 3"),
+    ("a,b,y\n", "data.csv has a header row but no data rows"),
 ])
 def test_bad_csv_files(tmp_path, monkeypatch, capsys, content, message):
     monkeypatch.chdir(tmp_path)
