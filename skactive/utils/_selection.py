@@ -208,10 +208,11 @@ def nearest_squared_distances(X, *, reference, X_squared_norms=None):
 
     ``|x|^2 - 2 x.r + |r|^2``, with ``|x|^2`` added after the minimum over
     the reference rows and the factor -2 folded into the reference block:
-    two passes over each distance block instead of five. Blocks of rows
-    within ``working_memory`` and of 1,024 reference rows bound the memory;
-    sparse rows are never densified. Clipped at 0. (A keyword-only
-    ``reference``, so that it maps over chunks of ``X``.)
+    two passes over each distance block instead of five. Blocks of 1,024
+    reference rows, and of as many rows as fit in 2 MiB (and in
+    ``working_memory``), bound the memory; sparse rows are never
+    densified. Clipped at 0. (A keyword-only ``reference``, so that it maps
+    over chunks of ``X``.)
 
     Huge values are scaled first (:func:`scaled_for_distances`): a squared
     distance beyond the float range is inf, never NaN. A caller that passes
@@ -224,8 +225,9 @@ def nearest_squared_distances(X, *, reference, X_squared_norms=None):
     norms = row_norms(X, squared=True)
     n_reference = min(reference.shape[0], _REFERENCE_ROWS)
     nearest = np.empty(X.shape[0], dtype=np.result_type(norms, np.float32))
-    for rows in gen_batches(X.shape[0], get_chunk_n_rows(8 * n_reference,
-                                                         max_n_rows=X.shape[0])):
+    block_rows = max(1, min(get_chunk_n_rows(8 * n_reference, max_n_rows=X.shape[0]),
+                            _BLOCK_BYTES // (8 * n_reference)))
+    for rows in gen_batches(X.shape[0], block_rows):
         nearest[rows] = np.inf
         for block in gen_batches(reference.shape[0], _REFERENCE_ROWS):
             np.minimum(nearest[rows], _nearest_squared(X[rows], reference[block],
@@ -234,8 +236,11 @@ def nearest_squared_distances(X, *, reference, X_squared_norms=None):
     return unscaled(nearest, scale, power=2)
 
 
-# Reference rows per distance block of nearest_squared_distances.
+# Reference rows per distance block of nearest_squared_distances, and the
+# bytes of a block: small enough to stay in cache-sized tiles, as
+# scikit-learn's pairwise-distance reductions do.
 _REFERENCE_ROWS = 1024
+_BLOCK_BYTES = 2 * 2**20
 
 
 def _nearest_squared(X, reference, X_squared_norms):
