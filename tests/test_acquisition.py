@@ -206,7 +206,7 @@ def test_closest_to_centers_names_centers_of_another_width():
 
 @pytest.mark.parametrize("select", [
     lambda X, squared: k_center_greedy(X, 2, squared_distances=squared),
-    lambda X, squared: greedy_sampling(2, X=X, squared_distances=squared),
+    lambda X, squared: greedy_sampling(X, 2, squared_distances=squared),
 ])
 def test_negative_squared_distances_are_refused(select):
     X = np.array([[0.0], [1.0], [3.0]])

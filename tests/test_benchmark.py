@@ -266,3 +266,19 @@ def test_csv_with_a_byte_order_mark(tmp_path):
     (tmp_path / "excel.csv").write_bytes(b"\xef\xbb\xbfa,b,c\n1,2,5\n3,4,6\n")
     X, y = load_datasets(data_dir=tmp_path, target="a")["excel"]
     assert X.tolist() == [[2.0, 5.0], [4.0, 6.0]] and y.tolist() == ["1", "3"]
+
+
+def test_the_benchmark_and_the_command_line_read_a_file_alike(tmp_path):
+    # One reader: semicolons sniffed, a byte-order mark dropped, the same
+    # numbers for load_datasets and for skactive run's read_table.
+    pytest.importorskip("pandas")
+    from skactive.cli._csv import read_table
+
+    (tmp_path / "semi.csv").write_bytes(
+        b"\xef\xbb\xbfa; b; label\n1.5; 2; x\n3; -4e1; y\n")
+    X, y = load_datasets(data_dir=tmp_path, target="label")["semi"]
+    assert X.tolist() == [[1.5, 2.0], [3.0, -40.0]] and y.tolist() == ["x", "y"]
+    frame, target = read_table(tmp_path / "semi.csv", "label")
+    assert list(frame.columns) == ["a", "b"]
+    assert frame.to_numpy().tolist() == X.tolist()
+    assert target.tolist() == y.tolist()

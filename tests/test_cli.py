@@ -109,6 +109,9 @@ def test_bad_arguments_exit_cleanly(tmp_path, monkeypatch, capsys, args, message
     ("a,b,y\n1,2,x\n3,4,x\n5,6,x\n", "the target has a single class ('x'): "
      "nothing to classify"),
     ("a,y\n1,no\n2,yes\n3,yes\n", "class 'no' has a single sample"),
+    # The library's reader: a short row is refused, not filled with NaN.
+    ("a,b,y\n1,0,0\n2,1\n3,1,1\n", "data.csv line 3 has 2 fields, the header 3"),
+    ("a,b,y\n", "data.csv has a header row but no data rows"),
 ])
 def test_bad_csv_files(tmp_path, monkeypatch, capsys, content, message):
     monkeypatch.chdir(tmp_path)
@@ -330,7 +333,7 @@ def test_select_leaves_no_temporary_file_when_writing_fails(tmp_path, monkeypatc
     def full_disk(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("skactive.cli._select.os.replace", full_disk)
+    monkeypatch.setattr("skactive.utils._files.os.replace", full_disk)
     code, stderr = exit_code_and_stderr(
         ["select", "--data", "data.csv", "--target", "diagnosis"], capsys)
     assert code == 2
@@ -637,3 +640,24 @@ def test_benchmark_help_offers_only_classification(monkeypatch, capsys):
     assert {"igs", "gsx", "gsy", "std", "qbc", "ridge", "gp"}.isdisjoint(words)
     assert {"margin", "coreset", "random", "logistic", "svc", "forest"} <= words
     assert {n for n, s in STRATEGIES.items() if "classification" in s.tasks} <= words
+
+
+def test_select_draws_the_stop_set_of_the_library(tmp_path, monkeypatch, capsys):
+    # The stop set of skactive select is run_experiment's: draw_stop_set of
+    # the unlabeled rows, seeded by --seed (50 rows here, of 300).
+    import joblib
+
+    from skactive.utils import _selection
+
+    pytest.importorskip("pandas")
+    monkeypatch.setattr(_selection, "STOP_SET_SIZE", 50)
+    monkeypatch.chdir(tmp_path)
+    _unlabeled_csv(tmp_path / "data.csv", 10, 300)
+    assert main(["select", "--data", "data.csv", "--target", "diagnosis",
+                 "--seed", "3"]) == 0
+    state = joblib.load(tmp_path / "to-label.csv.stopping")
+    expected = np.sort(np.random.RandomState(3).choice(np.arange(10, 310), 50,
+                                                       replace=False))
+    np.testing.assert_array_equal(state["stop_rows"], expected)
+    np.testing.assert_array_equal(_selection.draw_stop_set(np.arange(10, 310), 3),
+                                  expected)

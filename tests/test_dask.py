@@ -8,8 +8,6 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.datasets import make_blobs, make_classification, make_regression
@@ -28,7 +26,7 @@ from skactive import (
     RandomSampler,
     UncertaintySampler,
 )
-from skactive._samplers.diversity_dask import kmeans_centers, round_robin_quotas
+from skactive._samplers.diversity_dask import kmeans_centers
 from skactive.acquisition import round_robin
 
 da = pytest.importorskip("dask.array")
@@ -345,23 +343,6 @@ def test_kmeans_round_robin_of_a_dask_pool_is_that_of_the_whole_pool(
         inertia = (distances**2).sum()
         full = KMeans(12, random_state=0).fit(blobs).inertia_
         assert inertia < 1.2 * full
-
-
-@given(counts=st.lists(st.integers(0, 6), min_size=1, max_size=6),
-       batch_size=st.integers(1, 40))
-@settings(max_examples=60, deadline=None)
-def test_round_robin_quotas_count_the_first_batch_of_the_round_robin(counts,
-                                                                     batch_size):
-    counts = np.asarray(counts)
-    labels = np.repeat(np.arange(counts.shape[0]), counts)
-    if labels.shape[0] == 0:
-        return
-    order = np.argsort(-counts, kind="stable")
-    first = round_robin(labels, np.zeros(labels.shape[0]),
-                        cluster_order=order[order <= labels.max()])[:batch_size]
-    expected = np.bincount(labels[first], minlength=counts.shape[0])
-    np.testing.assert_array_equal(round_robin_quotas(counts, order, batch_size),
-                                  expected)
 
 
 def test_diversity_on_dask_says_what_it_cannot_do(client, blobs):

@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.datasets import make_blobs
@@ -11,7 +13,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import InvalidParameterError
 
-import skactive.acquisition._diversity as diversity
+import skactive.acquisition._greedy as greedy
 from skactive import (
     CommitteeSampler,
     DiversitySampler,
@@ -21,8 +23,10 @@ from skactive import (
 )
 from skactive.acquisition import (
     closest_to_centers,
+    composable_k_center_greedy,
     k_center_greedy,
     round_robin,
+    round_robin_quotas,
     typicality,
 )
 
@@ -57,8 +61,8 @@ def brute_force_k_center(pool, reference, k, random_state):
 def small_blocks(monkeypatch):
     """Blocks of 7 rows catching up 3 centers at a time: exercises the lazy
     bookkeeping of k_center_greedy on small data."""
-    monkeypatch.setattr(diversity, "_GREEDY_BLOCK_ROWS", 7)
-    monkeypatch.setattr(diversity, "_GREEDY_CENTERS", 3)
+    monkeypatch.setattr(greedy, "_BLOCK_ROWS", 7)
+    monkeypatch.setattr(greedy, "_CENTERS", 3)
 
 
 @pytest.fixture
@@ -151,6 +155,78 @@ def test_coreset_cold_start(small_blocks, seed):
     assert_array_equal(picked, brute_force_k_center(grid, None, 10, seed))
     assert picked[0] == 12  # the centre of the grid
     assert np.argmax(sampler.score_samples(grid)) == 12
+
+
+def _squared_to(pool, reference):
+    return np.min([((pool - r) ** 2).sum(axis=1) for r in reference], axis=0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("n_reference", [0, 4])
+def test_composable_k_center_greedy_equals_brute_force(small_blocks, seed,
+                                                       n_reference):
+    # Each block's brute-force greedy (all of a block smaller than the
+    # batch), then the brute-force greedy among the union of their picks.
+    rng = np.random.RandomState(seed)
+    pool, reference = rng.randn(70, 3), rng.randn(n_reference, 3)
+    bounds = [0, 30, 36, 70]  # the middle block is smaller than the batch
+    blocks = [pool[a:b] for a, b in zip(bounds, bounds[1:])]
+    expected_reference = reference if n_reference else None
+    candidates = np.concatenate([
+        a + brute_force_k_center(block, expected_reference, min(8, len(block)), seed)
+        for a, block in zip(bounds, blocks)])
+    expected = candidates[brute_force_k_center(pool[candidates], expected_reference,
+                                               8, seed)]
+    squared = [_squared_to(b, reference) for b in blocks] if n_reference else None
+    got = composable_k_center_greedy(blocks, 8, squared_distances=squared,
+                                     random_state=seed)
+    assert_array_equal(got, expected)
+
+
+def test_composable_k_center_greedy_refuses_a_batch_larger_than_the_pool():
+    with pytest.raises(ValueError, match="n_select=5 is larger than the pool"):
+        composable_k_center_greedy([np.zeros((2, 1)), np.ones((2, 1))], 5)
+
+
+@pytest.mark.parametrize("n_reference", [0, 30])
+def test_a_dask_core_set_is_the_composable_core_set_of_its_blocks(blobs,
+                                                                 n_reference):
+    da = pytest.importorskip("dask.array")
+    dask = pytest.importorskip("dask")
+    X = blobs[0]
+    reference, pool = X[:n_reference], X[n_reference:]
+    sampler = DiversitySampler(strategy="coreset", random_state=0).fit(reference)
+    blocks = [pool[:100], pool[100:200], pool[200:]]
+    squared = [_squared_to(b, reference) for b in blocks] if n_reference else None
+    expected = composable_k_center_greedy(blocks, 12, squared_distances=squared,
+                                          random_state=0)
+    with dask.config.set(scheduler="synchronous"):
+        got = sampler.select(da.from_array(pool, chunks=(100, 2)), 12)
+    assert_array_equal(got, expected)
+
+
+@given(counts=st.lists(st.integers(0, 6), min_size=1, max_size=6),
+       batch_size=st.integers(0, 40))
+@settings(max_examples=60, deadline=None)
+def test_round_robin_quotas_count_the_first_batch_of_the_round_robin(counts,
+                                                                     batch_size):
+    counts = np.asarray(counts)
+    labels = np.repeat(np.arange(counts.shape[0]), counts)
+    order = np.argsort(-counts, kind="stable")
+    if labels.shape[0] == 0:
+        assert_array_equal(round_robin_quotas(counts, batch_size), 0)
+        return
+    first = round_robin(labels, np.zeros(labels.shape[0]),
+                        cluster_order=order[order <= labels.max()])[:batch_size]
+    expected = np.bincount(labels[first], minlength=counts.shape[0])
+    assert_array_equal(round_robin_quotas(counts, batch_size), expected)
+    # Another order of the clusters: the first clusters of the order give
+    # one more member in the last, partial round.
+    reverse = order[::-1]
+    first = round_robin(labels, np.zeros(labels.shape[0]),
+                        cluster_order=reverse[reverse <= labels.max()])[:batch_size]
+    assert_array_equal(round_robin_quotas(counts, batch_size, cluster_order=reverse),
+                       np.bincount(labels[first], minlength=counts.shape[0]))
 
 
 def test_k_center_greedy_function_checks_its_input():

@@ -214,6 +214,10 @@ def test_result_table_csv_frame_and_plot(tmp_path):
     n_labeled, scores = result.curves("margin")
     areas = [aubc(n_labeled, curve) for curve in scores]
     assert_allclose(result.aubc()["margin"], (np.mean(areas), np.std(areas, ddof=1)))
+    # Per repeat: the trapezoid of each repeat's curve over its width.
+    by_hand = [np.sum(np.diff(n_labeled) * (curve[1:] + curve[:-1]) / 2)
+               / (n_labeled[-1] - n_labeled[0]) for curve in scores]
+    assert_allclose(result.aubc_per_repeat()["margin"], by_hand, rtol=1e-12)
     assert "margin" in result.summary()
 
     pytest.importorskip("matplotlib")
@@ -411,8 +415,8 @@ def test_checkpoint_writes_are_atomic_and_take_numpy_integers(wine, tmp_path,
     def power_cut(fd):
         raise OSError("disk gone")
 
-    monkeypatch.setattr(_checkpoint.os, "fsync", power_cut)
+    monkeypatch.setattr("skactive.utils._files.os.fsync", power_cut)
     with pytest.raises(OSError, match="disk gone"):
-        _checkpoint.write_atomic(run, {"strategy": "other"})
+        _checkpoint.write_json(run, {"strategy": "other"})
     assert run.read_bytes() == before  # the old file, whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json", run.name]

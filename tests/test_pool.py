@@ -107,9 +107,8 @@ def test_save_and_load_and_a_kill_mid_save(iris, tmp_path, monkeypatch):
     # must be the previous state, and no temporary file left behind.
     pool.teach([1], [0], requested=False)
 
-    def dies(value, filename, *args, **kwargs):
-        with open(filename, "wb") as f:
-            f.write(b"half a pickle")
+    def dies(value, file, *args, **kwargs):
+        file.write(b"half a pickle")
         raise KeyboardInterrupt
 
     monkeypatch.setattr(joblib, "dump", dies)

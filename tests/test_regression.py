@@ -23,6 +23,7 @@ from sklearn.utils import check_random_state
 
 from skactive import CommitteeSampler, GreedySampler, UncertaintySampler
 from skactive.acquisition import (
+    greedy_distances,
     greedy_sampling,
     k_center_greedy,
     prediction_variance,
@@ -101,10 +102,30 @@ def test_greedy_sampling_equals_the_definition(seed, strategy):
     kwargs = _greedy_kwargs(strategy, inputs, labeled, predictions, targets)
     expected = brute_force_greedy(15, random_state=seed, **kwargs)
     got = greedy_sampling(
-        15, X=kwargs.get("inputs"), X_labeled=kwargs.get("labeled_inputs"),
+        kwargs.get("inputs"), 15, X_labeled=kwargs.get("labeled_inputs"),
         predictions=kwargs.get("predictions"), y_labeled=kwargs.get("targets"),
         random_state=seed)
     assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("strategy", ["gsx", "gsy", "igs"])
+def test_greedy_distances_are_the_definition_before_any_pick(strategy):
+    rng = np.random.RandomState(0)
+    inputs, labeled = rng.randn(40, 3), rng.randn(4, 3)
+    predictions, targets = rng.randn(40), rng.randn(4)
+    kwargs = _greedy_kwargs(strategy, inputs, labeled, predictions, targets)
+    squared = np.ones((40, 4))
+    if strategy != "gsy":
+        squared *= ((inputs[:, None] - labeled[None]) ** 2).sum(axis=2)
+    if strategy != "gsx":
+        squared *= (predictions[:, None] - targets[None]) ** 2
+    distances = greedy_distances(
+        kwargs.get("inputs"), X_labeled=kwargs.get("labeled_inputs"),
+        predictions=kwargs.get("predictions"), y_labeled=kwargs.get("targets"))
+    assert_allclose(distances, np.sqrt(squared.min(axis=1)), rtol=1e-10)
+    # The first pick of the greedy is the farthest.
+    first = brute_force_greedy(1, random_state=0, **kwargs)[0]
+    assert distances[first] == distances.max()
 
 
 def test_igs_is_the_minimum_of_products_on_diabetes():
@@ -116,7 +137,7 @@ def test_igs_is_the_minimum_of_products_on_diabetes():
     expected = brute_force_greedy(20, inputs=pool, labeled_inputs=labeled,
                                   predictions=predictions, targets=y[:40],
                                   random_state=0)
-    got = greedy_sampling(20, X=pool, X_labeled=labeled, predictions=predictions,
+    got = greedy_sampling(pool, 20, X_labeled=labeled, predictions=predictions,
                           y_labeled=y[:40], random_state=0)
     assert_array_equal(got, expected)
     sampler = GreedySampler(Ridge(), strategy="igs", random_state=0)
@@ -132,11 +153,11 @@ def test_greedy_sampling_tie_rule_on_integers():
     predictions = np.array([0, 2, 4, 6, 8, 10, 12, 14], dtype=float)
     for seed in range(4):
         assert_array_equal(
-            greedy_sampling(5, predictions=predictions, y_labeled=[7.0],
+            greedy_sampling(None, 5, predictions=predictions, y_labeled=[7.0],
                             random_state=seed),
             brute_force_greedy(5, predictions=predictions, targets=np.array([7.0]),
                                random_state=seed))
-    batches = {tuple(greedy_sampling(5, predictions=predictions, y_labeled=[7.0],
+    batches = {tuple(greedy_sampling(None, 5, predictions=predictions, y_labeled=[7.0],
                                      random_state=s)) for s in range(6)}
     assert len(batches) > 1
 
@@ -144,7 +165,7 @@ def test_greedy_sampling_tie_rule_on_integers():
 def test_gsx_is_the_core_set_greedy():
     rng = np.random.RandomState(0)
     X, sq = rng.randn(50, 4), rng.rand(50)
-    assert_array_equal(greedy_sampling(10, X=X, squared_distances=sq, random_state=3),
+    assert_array_equal(greedy_sampling(X, 10, squared_distances=sq, random_state=3),
                        k_center_greedy(X, 10, squared_distances=sq, random_state=3))
 
 
@@ -160,9 +181,9 @@ def test_gsx_is_the_core_set_greedy():
     (dict(predictions=np.zeros(3), y_labeled=[1.0], n_select=4), "larger than"),
 ])
 def test_greedy_sampling_bad_input(kwargs, match):
-    kwargs = {"n_select": 2, **kwargs}
+    kwargs = {"X": None, "n_select": 2, **kwargs}
     with pytest.raises(ValueError, match=match):
-        greedy_sampling(kwargs.pop("n_select"), **kwargs)
+        greedy_sampling(kwargs.pop("X"), kwargs.pop("n_select"), **kwargs)
 
 
 # --- the samplers -----------------------------------------------------------
@@ -315,7 +336,7 @@ def test_greedy_sampling_is_unchanged_by_huge_values(strategy):
             kwargs.update(X=inputs * factor, X_labeled=labeled * factor)
         if strategy != "gsx":
             kwargs.update(predictions=predictions * factor, y_labeled=targets * factor)
-        return greedy_sampling(15, random_state=0, **kwargs)
+        return greedy_sampling(kwargs.pop("X", None), 15, random_state=0, **kwargs)
 
     assert_array_equal(picks(HUGE), picks(1.0))
 

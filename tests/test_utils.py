@@ -2,16 +2,20 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from joblib import parallel_config
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 
+import skactive.utils._selection as selection
 from skactive import UncertaintySampler
+from skactive.utils._files import atomic_write
 from skactive.utils._selection import tie_keys, top_k
 from skactive.utils._validation import check_batch_size
 
@@ -175,3 +179,50 @@ def test_worker_processes_keep_the_model_between_calls():
         CountingClassifier.pickled = 0
         assert_array_equal(samplers[1].score(pool), refitted[0])
         assert CountingClassifier.pickled == 0
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_nearest_squared_distances_equal_brute_force(monkeypatch, sparse):
+    # Blocks of 3 reference rows and of 5 pool rows: every block boundary.
+    monkeypatch.setattr(selection, "_REFERENCE_ROWS", 3)
+    rng = np.random.RandomState(0)
+    X, reference = rng.randn(23, 4), rng.randn(10, 4)
+    X[X < 0] = 0
+    expected = ((X[:, None] - reference[None]) ** 2).sum(axis=2).min(axis=1)
+    if sparse:
+        X = sp.csr_matrix(X)
+    with config_context(working_memory=5 * 3 * 8 / 2**20):
+        got = selection.nearest_squared_distances(X, reference=reference)
+    assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    # Values whose squares overflow: scaled first, inf only beyond the range.
+    huge = selection.nearest_squared_distances(X * 2.0**600,
+                                               reference=reference * 2.0**600)
+    assert np.all(np.isinf(huge[expected > 0]))
+    big = selection.nearest_squared_distances(X * 1e150,
+                                              reference=reference * 1e150)
+    assert_allclose(big, expected * 1e300, rtol=1e-10)
+
+
+@pytest.mark.parametrize("failure", ["write", "fsync", "replace"])
+def test_atomic_write_leaves_the_old_file_whole(tmp_path, monkeypatch, failure):
+    path = tmp_path / "state.json"
+    with atomic_write(path) as f:
+        f.write("old")
+    assert path.read_text() == "old"
+
+    def fails(*args):
+        raise OSError("disk gone")
+
+    if failure != "write":
+        monkeypatch.setattr(f"skactive.utils._files.os.{failure}", fails)
+    with pytest.raises(OSError, match="disk gone"):
+        with atomic_write(path) as f:
+            f.write("new, half")
+            if failure == "write":
+                fails()
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]  # no temporary
+    monkeypatch.undo()
+    with atomic_write(path, "wb") as f:
+        f.write(b"new")
+    assert path.read_bytes() == b"new"

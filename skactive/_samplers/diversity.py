@@ -16,6 +16,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..acquisition import k_center_greedy, round_robin, typicality, typiclust
+from ..utils._clustering import clusterer_for
 from ..utils._dask import is_dask_pool
 from ..utils._selection import (
     distances_to_centers,
@@ -384,9 +385,8 @@ class DiversitySampler(ChunkedSampler):
                 UserWarning,
             )
             n_clusters = n_samples
-        clusterer = clone(KMeans() if self.clusterer is None else self.clusterer)
-        clusterer.set_params(n_clusters=n_clusters, random_state=self.random_state)
-        return fit_kmeans(clusterer, embeddings)
+        return fit_kmeans(clusterer_for(self.clusterer, KMeans(), n_clusters=n_clusters,
+                                        random_state=self.random_state), embeddings)
 
     def _kmeans_order(self, embeddings):
         if isinstance(self.clusterer, FrozenEstimator):

@@ -15,15 +15,15 @@ from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import clone
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.utils import check_array, gen_batches
 
-from ..acquisition import k_center_greedy, round_robin
+from ..acquisition import k_center_greedy, round_robin, round_robin_quotas
+from ..utils._clustering import clusterer_for
 from ..utils._dask import dask_map_reduce, dask_scores, with_shared
-from ..utils._selection import nearest_squared_distances, tie_seed
+from ..utils._selection import nearest_squared_distances, ranks_in_clusters, tie_seed
 
 
 def coreset_scores(sampler, X):
@@ -38,19 +38,12 @@ def coreset_scores(sampler, X):
 
 
 def coreset_select(sampler, X, batch_size):
-    """Composable core-set (Indyk et al., 2014; Malkomes et al., 2015): the
-    k-center greedy picks ``batch_size`` samples in each block, on the
-    workers, then once more among the union of those picks, on the client.
-
-    Each block's picks cover the block within twice its optimal radius, and
-    the greedy on their union covers the pool within 4 times the optimum
-    (guaranteed), against 2 for the greedy on the whole pool; measured on
-    blobs, within 1.2 times the greedy's (see :ref:`scale`). Only
-    ``batch_size`` embeddings per block travel.
-    """
-    # One seed for every block's greedy and the final one (an int, as
-    # k_center_greedy takes): a RandomState is drawn from once.
-    seed = tie_seed(sampler.random_state) % 2**32
+    """The composable core-set of a dask pool
+    (:func:`~skactive.acquisition.composable_k_center_greedy`): its first
+    greedy runs on the workers, block by block, its second on the client
+    among the union of the blocks' picks. Only ``batch_size`` embeddings per
+    block travel."""
+    seed = tie_seed(sampler.random_state) % 2**32  # as the function draws it
     index, embeddings = dask_map_reduce(_coreset_block_picks, X,
                                         sampler=_worker_copy(sampler),
                                         batch_size=batch_size, seed=seed)
@@ -89,10 +82,10 @@ def kmeans_select(sampler, X, batch_size):
     centers = kmeans_centers(sampler, X, n_clusters)
     (counts,) = dask_map_reduce(_cluster_counts, X, sampler=worker, centers=centers)
     counts = counts.reshape(-1, centers.shape[0]).sum(axis=0)
-    cluster_order = np.argsort(-counts, kind="stable")
-    quotas = round_robin_quotas(counts, cluster_order, batch_size)
+    quotas = round_robin_quotas(counts, batch_size)
     index, labels, distances = dask_map_reduce(
         _cluster_candidates, X, sampler=worker, centers=centers, quotas=quotas)
+    cluster_order = np.argsort(-counts, kind="stable")
     used = cluster_order[cluster_order <= labels.max()]
     order = round_robin(labels, distances, cluster_order=used)
     return index[order[:batch_size]]
@@ -102,9 +95,8 @@ def kmeans_centers(sampler, X, n_clusters):
     """Centers of the k-means clustering of a dask pool's embeddings."""
     if isinstance(sampler.clusterer, FrozenEstimator):
         return sampler._frozen_centers()
-    clusterer = clone(MiniBatchKMeans() if sampler.clusterer is None
-                      else sampler.clusterer)
-    clusterer.set_params(n_clusters=n_clusters, random_state=sampler.random_state)
+    clusterer = clusterer_for(sampler.clusterer, MiniBatchKMeans(),
+                              n_clusters=n_clusters, random_state=sampler.random_state)
     if hasattr(clusterer, "partial_fit"):
         fit = partial(_stream_partial_fit, clusterer, X)
     elif type(clusterer).__module__.startswith("dask_ml"):
@@ -135,32 +127,6 @@ def _fit_on_embeddings(clusterer, X, n_features, worker):
     embeddings = X.map_blocks(_embed_block, sampler=worker, dtype=np.float64,
                               chunks=(X.chunks[0], (n_features,)))
     return clusterer.fit(embeddings)
-
-
-def round_robin_quotas(counts, cluster_order, batch_size):
-    """How many members each cluster gives to the first ``batch_size`` of a
-    round robin, given the clusters' sizes and the order of a round.
-
-    Round ``r`` takes one member from each cluster with more than ``r``
-    members, in ``cluster_order``. Whole rounds are counted at once; the last
-    one is cut where the batch is full.
-    """
-    counts = np.asarray(counts, dtype=np.int64)
-    quotas = np.zeros_like(counts)
-    remaining = batch_size
-    while remaining > 0:
-        active = cluster_order[counts[cluster_order] > quotas[cluster_order]]
-        if active.shape[0] == 0:
-            break
-        full_rounds = min(remaining // active.shape[0],
-                          int((counts[active] - quotas[active]).min()))
-        if full_rounds > 0:
-            quotas[active] += full_rounds
-            remaining -= full_rounds * active.shape[0]
-        else:  # a partial round: the first clusters in order
-            quotas[active[:remaining]] += 1
-            remaining = 0
-    return quotas
 
 
 def _worker_copy(sampler):
@@ -231,8 +197,6 @@ def _cluster_candidates(block, *, offset, sampler, centers, quotas):
     """Each cluster's ``quotas[c]`` closest members in the block (exact ties by
     index), in index order so that the merge keeps the pool's tie order."""
     labels, distances = _assign(block, sampler, centers)
-    order = np.lexsort((distances, labels))  # stable: ties by index
-    counts = np.bincount(labels, minlength=centers.shape[0])
-    rank = np.arange(order.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
-    keep = np.sort(order[rank < quotas[labels[order]]])
+    keep = np.flatnonzero(ranks_in_clusters(labels, distances, centers.shape[0])
+                          < quotas[labels])
     return offset + keep, labels[keep], distances[keep]

@@ -11,13 +11,8 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_array
 
-from ..acquisition import greedy_sampling
-from ..utils._selection import (
-    nearest_target_squared,
-    paired_distances,
-    scaled_for_distances,
-    unscaled,
-)
+from ..acquisition import greedy_distances, greedy_sampling
+from ..utils._selection import scaled_for_distances, unscaled
 from ..utils._sklearn_compat import HasMethods, StrOptions, _fit_context
 from .chunked import ChunkedSampler, _inherit_input_tags
 
@@ -204,11 +199,13 @@ class GreedySampler(ChunkedSampler):
         return True
 
     def _spaces(self, X):
-        """The pool in the input space and the model's predictions, with the
-        labeled samples' inputs and targets (None for a space the strategy
-        does not use), each space divided by the power of two that keeps its
-        squared distances finite; and the product of those factors."""
-        inputs = reference = predictions = targets = None
+        """The product of the spaces' scales, the pool in the input space,
+        and the other arguments of the acquisition functions: the labeled
+        samples' inputs (iGS), their squared distances (GSx), the model's
+        predictions and the labeled targets (None where the strategy does
+        not use them); each space divided by the power of two that keeps its
+        squared distances finite."""
+        inputs = reference = squared = predictions = targets = None
         scale = 1.0
         if self.strategy in _USES_INPUTS:
             inputs = self._inputs(X)
@@ -219,36 +216,25 @@ class GreedySampler(ChunkedSampler):
                 )
             scale, (inputs, reference) = scaled_for_distances(inputs,
                                                               self.reference_)
+        if self.strategy == "gsx":  # chunk by chunk, on n_jobs workers
+            squared, reference = self._squared_distances_to(inputs, reference), None
         if self.strategy in _USES_OUTPUTS:
             predictions = self._map_chunks(_predict_chunk, X, row_bytes=8,
                                            estimator=self.estimator_)
             output_scale, (predictions, targets) = scaled_for_distances(
                 predictions, self.y_)
             scale *= output_scale
-        return scale, inputs, reference, predictions, targets
+        return scale, inputs, {"X_labeled": reference, "squared_distances": squared,
+                               "predictions": predictions, "y_labeled": targets}
 
     def _score(self, X):
-        scale, inputs, reference, predictions, targets = self._spaces(X)
-        if self.strategy == "gsx":
-            distances = np.sqrt(self._squared_distances_to(inputs, reference))
-        elif self.strategy == "gsy":
-            distances = np.sqrt(nearest_target_squared(predictions, np.sort(targets)))
-        else:
-            distances = paired_distances(inputs, predictions, X_labeled=reference,
-                                         y_labeled=targets)
-        return unscaled(distances, scale)
+        scale, inputs, spaces = self._spaces(X)
+        return unscaled(greedy_distances(inputs, **spaces), scale)
 
     def _select(self, X, batch_size):
-        _, inputs, reference, predictions, targets = self._spaces(X)
-        squared = None
-        if self.strategy == "gsx":
-            squared = self._squared_distances_to(inputs, reference)
-        return greedy_sampling(
-            batch_size, X=inputs, squared_distances=squared,
-            X_labeled=reference if self.strategy == "igs" else None,
-            predictions=predictions, y_labeled=targets,
-            random_state=self.random_state,
-        )
+        _, inputs, spaces = self._spaces(X)
+        return greedy_sampling(inputs, batch_size, random_state=self.random_state,
+                               **spaces)
 
     def __skactive_tags__(self):
         return replace(super().__skactive_tags__(), ranking=False,

@@ -15,6 +15,7 @@ from sklearn.utils import get_tags
 from ..acquisition import closest_to_centers, round_robin
 from ..base import BaseSampler
 from ..utils import get_sampler_tags
+from ..utils._clustering import clusterer_for
 from ..utils._selection import scaled_for_distances, top_k
 from ..utils._sklearn_compat import (
     HasMethods,
@@ -196,8 +197,8 @@ class HybridSampler(BaseSampler):
             # At most 1 (a power of two, so the clusters are the same): huge
             # scores times squared distances would overflow k-means' sums.
             weights = weights / 2.0 ** np.ceil(np.log2(weights.max()))
-        clusterer = clone(KMeans() if self.clusterer is None else self.clusterer)
-        clusterer.set_params(n_clusters=k, random_state=self.random_state)
+        clusterer = clusterer_for(self.clusterer, KMeans(), n_clusters=k,
+                                  random_state=self.random_state)
         return fit_kmeans(clusterer, embeddings, sample_weight=weights)
 
     def __skactive_tags__(self):

@@ -26,14 +26,16 @@ from ._budget import select_within_budget
 from ._committee import bald, kl_consensus, vote_entropy
 from ._diversity import (
     closest_to_centers,
+    composable_k_center_greedy,
     k_center_greedy,
     round_robin,
+    round_robin_quotas,
     typicality,
     typiclust,
 )
 from ._groups import group_scores, mean_object_confidence, select_groups
 from ._multilabel import max_loss, mean_max_loss, mmc, multilabel_uncertainty
-from ._regression import greedy_sampling, prediction_variance
+from ._regression import greedy_distances, greedy_sampling, prediction_variance
 from ._uncertainty import (
     decision_margin,
     entropy,
@@ -47,9 +49,11 @@ from ._uncertainty import (
 __all__ = [
     "bald",
     "closest_to_centers",
+    "composable_k_center_greedy",
     "decision_margin",
     "entropy",
     "expected_cost",
+    "greedy_distances",
     "greedy_sampling",
     "group_scores",
     "k_center_greedy",
@@ -64,6 +68,7 @@ __all__ = [
     "prediction_variance",
     "ratio",
     "round_robin",
+    "round_robin_quotas",
     "select_groups",
     "select_within_budget",
     "typiclust",

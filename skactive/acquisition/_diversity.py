@@ -1,5 +1,6 @@
-"""Diversity selection on embeddings: round-robin over clusters, k-center
-greedy, TypiClust, and the picks of a (weighted) k-means.
+"""Diversity selection on embeddings: round-robin over clusters (and its
+quotas), k-center greedy (and its composable form), TypiClust, and the
+picks of a (weighted) k-means.
 
 Batch-aware: a sample's place depends on the other samples of the pool, so
 these functions return an order (or a batch), not independent scores. They
@@ -13,22 +14,18 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils import check_array, check_random_state, gen_batches
-from sklearn.utils.extmath import row_norms, safe_sparse_dot
+from sklearn.utils import check_array
 
 from ..utils._selection import (
     distances_to_centers,
     members_by_cluster,
+    ranks_in_clusters,
     scaled_for_distances,
+    tie_seed,
     unscaled,
 )
 from ..utils._sklearn_compat import Interval, validate_params
-
-# Rows of one block of the k-center greedy: the unit whose distances are
-# brought up to date together.
-_GREEDY_BLOCK_ROWS = 1024
-# Centers per matrix product while a block catches up (bounds its memory).
-_GREEDY_CENTERS = 256
+from ._greedy import check_squared_distances, farthest_first
 
 
 @validate_params(
@@ -89,12 +86,7 @@ def round_robin(labels, distances, *, cluster_order=None):
     # memory follows the number of clusters, not the values of the labels.
     clusters, labels, counts = np.unique(labels, return_inverse=True,
                                          return_counts=True)
-    n_samples = labels.shape[0]
-    # Members grouped by cluster, closest first; their rank inside the cluster.
-    by_cluster = np.lexsort((distances, labels))
-    starts = np.cumsum(counts) - counts
-    rank = np.empty(n_samples, dtype=np.intp)
-    rank[by_cluster] = np.arange(n_samples) - np.repeat(starts, counts)
+    rank = ranks_in_clusters(labels, distances, clusters.shape[0])
     if cluster_order is None:
         cluster_position = np.empty(clusters.shape[0], dtype=np.intp)
         cluster_position[np.argsort(-counts, kind="stable")] = np.arange(
@@ -123,6 +115,71 @@ def _positions(clusters, cluster_order):
 
 
 @validate_params(
+    {"counts": ["array-like"],
+     "n_select": [Interval(Integral, 0, None, closed="left")],
+     "cluster_order": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def round_robin_quotas(counts, n_select, *, cluster_order=None):
+    """Members of each cluster among the first samples of a round robin.
+
+    How many members each cluster gives to the first ``n_select`` samples of
+    a :func:`round_robin`, from the clusters' sizes alone. Round ``r`` takes
+    one member from each cluster with more than ``r`` members, in
+    ``cluster_order``. Whole rounds are counted at once; the last one is cut
+    where the batch is full. A pool split in blocks (a dask
+    array) needs only the sizes to know how many candidates each cluster
+    must send: its round robin is then that of the candidates.
+
+    Parameters
+    ----------
+    counts : array-like of shape (n_clusters,)
+        Number of members of each cluster, by cluster label.
+
+    n_select : int
+        Length of the batch; beyond ``counts.sum()``, every member is taken.
+
+    cluster_order : array-like of shape (n_clusters,), default=None
+        The cluster labels in the order a round visits them; None means by
+        decreasing size (ties by label), as :func:`round_robin`.
+
+    Returns
+    -------
+    quotas : ndarray of shape (n_clusters,)
+        Members of each cluster among the first ``n_select``.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import round_robin_quotas
+    >>> round_robin_quotas([3, 1, 2], 5)
+    array([2, 1, 2])
+    >>> round_robin_quotas([3, 1, 2], 4, cluster_order=[1, 2, 0])
+    array([1, 1, 2])
+    """
+    counts = check_array(counts, ensure_2d=False, dtype=np.int64,
+                         input_name="counts")
+    if cluster_order is None:
+        cluster_order = np.argsort(-counts, kind="stable")
+    else:
+        cluster_order = _integer_labels(cluster_order, "cluster_order")
+    quotas = np.zeros_like(counts)
+    remaining = n_select
+    while remaining > 0:
+        active = cluster_order[counts[cluster_order] > quotas[cluster_order]]
+        if active.shape[0] == 0:
+            break
+        full_rounds = min(remaining // active.shape[0],
+                          int((counts[active] - quotas[active]).min()))
+        if full_rounds > 0:
+            quotas[active] += full_rounds
+            remaining -= full_rounds * active.shape[0]
+        else:  # a partial round: the first clusters in order
+            quotas[active[:remaining]] += 1
+            remaining = 0
+    return quotas
+
+
+@validate_params(
     {"X": ["array-like", "sparse matrix"],
      "n_select": [Interval(Integral, 1, None, closed="left")],
      "squared_distances": ["array-like", None],
@@ -133,10 +190,10 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
     """Pick samples one at a time, each the farthest from all picked so far.
 
     The core-set selection of Sener & Savarese (2018): the distance of a
-    sample to the set is its Euclidean distance to the nearest member of
-    ``reference`` and of the samples picked before it. Each step picks the
-    sample with the largest such distance, which is exactly the greedy
-    2-approximation of the k-center problem.
+    sample to the set is its Euclidean distance to the nearest labeled
+    sample (given by ``squared_distances``) and to the samples picked before
+    it. Each step picks the sample with the largest such distance, which is
+    exactly the greedy 2-approximation of the k-center problem.
 
     The greedy is exact but lazy: the pool is cut into blocks that remember
     the largest distance they held when last brought up to date. Distances
@@ -145,7 +202,8 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
     Memory is O(n_samples) plus one block times a few hundred centers.
     Values so large that squared distances would overflow (a row at 1e200)
     are divided by one power of two first, which keeps every order of
-    distances.
+    distances. The same greedy serves :func:`greedy_sampling` (GSx is this
+    one) and :func:`composable_k_center_greedy`.
 
     Parameters
     ----------
@@ -191,178 +249,83 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
             f"({n_samples}), got {n_select!r}."
         )
     scale, (X,) = scaled_for_distances(X)
-    priority = check_random_state(random_state).permutation(n_samples)
-    space = _Space(X, n_select)
-    first = None
+    if squared_distances is not None:
+        squared_distances = check_squared_distances(
+            squared_distances, n_samples, "squared_distances") / scale / scale
+    return farthest_first([X], n_select, nearest=squared_distances,
+                          random_state=random_state)
+
+
+@validate_params(
+    {"blocks": [list],
+     "n_select": [Interval(Integral, 1, None, closed="left")],
+     "squared_distances": [list, None],
+     "random_state": ["random_state"]},
+    prefer_skip_nested_validation=True,
+)
+def composable_k_center_greedy(blocks, n_select, *, squared_distances=None,
+                               random_state=None):
+    """The core-set of a pool cut into blocks, from each block's core-set.
+
+    A composable core-set (Indyk et al., 2014; Malkomes et al., 2015): the
+    :func:`k_center_greedy` picks ``n_select`` samples in each block (all of
+    a smaller block), then ``n_select`` among the union of those picks, with
+    one seed for every greedy. Each block's picks cover the block within
+    twice its optimal radius, so the batch covers the pool within 4 times
+    the optimum (guaranteed), against 2 for the greedy on the whole pool.
+    Only ``n_select`` rows per block reach the second greedy: the first runs
+    where the block is (a dask worker, for
+    :class:`~skactive.DiversitySampler` on a dask pool).
+
+    Parameters
+    ----------
+    blocks : list of {array-like, sparse matrix} of shape (n_rows_b, n_features)
+        The pool's embeddings, block after block.
+
+    n_select : int
+        Number of samples to pick, at most the size of the pool.
+
+    squared_distances : list of array-like of shape (n_rows_b,), default=None
+        For each block, the squared distance of each row to its nearest
+        labeled sample; None means no labeled sample (the cold start).
+
+    random_state : int, RandomState instance or None, default=None
+        Draws the one seed of every greedy.
+
+    Returns
+    -------
+    indices : ndarray of shape (n_select,)
+        Indices into the pool (the blocks one after the other), in the order
+        of the second greedy's picks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.acquisition import composable_k_center_greedy
+    >>> X = np.array([[0.0], [1.0], [2.0], [10.0], [11.0], [30.0]])
+    >>> composable_k_center_greedy([X[:3], X[3:]], 2, random_state=0)
+    array([4, 5])
+    """
+    # One int seed for every greedy: a RandomState instance is drawn from once.
+    seed = tie_seed(random_state) % 2**32
     if squared_distances is None:
-        mean = np.asarray(X.mean(axis=0)).reshape(1, -1)
-        to_mean = _nearest_squared_distances(X, mean, space.squared_norms)
-        first = _first_of_ties(-to_mean, priority)
-        space.nearest = _nearest_squared_distances(X, X[[first]],
-                                                   space.squared_norms)
-    else:
-        space.nearest = _check_squared(squared_distances, n_samples,
-                                       "squared_distances") / scale / scale
-    return _lazy_greedy(space, n_select, priority, first=first)
-
-
-class _Space:
-    """One space of a greedy selection: its points, their squared norms, and
-    the squared distance of each point to its nearest center (``nearest``)."""
-
-    def __init__(self, X, n_select, nearest=None):
-        self.X = X
-        self.squared_norms = row_norms(X, squared=True)
-        self.nearest = nearest
-        # Dense points copy each pick once; sparse ones slice the picks' rows.
-        self.centers = (None if sp.issparse(X)
-                        else np.empty((n_select, X.shape[1]), X.dtype))
-
-    def add(self, position, index):
-        if self.centers is not None:
-            self.centers[position] = self.X[index]
-
-    def added(self, picks, start, stop):
-        """The points of the picks ``start:stop``."""
-        return self.X[picks[start:stop]] if self.centers is None else \
-            self.centers[start:stop]
-
-    def squared(self, rows, picks, start, stop):
-        """Squared distances of the points ``rows`` to the picks ``start:stop``,
-        a (rows, picks) matrix."""
-        return _squared_distance_matrix(self.X[rows], self.added(picks, start, stop),
-                                        self.squared_norms[rows])
-
-    def catch_up(self, rows, picks, start, stop):
-        """Bring ``nearest[rows]`` up to date with the picks ``start:stop``."""
-        for new in gen_batches(stop - start, _GREEDY_CENTERS):
-            added = self.added(picks, start + new.start, start + new.stop)
-            nearest = _nearest_squared_distances(self.X[rows], added,
-                                                 self.squared_norms[rows])
-            np.minimum(self.nearest[rows], nearest, out=self.nearest[rows])
-
-
-class _ProductSpace:
-    """Two spaces whose distance to a center is the product of the two
-    distances (iGS): ``nearest`` is the minimum over the centers of the
-    products, not the product of the minima. Distances, not squared ones:
-    in spaces scaled by ``scaled_for_distances`` their product cannot
-    overflow."""
-
-    def __init__(self, spaces, nearest):
-        self.spaces = spaces
-        self.nearest = nearest
-
-    def add(self, position, index):
-        for space in self.spaces:
-            space.add(position, index)
-
-    def catch_up(self, rows, picks, start, stop):
-        """Bring ``nearest[rows]`` up to date with the picks ``start:stop``."""
-        for new in gen_batches(stop - start, _GREEDY_CENTERS):
-            a, b = start + new.start, start + new.stop
-            product = np.sqrt(self.spaces[0].squared(rows, picks, a, b))
-            for space in self.spaces[1:]:
-                product *= np.sqrt(space.squared(rows, picks, a, b))
-            np.minimum(self.nearest[rows], product.min(axis=1),
-                       out=self.nearest[rows])
-
-
-def _check_squared(values, n_samples, name):
-    """Squared distances, one per sample: a copy; +inf (beyond the float
-    range) is allowed, NaN and negative values are not."""
-    values = check_array(values, ensure_2d=False, dtype=np.float64,
-                         input_name=name, copy=True, ensure_all_finite=False)
-    if np.isnan(values).any():
-        raise ValueError(f"{name} contains NaN: pass the squared distance of "
-                         "each sample to its nearest labeled sample.")
-    if values.size and values.min() < 0:
-        raise ValueError(
-            f"{name} holds negative values (the lowest is {values.min():.6g}): "
-            "pass squared Euclidean distances, which are at least 0 (clip a "
-            "rounding error below 0 with np.maximum(values, 0))."
-        )
-    if values.shape != (n_samples,):
-        raise ValueError(f"{name} must hold one value per sample, shape "
-                         f"({n_samples},), got {values.shape}.")
-    return values
-
-
-def _lazy_greedy(space, n_select, priority, first=None):
-    """Pick, one at a time, the sample farthest from its nearest center
-    (largest ``space.nearest``: a squared distance, or iGS's product of
-    distances); each pick becomes a center.
-
-    Exact but lazy: the pool is cut into blocks that remember the largest
-    distance they held when last brought up to date. A minimum over a set
-    of centers only shrinks as centers are added (for iGS too, a minimum of
-    products), so the stale maximum is an upper bound: a block whose bound
-    is below the best exact distance cannot hold the next pick and is not
-    recomputed. Exact ties go to the lowest ``priority``.
-    """
-    n_samples = priority.shape[0]
-    picks = np.empty(n_select, dtype=np.intp)
-    score = space.nearest
-    n_picked = 0
-
-    def pick(index):
-        nonlocal n_picked
-        picks[n_picked] = index
-        space.add(n_picked, index)
-        score[index] = -np.inf  # never picked again (minima keep it there)
-        n_picked += 1
-
-    if first is not None:
-        pick(first)
-    blocks = list(gen_batches(n_samples, _GREEDY_BLOCK_ROWS))
-    seen = np.full(len(blocks), n_picked)  # centers each block is up to date with
-    bounds = np.array([score[rows].max() for rows in blocks])
-    best = np.array([rows.start + _first_of_ties(score[rows], priority[rows])
-                     for rows in blocks])
-    while n_picked < n_select:
-        tied = np.flatnonzero(bounds == bounds.max())
-        stale = tied[seen[tied] < n_picked]
-        if stale.size == 0:
-            pick(best[tied[np.argmin(priority[best[tied]])]])
-            continue
-        for j in stale:
-            rows = blocks[j]
-            space.catch_up(rows, picks, seen[j], n_picked)
-            seen[j] = n_picked
-            bounds[j] = score[rows].max()
-            best[j] = rows.start + _first_of_ties(score[rows], priority[rows])
-    return picks
-
-
-def _squared_distance_matrix(X, centers, X_squared_norms):
-    """Squared Euclidean distances between the rows of X and the centers,
-    clipped at 0; exact differences for one feature (GSy's predictions)."""
-    if X.shape[1] == 1 and not sp.issparse(X) and not sp.issparse(centers):
-        return (X - centers.T) ** 2
-    squared = safe_sparse_dot(X, (-2 * centers).T, dense_output=True)
-    squared += row_norms(centers, squared=True)
-    squared += X_squared_norms[:, None]
-    return np.maximum(squared, 0, out=squared)
-
-
-def _nearest_squared_distances(X, centers, X_squared_norms):
-    """Squared Euclidean distance of each row of X to its nearest center.
-
-    ``|x|^2 - 2 x.c + |c|^2``, with ``|x|^2`` added after the minimum over
-    the centers and the factor -2 folded into the (small) centers matrix:
-    two passes over the distance matrix instead of five. Clipped at 0.
-    """
-    products = safe_sparse_dot(X, (-2 * centers).T, dense_output=True)
-    products += row_norms(centers, squared=True)
-    nearest = products.min(axis=1)
-    nearest += X_squared_norms
-    return np.maximum(nearest, 0, out=nearest)
-
-
-def _first_of_ties(values, priority):
-    """Index of the largest value; among exact ties, the lowest priority."""
-    tied = np.flatnonzero(values == values.max())
-    return tied[np.argmin(priority[tied])]
+        squared_distances = [None] * len(blocks)
+    offsets = np.cumsum([0] + [block.shape[0] for block in blocks])
+    if n_select > offsets[-1]:
+        raise ValueError(f"n_select={n_select} is larger than the pool "
+                         f"({offsets[-1]} samples).")
+    picks = [k_center_greedy(block, min(n_select, block.shape[0]),
+                             squared_distances=squared, random_state=seed)
+             for block, squared in zip(blocks, squared_distances)]
+    stack = sp.vstack if any(sp.issparse(block) for block in blocks) else np.vstack
+    union = stack([block[p] for block, p in zip(blocks, picks)])
+    squared = None
+    if squared_distances[0] is not None:
+        squared = np.concatenate([np.asarray(s)[p] for s, p in
+                                  zip(squared_distances, picks)])
+    candidates = np.concatenate([offset + p for offset, p in zip(offsets, picks)])
+    return candidates[k_center_greedy(union, n_select, squared_distances=squared,
+                                      random_state=seed)]
 
 
 @validate_params(

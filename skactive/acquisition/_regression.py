@@ -8,16 +8,17 @@ from collections.abc import Iterable, Iterator
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils import check_array, check_random_state
+from sklearn.utils import check_array
 
 from ..utils._selection import (
     nearest_squared_distances,
     nearest_target_squared,
     paired_distances,
     scaled_for_distances,
+    unscaled,
 )
 from ..utils._sklearn_compat import Interval, validate_params
-from ._diversity import _check_squared, _lazy_greedy, _ProductSpace, _Space
+from ._greedy import check_squared_distances, farthest_first
 
 
 def _rows(Y):
@@ -117,16 +118,16 @@ def _rescale(predictions, mean, m2, scale):
 
 
 @validate_params(
-    {"n_select": [Interval(Integral, 1, None, closed="left")],
-     "X": ["array-like", "sparse matrix", None],
-     "squared_distances": ["array-like", None],
+    {"X": ["array-like", "sparse matrix", None],
+     "n_select": [Interval(Integral, 1, None, closed="left")],
      "X_labeled": ["array-like", "sparse matrix", None],
+     "squared_distances": ["array-like", None],
      "predictions": ["array-like", None],
      "y_labeled": ["array-like", None],
      "random_state": ["random_state"]},
     prefer_skip_nested_validation=True,
 )
-def greedy_sampling(n_select, *, X=None, squared_distances=None, X_labeled=None,
+def greedy_sampling(X, n_select, *, X_labeled=None, squared_distances=None,
                     predictions=None, y_labeled=None, random_state=None):
     """Greedy sampling for regression: GSx, GSy or iGS (Wu, Lin & Huang, 2019).
 
@@ -138,8 +139,9 @@ def greedy_sampling(n_select, *, X=None, squared_distances=None, X_labeled=None,
       2010): pass ``X`` and either ``X_labeled`` or ``squared_distances``,
       the squared distance of each pool sample to its nearest labeled
       sample; this is the core-set greedy (:func:`k_center_greedy`);
-    - the output distance :math:`|f(x) - y_m|` (GSy): pass the model's
-      ``predictions`` for the pool and the labeled targets ``y_labeled``;
+    - the output distance :math:`|f(x) - y_m|` (GSy): pass ``X=None``, the
+      model's ``predictions`` for the pool and the labeled targets
+      ``y_labeled``;
     - their product :math:`\\lVert x - x_m \\rVert \\, |f(x) - y_m|` (iGS,
       Wu et al.'s Algorithm 3 and their best): pass ``X``, ``X_labeled``,
       ``predictions`` and ``y_labeled``. The minimum of the products, which
@@ -147,30 +149,32 @@ def greedy_sampling(n_select, *, X=None, squared_distances=None, X_labeled=None,
       the two minima.
 
     An earlier pick :math:`m` has no label yet: its target :math:`y_m` is
-    its prediction :math:`f(x_m)`.
+    its prediction :math:`f(x_m)`. The distance of each sample before any
+    pick is :func:`greedy_distances`.
 
     Batch mode, exact: every pick updates the minimum distances (lazily,
     block by block: they only shrink, so a block's stale maximum bounds it),
-    memory O(n_samples). Values so large that squared distances would
-    overflow (a pool row at 1e200) are divided by a power of two first, the
-    inputs and the outputs each by their own, which keeps every order.
+    memory O(n_samples); the greedy is that of :func:`k_center_greedy`.
+    Values so large that squared distances would overflow (a pool row at
+    1e200) are divided by a power of two first, the inputs and the outputs
+    each by their own, which keeps every order.
 
     Parameters
     ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features) or None
+        The pool in the input space (features or embeddings); None for GSy.
+
     n_select : int
         Number of samples to pick.
-
-    X : {array-like, sparse matrix} of shape (n_samples, n_features), default=None
-        The pool in the input space (features or embeddings).
-
-    squared_distances : array-like of shape (n_samples,), default=None
-        GSx only: squared distance of each pool sample to its nearest
-        labeled sample in the input space, instead of ``X_labeled``.
 
     X_labeled : {array-like, sparse matrix} of shape (n_labeled, n_features), \
             default=None
         The labeled samples in the input space; required for iGS, in the
         order of ``y_labeled``.
+
+    squared_distances : array-like of shape (n_samples,), default=None
+        GSx only: squared distance of each pool sample to its nearest
+        labeled sample in the input space, instead of ``X_labeled``.
 
     predictions : array-like of shape (n_samples,), default=None
         The model's predictions for the pool.
@@ -191,53 +195,115 @@ def greedy_sampling(n_select, *, X=None, squared_distances=None, X_labeled=None,
     >>> import numpy as np
     >>> from skactive.acquisition import greedy_sampling
     >>> predictions = np.array([0.0, 1.0, 2.5, 3.0, 9.0])
-    >>> greedy_sampling(2, predictions=predictions, y_labeled=[0.0, 3.0])  # GSy
+    >>> greedy_sampling(None, 2, predictions=predictions, y_labeled=[0.0, 3.0])  # GSy
     array([4, 1])
     >>> X = np.array([[0.0], [1.0], [2.5], [3.0], [9.0]])
-    >>> greedy_sampling(2, X=X, X_labeled=[[0.0], [3.0]], predictions=predictions,
+    >>> greedy_sampling(X, 2, X_labeled=[[0.0], [3.0]], predictions=predictions,
     ...                 y_labeled=[0.0, 3.0])  # iGS
     array([4, 1])
     """
-    X, squared_distances, X_labeled = _check_inputs(X, squared_distances,
-                                                    X_labeled, predictions)
-    predictions, y_labeled = _check_outputs(predictions, y_labeled)
-    n_samples = (X if X is not None else predictions).shape[0]
-    if X is not None and predictions is not None:
-        if predictions.shape[0] != n_samples or y_labeled.shape[0] != \
-                X_labeled.shape[0]:
-            raise ValueError(
-                f"X and predictions must describe the same pool samples, and "
-                f"X_labeled and y_labeled the same labeled ones; got "
-                f"{n_samples} and {predictions.shape[0]} pool rows, "
-                f"{X_labeled.shape[0]} and {y_labeled.shape[0]} labeled rows."
-            )
-    if n_select > n_samples:
+    spaces, nearest, _ = _greedy_spaces(X, X_labeled, squared_distances,
+                                        predictions, y_labeled)
+    if n_select > nearest.shape[0]:
         raise ValueError(f"n_select={n_select} is larger than the pool "
-                         f"({n_samples} samples).")
+                         f"({nearest.shape[0]} samples).")
+    return farthest_first(spaces, n_select, nearest=nearest,
+                          random_state=random_state)
+
+
+@validate_params(
+    {"X": ["array-like", "sparse matrix", None],
+     "X_labeled": ["array-like", "sparse matrix", None],
+     "squared_distances": ["array-like", None],
+     "predictions": ["array-like", None],
+     "y_labeled": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def greedy_distances(X, *, X_labeled=None, squared_distances=None,
+                     predictions=None, y_labeled=None):
+    """Distance of each pool sample to the labeled samples, for greedy sampling.
+
+    The distance :func:`greedy_sampling` measures before its first pick:
+    :math:`\\min_l \\lVert x - x_l \\rVert` (GSx),
+    :math:`\\min_l |f(x) - y_l|` (GSy) or
+    :math:`\\min_l \\lVert x - x_l \\rVert \\, |f(x) - y_l|` (iGS), the
+    same arguments selecting the same distance. The first pick of
+    :func:`greedy_sampling` has the largest.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features) or None
+        The pool in the input space; None for GSy.
+
+    X_labeled : {array-like, sparse matrix} of shape (n_labeled, n_features), \
+            default=None
+        The labeled samples in the input space.
+
+    squared_distances : array-like of shape (n_samples,), default=None
+        GSx only: the squared distances to the nearest labeled sample.
+
+    predictions : array-like of shape (n_samples,), default=None
+        The model's predictions for the pool.
+
+    y_labeled : array-like of shape (n_labeled,), default=None
+        The labeled targets.
+
+    Returns
+    -------
+    distances : ndarray of shape (n_samples,)
+        Non-negative; ``inf`` beyond the float range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.acquisition import greedy_distances
+    >>> X = np.array([[0.0], [1.0], [2.5], [3.0], [9.0]])
+    >>> greedy_distances(X, X_labeled=[[0.0], [3.0]],
+    ...                  predictions=[0.0, 1.0, 2.5, 3.0, 9.0], y_labeled=[0.0, 3.0])
+    array([ 0.  ,  1.  ,  0.25,  0.  , 36.  ])
+    """
+    spaces, nearest, scale = _greedy_spaces(X, X_labeled, squared_distances,
+                                            predictions, y_labeled)
+    if len(spaces) == 1:
+        nearest = np.sqrt(nearest)
+    return unscaled(nearest, scale)
+
+
+def _greedy_spaces(X, X_labeled, squared_distances, predictions, y_labeled):
+    """The spaces of greedy sampling (each scaled for distances), the
+    distance of each pool sample to the labeled samples (squared in one
+    space, a product of distances in two), and the factor of that distance
+    (the product of the spaces' scales)."""
+    input_scale, X, squared_distances, X_labeled = _check_inputs(
+        X, squared_distances, X_labeled, predictions)
+    output_scale, predictions, y_labeled = _check_outputs(predictions, y_labeled)
     if X is None:
-        space = _Space(predictions.reshape(-1, 1), n_select,
-                       nearest_target_squared(predictions, np.sort(y_labeled)))
-    elif predictions is None:
+        return ([predictions.reshape(-1, 1)],
+                nearest_target_squared(predictions, np.sort(y_labeled)), output_scale)
+    if predictions is None:
         if squared_distances is None:
             squared_distances = nearest_squared_distances(X, reference=X_labeled)
-        space = _Space(X, n_select, squared_distances)
-    else:
-        space = _ProductSpace(
-            [_Space(X, n_select), _Space(predictions.reshape(-1, 1), n_select)],
-            paired_distances(X, predictions, X_labeled=X_labeled,
-                             y_labeled=y_labeled))
-    priority = check_random_state(random_state).permutation(n_samples)
-    return _lazy_greedy(space, n_select, priority)
+        return [X], squared_distances, input_scale
+    if predictions.shape[0] != X.shape[0] or y_labeled.shape[0] != X_labeled.shape[0]:
+        raise ValueError(
+            f"X and predictions must describe the same pool samples, and "
+            f"X_labeled and y_labeled the same labeled ones; got "
+            f"{X.shape[0]} and {predictions.shape[0]} pool rows, "
+            f"{X_labeled.shape[0]} and {y_labeled.shape[0]} labeled rows."
+        )
+    nearest = paired_distances(X, predictions, X_labeled=X_labeled,
+                               y_labeled=y_labeled)
+    return [X, predictions.reshape(-1, 1)], nearest, input_scale * output_scale
 
 
 def _check_inputs(X, squared_distances, X_labeled, predictions):
-    """The input space of greedy sampling, checked: ``X``, and what gives its
-    distances to the labeled samples."""
+    """The input space of greedy sampling, checked and scaled: the factor,
+    ``X``, and what gives its distances to the labeled samples."""
     if X is None:
         if predictions is None:
             raise ValueError("Pass X and X_labeled (GSx), predictions and "
                              "y_labeled (GSy), or all four (iGS).")
-        return None, None, None
+        return 1.0, None, None, None
     X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32],
                     input_name="X")
     if predictions is not None and squared_distances is not None:
@@ -257,15 +323,16 @@ def _check_inputs(X, squared_distances, X_labeled, predictions):
                          "(or, for GSx, their squared_distances).")
     scale, (X, X_labeled) = scaled_for_distances(X, X_labeled)
     if squared_distances is not None:
-        squared_distances = _check_squared(squared_distances, X.shape[0],
-                                           "squared_distances") / scale / scale
-    return X, squared_distances, X_labeled
+        squared_distances = check_squared_distances(
+            squared_distances, X.shape[0], "squared_distances") / scale / scale
+    return scale, X, squared_distances, X_labeled
 
 
 def _check_outputs(predictions, y_labeled):
-    """The model's 1-D predictions and the labeled targets, checked."""
+    """The model's 1-D predictions and the labeled targets, checked and
+    scaled, with the factor."""
     if predictions is None:
-        return None, None
+        return 1.0, None, None
     if y_labeled is None:
         raise ValueError("Pass y_labeled, the labeled targets, with predictions.")
     predictions = check_array(predictions, ensure_2d=False, dtype=np.float64,
@@ -276,4 +343,5 @@ def _check_outputs(predictions, y_labeled):
         raise ValueError("predictions and y_labeled must be 1-D: one target "
                          "per sample (multi-output regression is not "
                          "supported).")
-    return scaled_for_distances(predictions, y_labeled)[1]
+    scale, (predictions, y_labeled) = scaled_for_distances(predictions, y_labeled)
+    return scale, predictions, y_labeled

@@ -212,6 +212,22 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
     check_output(args.output, CURVE_FILES)
 
     estimator = make_estimator(estimator_name, args.seed, preprocessor, task)
+    samplers = _samplers_that_run(strategies, estimator_name, estimator,
+                                  preprocessor)
+    print(f"{source}: {X.shape[0]} samples, {X.shape[1]} features, {target}; "
+          f"{estimator_name}, {args.repeats} repeats of {args.rounds} rounds of "
+          f"{args.batch_size} labels", flush=True)
+    if columns:
+        print(f"features: {columns}", flush=True)
+    result = _run(args, estimator, samplers, X, y)
+    _report(result, args, task, f"{source}: {estimator_name}, mean ± std over "
+            f"{args.repeats} repeats")
+    return 0
+
+
+def _samplers_that_run(strategies, estimator_name, estimator, preprocessor):
+    """The samplers of ``strategies``; those the estimator cannot serve are
+    skipped, saying why."""
     samplers, dropped = make_samplers(strategies, estimator_name, estimator,
                                       preprocessor)
     for needs in sorted(set(dropped.values())):
@@ -221,12 +237,11 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
               f"{estimator_name} has not", file=sys.stderr)
     if not samplers:
         raise UsageError("no strategy left to run")
-    progress = show_progress(args)
-    print(f"{source}: {X.shape[0]} samples, {X.shape[1]} features, {target}; "
-          f"{estimator_name}, {args.repeats} repeats of {args.rounds} rounds of "
-          f"{args.batch_size} labels", flush=True)
-    if columns:
-        print(f"features: {columns}", flush=True)
+    return samplers
+
+
+def _run(args, estimator, samplers, X, y):
+    """The experiment; the library's errors and Ctrl-C as one line each."""
     checkpoint = args.output / "checkpoint" if args.checkpoint else None
     try:
         with warnings.catch_warnings():
@@ -234,12 +249,12 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
             # Gaussian process's noise level, an iteration limit): expected
             # in the first rounds, and a screenful in the terminal.
             warnings.simplefilter("ignore", ConvergenceWarning)
-            result = run_experiment(
+            return run_experiment(
                 estimator, samplers, X, y, test_size=args.test_size,
                 initial_size=args.initial_size, batch_size=args.batch_size,
                 n_rounds=args.rounds, n_repeats=args.repeats,
-                random_state=args.seed, n_jobs=args.n_jobs, progress=progress,
-                checkpoint=checkpoint,
+                random_state=args.seed, n_jobs=args.n_jobs,
+                progress=show_progress(args), checkpoint=checkpoint,
             )
     except ParameterError as exc:
         raise UsageError(in_flags(exc)) from exc
@@ -248,6 +263,9 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
     except KeyboardInterrupt:
         raise Interrupted(checkpoint, len(samplers) * args.repeats) from None
 
+
+def _report(result, args, task, title):
+    """Print the summary and write the curves, the summary and the plot."""
     print()
     print(result.summary())
     score_name = "accuracy" if task == "classification" else "R²"
@@ -256,13 +274,10 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
           f"{score_name} after\nthe last round. Mean ± std over repeats, best AUBC "
           "first.")
     try:
-        written = _save(result, args.output, score_name,
-                        f"{source}: {estimator_name}, mean ± std over "
-                        f"{args.repeats} repeats")
+        written = _save(result, args.output, score_name, title)
     except OSError as exc:
         raise cannot_write(exc, args.output) from None
     print(f"\nwrote {', '.join(written)} to {args.output}/")
-    return 0
 
 
 def _describe_target(task, y):

@@ -1,23 +1,20 @@
-"""The one CSV reader of the command line, and the preprocessing it implies.
+"""The command line's CSV options, and the preprocessing they imply.
 
-pandas reads the file (separator sniffed from its first lines) and types the
-columns; scikit-learn's ``ColumnTransformer`` with ``make_column_selector``
-encodes them inside the pipeline: numbers imputed and scaled, strings
-imputed and one-hot encoded. skrub's ``TableVectorizer`` does more
+The library's one reader (``skactive.utils._csv``, which the benchmark's
+``load_datasets`` also uses) checks the file, pandas types the columns;
+scikit-learn's ``ColumnTransformer`` with ``make_column_selector`` encodes
+them inside the pipeline: numbers imputed and scaled, strings imputed and
+one-hot encoded. skrub's ``TableVectorizer`` does more
 (dates, high-cardinality strings) at the price of another dependency; the
 two column types here are what the samplers' models need.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import csv
-import difflib
-
 import numpy as np
 
+from ..utils._csv import read_csv
 from ._common import UsageError
-
-_DELIMITERS = ",;\t|"
 
 
 def data_options():
@@ -41,7 +38,8 @@ def data_options():
 
 
 def read_table(path, target, drop=()):
-    """Features and target of a CSV file with a header row.
+    """Features and target of a CSV file with a header row, read by the
+    library's reader (``skactive.utils._csv.read_csv``).
 
     Returns
     -------
@@ -52,46 +50,11 @@ def read_table(path, target, drop=()):
         The target column; blank cells are missing values (NaN).
     """
     try:
-        import pandas as pd
-    except ImportError:
-        raise UsageError("reading CSV files needs pandas: pip install "
-                         "'skactive[cli]'") from None
-    try:
-        with open(path, newline="") as f:
-            head = f.read(64 * 1024)
+        return read_csv(path, target, drop).to_frame()
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path} is not a text CSV file") from exc
-    try:
-        sep = csv.Sniffer().sniff(head, delimiters=_DELIMITERS).delimiter
-    except csv.Error:
-        sep = ","
-    try:
-        table = pd.read_csv(path, sep=sep, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise UsageError(f"{path} is not a readable CSV file: "
-                         f"{str(exc).strip().splitlines()[0]}") from exc
-    if table.shape[0] == 0:
-        raise UsageError(f"{path} needs a header row and at least one data row")
-    table.columns = [str(c).strip() for c in table.columns]
-    for name in (target, *drop):
-        _check_column(name, table.columns, path)
-    features = [c for c in table.columns if c != target and c not in drop]
-    if not features:
-        raise UsageError(f"{path} has no feature column besides {target!r}"
-                         + (f" and the dropped {', '.join(drop)}" if drop else ""))
-    return table[features], table[target]
-
-
-def _check_column(name, columns, path):
-    if name in columns:
-        return
-    lowered = {str(c).lower(): c for c in columns}
-    close = difflib.get_close_matches(name.lower(), list(lowered), n=1)
-    hint = f" (did you mean {lowered[close[0]]!r}?)" if close else ""
-    raise UsageError(f"no column {name!r} in {path}{hint}; its columns are: "
-                     f"{', '.join(columns)}")
+    except (ValueError, ImportError) as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def require_labels(y, path):

@@ -12,7 +12,6 @@ another file starts anew.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import csv
-import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +27,8 @@ from ..labeling import (
     StabilizingPredictions,
     UncertaintyThreshold,
 )
+from ..utils._files import atomic_write
+from ..utils._selection import draw_stop_set
 from ._common import (
     UsageError,
     cannot_write,
@@ -43,7 +44,6 @@ from ._strategies import (
     make_estimator,
 )
 
-_STOP_SET_SIZE = 1000
 _DEFAULT_STRATEGY = {"classification": "margin", "regression": "igs"}
 
 
@@ -140,24 +140,19 @@ def _check_output(path):
 
 
 @contextmanager
-def _replacing(path):
-    """A temporary file that replaces ``path`` once written (a killed process
-    leaves the old file or the new one); removed if writing fails."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _replacing(path, mode="w", **open_kwargs):
+    """:func:`atomic_write`, an error writing ``path`` worded for the user."""
     try:
-        yield tmp
-        os.replace(tmp, path)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise cannot_write(exc, path) from None
-        raise
+        with atomic_write(path, mode, **open_kwargs) as f:
+            yield f
+    except OSError as exc:
+        raise cannot_write(exc, path) from None
 
 
 def _write_batch(path, X, target, rows, scores, predictions):
     """The rows to label, best first: line in the user's file, rank, score,
     prediction, then the row's own columns."""
-    with _replacing(path) as tmp, open(tmp, "w", newline="") as f:
+    with _replacing(path, newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["line", "rank", "score", f"predicted {target}",
                          *X.columns])
@@ -199,10 +194,7 @@ def _report_stopping(args, X, labeled, model):
                   "state anew", file=sys.stderr)
             state = None
     if state is None:
-        unlabeled = np.flatnonzero(~labeled)
-        rng = np.random.RandomState(args.seed)
-        stop_rows = np.sort(rng.choice(unlabeled, min(_STOP_SET_SIZE,
-                                                      unlabeled.size), replace=False))
+        stop_rows = draw_stop_set(np.flatnonzero(~labeled), args.seed)
         state = {"key": key, "stop_rows": stop_rows, "n_labeled": -1,
                  "criteria": _criteria(args.max_labels)}
     n_labeled = int(labeled.sum())
@@ -213,8 +205,8 @@ def _report_stopping(args, X, labeled, model):
             for name, criterion in state["criteria"].items()
         }
         state["n_labeled"] = n_labeled
-        with _replacing(state_path) as tmp:
-            joblib.dump(state, tmp)
+        with _replacing(state_path, "wb") as f:
+            joblib.dump(state, f)
     rounds = len(next(iter(state["criteria"].values())).history_)
     print(f"\nstopping criteria, after {rounds} round(s) with new labels "
           f"(state in {state_path}):")

@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ..exceptions import ParameterError
+from ..utils._csv import read_csv
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
 from ._loop import _n_test, _progress_bar, run_experiment
 from ._result import ExperimentResult
@@ -42,7 +43,8 @@ def load_datasets(names=(), *, data_dir=None, target=None, openml=(),
 
     data_dir : str or path-like, default=None
         A folder of UTF-8 CSV files with a header row and one value per
-        column on every data row; numeric features, the target in column
+        column on every data row (the separator, ``, ; tab |``, is detected,
+        as by ``skactive run``); numeric features, the target in column
         ``target`` (default: the last column). A file that breaks this is
         refused with an error naming it.
 
@@ -83,49 +85,13 @@ def load_datasets(names=(), *, data_dir=None, target=None, openml=(),
         if not paths:
             raise ValueError(f"No CSV file in {data_dir}.")
         for path in paths:
-            out[path.stem] = _read_numeric_csv(path, target)
+            out[path.stem] = read_csv(path, target).to_numbers()
     for data_id in openml:
         bunch = sk.fetch_openml(data_id=int(data_id), as_frame=False,
                                 data_home=cache_dir)
         out[f"openml-{data_id}"] = (np.asarray(bunch.data, dtype=float),
                                     np.asarray(bunch.target))
     return out
-
-
-def _read_numeric_csv(path, target):
-    """X (floats) and y of a CSV file with a header row; errors name the file."""
-    import csv
-
-    try:  # utf-8-sig: a spreadsheet's byte-order mark is not part of a name
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f)
-            rows = [(reader.line_num, row) for row in reader if row]
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path} is not UTF-8 text ({exc.reason} at byte "
-                         f"{exc.start}): save it as UTF-8 CSV.") from exc
-    if not rows:
-        raise ValueError(f"{path} is empty: a CSV file needs a header row and "
-                         "data rows; fill it or remove it from the folder.")
-    (_, header), body = rows[0], rows[1:]
-    if not body:
-        raise ValueError(f"{path} has a header row but no data rows: add data "
-                         "or remove it from the folder.")
-    for line, row in body:
-        if len(row) != len(header):
-            raise ValueError(f"{path} line {line} has {len(row)} fields, the "
-                             f"header {len(header)}: give every row one value "
-                             "per column.")
-    body = [row for _, row in body]
-    column = len(header) - 1 if target is None else header.index(target) \
-        if target in header else None
-    if column is None:
-        raise ValueError(f"No column {target!r} in {path}.")
-    try:
-        X = np.array([[float(v) for j, v in enumerate(row) if j != column]
-                      for row in body])
-    except ValueError as exc:
-        raise ValueError(f"{path} has a non-numeric feature: {exc}") from exc
-    return X, np.array([row[column] for row in body])
 
 
 class BenchmarkResult:
@@ -188,14 +154,7 @@ class BenchmarkResult:
         aubc : dict of str to ndarray of shape (n_repeats,)
             Per strategy, the AUBC of each repeat (paired by repeat).
         """
-        from ._result import aubc
-
-        result = self.results[dataset]
-        out = {}
-        for strategy in result.strategies:
-            n_labeled, scores = result.curves(strategy)
-            out[strategy] = np.array([aubc(n_labeled, curve) for curve in scores])
-        return out
+        return self.results[dataset].aubc_per_repeat()
 
     def aubc_table(self):
         """Mean and std AUBC of every strategy on every data set.

@@ -5,11 +5,12 @@ experiment's arguments, and a file with another fingerprint is refused."""
 # SPDX-License-Identifier: BSD-3-Clause
 
 import json
-import os
 from pathlib import Path
 
 import joblib
 import numpy as np
+
+from ..utils._files import atomic_write
 
 _MANIFEST = "manifest.json"
 _RUN_FIELDS = ("strategy", "repeat", "rows")
@@ -46,13 +47,13 @@ class Checkpoint:
             }
         if not manifest.exists():
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(manifest, self._stamp())
+            write_json(manifest, self._stamp())
         return finished
 
     def save(self, name, repeat, rows, stops=()):
         """Write one finished (strategy, repeat) run."""
         digest = joblib.hash(name)[:12]
-        write_atomic(self.folder / f"run-{digest}-{repeat}.json",
+        write_json(self.folder / f"run-{digest}-{repeat}.json",
                      {**self._stamp(), "strategy": name, "repeat": repeat,
                       "rows": rows, "stops": list(stops)})
 
@@ -98,19 +99,11 @@ def _read(path, fields):
     )
 
 
-def write_atomic(path, content):
-    """Write JSON so that a killed process or a power cut leaves the old
+def write_json(path, content):
+    """Write JSON atomically: a killed process or a power cut leaves the old
     file or the new one whole, never a part of one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(content, f, default=_plain)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_write(path, encoding="utf-8") as f:
+        json.dump(content, f, default=_plain)
 
 
 def _plain(value):

@@ -19,6 +19,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_consistent_length
 
 from ..exceptions import ParameterError, SingleClassWarning
+from ..utils._selection import draw_stop_set
 from ..utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -27,9 +28,6 @@ from ..utils._sklearn_compat import (
 )
 from ._checkpoint import Checkpoint
 from ._result import ExperimentResult
-
-# Rows of the stop set (a fixed sample of the unlabeled pool) of each repeat.
-_STOP_SET_SIZE = 1000
 
 
 @validate_params(
@@ -219,34 +217,12 @@ def run_experiment(
         raise ValueError("Pass both X_test and y_test, or neither.")
     if X_test is not None:
         X_test, y_test = _check_data(X_test, y_test)
-    regression = is_regressor(estimator)
-    multilabel = type_of_target(y) == "multilabel-indicator"
-    # Regression has no classes: the initial set is drawn at random and the
-    # split is not stratified; multilabel is not stratified either.
-    n_classes = 2 if regression or multilabel else np.unique(y).size
-    if n_classes < 2:
-        raise ValueError(
-            f"y has a single class ({np.unique(y)[0]!r}); a classification "
-            "experiment needs at least two."
-        )
-    if regression and not np.issubdtype(y.dtype, np.number):
-        raise ValueError(f"{type(estimator).__name__} is a regressor, but y holds "
-                         f"{y.dtype} values: regression needs numeric targets.")
+    regression, multilabel, n_classes = _check_task(estimator, y)
     n_pool = y.shape[0]
     if X_test is None:
         n_pool -= _n_test(test_size, n_pool)
-    if initial_size is None:
-        # One batch, at least one sample per class; at most half the pool so
-        # that an oversized batch_size is reported as such.
-        initial_size = max(min(batch_size, n_pool // 2), n_classes)
-    elif initial_size < 2 and not regression:
-        problem = ("cannot hold two classes, and the first model needs two to be "
-                   "fitted")
-        why = "(the initial set takes one sample per class first)"
-        raise ParameterError(
-            "initial_size", initial_size, problem, f"at least 2 {why}",
-            message=f"initial_size={initial_size} {problem}: pass initial_size >= "
-            f"2 {why}, or None for one per class.")
+    initial_size = _initial_size(initial_size, batch_size, n_pool, n_classes,
+                                 regression)
     n_rounds, final_size = _n_rounds(n_rounds, budget, initial_size, batch_size,
                                      n_pool)
     if scoring is None and multilabel:
@@ -261,14 +237,7 @@ def run_experiment(
         n_rounds=n_rounds, final_size=final_size, random_state=random_state,
         regression=regression, multilabel=multilabel,
     )
-    stopping = {} if stopping is None else stopping
-    for criterion_name, criterion in stopping.items():
-        if not hasattr(criterion, "update"):
-            raise ValueError(
-                f"stopping[{criterion_name!r}] is a {type(criterion).__name__}, not "
-                "a stopping criterion: pass objects of skactive.labeling, such as "
-                "StabilizingPredictions()."
-            )
+    stopping = _check_stopping(stopping)
     runs = [(name, repeat) for repeat in range(n_repeats) for name in samplers]
     finished, store = {}, None
     if checkpoint is not None:
@@ -297,6 +266,55 @@ def run_experiment(
                             criteria=list(stopping))
 
 
+def _check_task(estimator, y):
+    """Regression, multilabel, and the number of classes (2 for either)."""
+    regression = is_regressor(estimator)
+    multilabel = type_of_target(y) == "multilabel-indicator"
+    # Regression has no classes: the initial set is drawn at random and the
+    # split is not stratified; multilabel is not stratified either.
+    n_classes = 2 if regression or multilabel else np.unique(y).size
+    if n_classes < 2:
+        raise ValueError(
+            f"y has a single class ({np.unique(y)[0]!r}); a classification "
+            "experiment needs at least two."
+        )
+    if regression and not np.issubdtype(y.dtype, np.number):
+        raise ValueError(f"{type(estimator).__name__} is a regressor, but y holds "
+                         f"{y.dtype} values: regression needs numeric targets.")
+    return regression, multilabel, n_classes
+
+
+def _initial_size(initial_size, batch_size, n_pool, n_classes, regression):
+    """The size of the initial labeled set: by default one batch, at least one
+    sample per class."""
+    if initial_size is None:
+        # At most half the pool, so that an oversized batch_size is reported
+        # as such.
+        return max(min(batch_size, n_pool // 2), n_classes)
+    if initial_size < 2 and not regression:
+        problem = ("cannot hold two classes, and the first model needs two to be "
+                   "fitted")
+        why = "(the initial set takes one sample per class first)"
+        raise ParameterError(
+            "initial_size", initial_size, problem, f"at least 2 {why}",
+            message=f"initial_size={initial_size} {problem}: pass initial_size >= "
+            f"2 {why}, or None for one per class.")
+    return initial_size
+
+
+def _check_stopping(stopping):
+    """The stopping criteria by name ({} for None), each with ``update``."""
+    stopping = {} if stopping is None else stopping
+    for criterion_name, criterion in stopping.items():
+        if not hasattr(criterion, "update"):
+            raise ValueError(
+                f"stopping[{criterion_name!r}] is a {type(criterion).__name__}, not "
+                "a stopping criterion: pass objects of skactive.labeling, such as "
+                "StabilizingPredictions()."
+            )
+    return stopping
+
+
 def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
              test_size, initial_size, batch_size, n_rounds, final_size,
              random_state, regression, multilabel, store, stopping):
@@ -323,9 +341,7 @@ def _run_one(estimator, name, sampler, X, y, X_test, y_test, repeat, scorer, *,
     X_at = partial(_safe_indexing, X_pool)
     # The stop set: a fixed sample of the unlabeled pool, the same for every
     # strategy of the repeat and at every round.
-    unlabeled = np.flatnonzero(~labeled)
-    X_stop = X_at(np.sort(check_random_state(int(seeds[3])).choice(
-        unlabeled, size=min(_STOP_SET_SIZE, unlabeled.size), replace=False)))
+    X_stop = X_at(draw_stop_set(np.flatnonzero(~labeled), int(seeds[3])))
     criteria = {c: clone(criterion) for c, criterion in stopping.items()}
     stopped = {}
 

@@ -71,6 +71,33 @@ class BudgetCurveDisplay:
         self.score_name = score_name
         self.stops = stops
 
+    def _draw_curve(self, ax, strategy, is_reference, std_display_style, line_kw,
+                    fill_between_kw, errorbar_kw):
+        """One strategy's mean curve and its band (none for the reference)."""
+        x, mean, std = (self.n_labeled[strategy], self.mean[strategy],
+                        self.std[strategy])
+        label = strategy
+        if self.aubc is not None:
+            label = f"{strategy} (AUBC {self.aubc[strategy]:.3f})"
+        style = {"marker": "o", "markersize": 3, "linewidth": 1.6, **(line_kw or {})}
+        if is_reference:
+            style.update(color="black", linestyle="--", marker=None, zorder=3)
+        if std_display_style == "errorbar" and not is_reference:
+            container = ax.errorbar(x, mean, yerr=std, label=label,
+                                    **{"capsize": 2, **style, **(errorbar_kw or {})})
+            self.lines_[strategy] = container.lines[0]
+            self.bands_[strategy] = container
+            return
+        (line,) = ax.plot(x, mean, label=label, **style)
+        self.lines_[strategy] = line
+        self.bands_[strategy] = None
+        if std_display_style == "fill_between" and not is_reference:
+            self.bands_[strategy] = ax.fill_between(
+                x, mean - std, mean + std,
+                **{"color": line.get_color(), "alpha": 0.08, "linewidth": 0,
+                   **(fill_between_kw or {})},
+            )
+
     def _mark_stops(self, ax):
         """A marker on each strategy's curve where each stopping criterion
         stopped on average; one legend entry per criterion."""
@@ -211,32 +238,8 @@ class BudgetCurveDisplay:
             strategies.sort(key=lambda s: -self.aubc[s])
         self.lines_, self.bands_ = {}, {}
         for strategy in strategies:
-            x, mean, std = self.n_labeled[strategy], self.mean[strategy], \
-                self.std[strategy]
-            label = strategy
-            if self.aubc is not None:
-                label = f"{strategy} (AUBC {self.aubc[strategy]:.3f})"
-            style = {"marker": "o", "markersize": 3, "linewidth": 1.6,
-                     **(line_kw or {})}
-            is_reference = strategy == reference
-            if is_reference:
-                style.update(color="black", linestyle="--", marker=None, zorder=3)
-            if std_display_style == "errorbar" and not is_reference:
-                container = ax.errorbar(x, mean, yerr=std, label=label,
-                                        **{"capsize": 2, **style,
-                                           **(errorbar_kw or {})})
-                self.lines_[strategy] = container.lines[0]
-                self.bands_[strategy] = container
-                continue
-            (line,) = ax.plot(x, mean, label=label, **style)
-            self.lines_[strategy] = line
-            self.bands_[strategy] = None
-            if std_display_style == "fill_between" and not is_reference:
-                self.bands_[strategy] = ax.fill_between(
-                    x, mean - std, mean + std,
-                    **{"color": line.get_color(), "alpha": 0.08, "linewidth": 0,
-                       **(fill_between_kw or {})},
-                )
+            self._draw_curve(ax, strategy, strategy == reference, std_display_style,
+                             line_kw, fill_between_kw, errorbar_kw)
         self._mark_stops(ax)
         ax.set_xlabel("number of labeled samples")
         ax.set_ylabel(self.score_name)

@@ -10,6 +10,7 @@ from numbers import Real
 
 import numpy as np
 
+from ..utils._files import atomic_write
 from ..utils._sklearn_compat import validate_params
 from ._benchmark import describe_failure
 from ._plot import FIGSIZE
@@ -108,7 +109,7 @@ def _png(fig):
 
 
 def _write_csv(path, header, rows):
-    with open(path, "w", newline="") as f:
+    with atomic_write(path, newline="") as f:
         writer = csv.writer(f)
         writer.writerow(header)
         writer.writerows(rows)
@@ -149,7 +150,8 @@ def write_report(bench, folder, title):
             f"{html.escape(title)}</title><style>{style}</style></head><body>"
             f"{''.join(parts)}<script>{script}</script></body></html>")
     path = folder / "report.html"
-    path.write_text(page, encoding="utf-8")
+    with atomic_write(path, encoding="utf-8") as f:
+        f.write(page)
     return path
 
 

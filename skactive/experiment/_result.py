@@ -173,12 +173,26 @@ class ExperimentResult:
             :func:`~skactive.experiment.aubc`.
         """
         summary = {}
-        for strategy in self.strategies:
-            n_labeled, scores = self.curves(strategy)
-            areas = np.array([aubc(n_labeled, curve) for curve in scores])
+        for strategy, areas in self.aubc_per_repeat().items():
             std = areas.std(ddof=1) if areas.size > 1 else 0.0
             summary[strategy] = (float(areas.mean()), float(std))
         return summary
+
+    def aubc_per_repeat(self):
+        """Area under the budget curve of each strategy in each repeat.
+
+        Returns
+        -------
+        aubc : dict of str to ndarray of shape (n_repeats,)
+            Per strategy, the :func:`~skactive.experiment.aubc` of each
+            repeat's curve, in repeat order (paired across strategies: the
+            repeats share their splits and initial sets).
+        """
+        areas = {}
+        for strategy in self.strategies:
+            n_labeled, scores = self.curves(strategy)
+            areas[strategy] = np.array([aubc(n_labeled, curve) for curve in scores])
+        return areas
 
     def final_scores(self):
         """Score after the last round of each strategy, mean and std over repeats.

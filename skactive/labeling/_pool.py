@@ -2,14 +2,13 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import os
 from numbers import Integral
-from pathlib import Path
 
 import joblib
 import numpy as np
 from sklearn.base import clone
 
+from ..utils._files import atomic_write
 from ..utils._sklearn_compat import _num_samples, _safe_indexing
 
 
@@ -246,14 +245,8 @@ class LabelingPool:
         path : str or path-like
             Where to write (joblib's pickle format).
         """
-        path = Path(path)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            joblib.dump(self, tmp)
-            os.replace(tmp, path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        with atomic_write(path, "wb") as f:
+            joblib.dump(self, f)
 
     @classmethod
     def load(cls, path):

@@ -1,13 +1,15 @@
 """Selection helpers shared by samplers and acquisition functions: top-k with
-seeded ties, members of each cluster."""
+seeded ties, members and ranks in each cluster, distances."""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.metrics import pairwise_distances_argmin_min, pairwise_distances_chunked
+from sklearn.metrics import pairwise_distances_chunked
 from sklearn.utils import check_random_state, gen_batches
-from sklearn.utils.extmath import row_norms
+from sklearn.utils.extmath import row_norms, safe_sparse_dot
+
+from ._sklearn_compat import get_chunk_n_rows
 
 _UINT64 = np.uint64
 # Constants of the splitmix64 generator (Steele, Lea & Flood, 2014).
@@ -94,6 +96,25 @@ def top_k(scores, k, random_state, *, index=None):
     return ids(winners[order])
 
 
+# Rows of a stop set: enough for a stable agreement statistic, few enough to
+# predict at every round.
+STOP_SET_SIZE = 1000
+
+
+def draw_stop_set(unlabeled, random_state):
+    """The stop set of the stopping criteria: up to ``STOP_SET_SIZE`` of the
+    ``unlabeled`` indices, drawn without replacement, in increasing order.
+
+    Drawn once, before the first round, and kept: every round's model is
+    compared on the same samples. ``run_experiment`` and ``skactive select``
+    both draw it here.
+    """
+    unlabeled = np.asarray(unlabeled)
+    rng = check_random_state(random_state)
+    return np.sort(rng.choice(unlabeled, size=min(STOP_SET_SIZE, unlabeled.size),
+                              replace=False))
+
+
 def members_by_cluster(labels, n_clusters):
     """Indices of the members of each cluster, in increasing order.
 
@@ -101,6 +122,21 @@ def members_by_cluster(labels, n_clusters):
     """
     order = np.argsort(labels, kind="stable")
     return np.split(order, np.cumsum(np.bincount(labels, minlength=n_clusters))[:-1])
+
+
+def ranks_in_clusters(labels, keys, n_clusters):
+    """Rank of each sample in its cluster by ``keys``, lowest first, from 0;
+    exact ties by index.
+
+    The in-cluster order of a round robin: one stable sort of the whole
+    pool, never a loop over clusters.
+    """
+    order = np.lexsort((keys, labels))
+    counts = np.bincount(labels, minlength=n_clusters)
+    ranks = np.empty(labels.shape[0], dtype=np.intp)
+    ranks[order] = np.arange(labels.shape[0]) - np.repeat(np.cumsum(counts) - counts,
+                                                          counts)
+    return ranks
 
 
 def scaled_for_distances(*arrays):
@@ -166,21 +202,54 @@ def distances_to_centers(X, labels, centers, *, block_rows=4096):
     return unscaled(distances, scale)
 
 
-def nearest_squared_distances(X, *, reference):
+def nearest_squared_distances(X, *, reference, X_squared_norms=None):
     """Squared Euclidean distance of each row of ``X`` to its nearest
     ``reference`` row.
 
-    scikit-learn's chunked nearest-neighbour kernel: never the whole distance
-    matrix, and sparse rows are never densified. (A keyword-only
-    ``reference``, so that it maps over chunks of ``X``.) Huge values are
-    scaled first (:func:`scaled_for_distances`): a squared distance beyond
-    the float range is inf, never NaN.
+    ``|x|^2 - 2 x.r + |r|^2``, with ``|x|^2`` added after the minimum over
+    the reference rows and the factor -2 folded into the reference block:
+    two passes over each distance block instead of five. Blocks of 1,024
+    reference rows, and of as many rows as fit in 2 MiB (and in
+    ``working_memory``), bound the memory; sparse rows are never
+    densified. Clipped at 0. (A keyword-only ``reference``, so that it maps
+    over chunks of ``X``.)
+
+    Huge values are scaled first (:func:`scaled_for_distances`): a squared
+    distance beyond the float range is inf, never NaN. A caller that passes
+    ``X_squared_norms`` (the greedy, which compares the same rows with new
+    centers again and again) has scaled ``X`` and ``reference`` already.
     """
+    if X_squared_norms is not None:
+        return _nearest_squared(X, reference, X_squared_norms)
     scale, (X, reference) = scaled_for_distances(X, reference)
-    sparse = sp.issparse(X) or sp.issparse(reference)
-    nearest = pairwise_distances_argmin_min(
-        X, reference, metric="euclidean" if sparse else "sqeuclidean")[1]
-    return unscaled(nearest**2 if sparse else nearest, scale, power=2)
+    norms = row_norms(X, squared=True)
+    n_reference = min(reference.shape[0], _REFERENCE_ROWS)
+    nearest = np.empty(X.shape[0], dtype=np.result_type(norms, np.float32))
+    block_rows = max(1, min(get_chunk_n_rows(8 * n_reference, max_n_rows=X.shape[0]),
+                            _BLOCK_BYTES // (8 * n_reference)))
+    for rows in gen_batches(X.shape[0], block_rows):
+        nearest[rows] = np.inf
+        for block in gen_batches(reference.shape[0], _REFERENCE_ROWS):
+            np.minimum(nearest[rows], _nearest_squared(X[rows], reference[block],
+                                                       norms[rows]),
+                       out=nearest[rows])
+    return unscaled(nearest, scale, power=2)
+
+
+# Reference rows per distance block of nearest_squared_distances, and the
+# bytes of a block: small enough to stay in cache-sized tiles, as
+# scikit-learn's pairwise-distance reductions do.
+_REFERENCE_ROWS = 1024
+_BLOCK_BYTES = 2 * 2**20
+
+
+def _nearest_squared(X, reference, X_squared_norms):
+    """The kernel of :func:`nearest_squared_distances`, on one block."""
+    products = safe_sparse_dot(X, (-2 * reference).T, dense_output=True)
+    products += row_norms(reference, squared=True)
+    nearest = products.min(axis=1)
+    nearest += X_squared_norms
+    return np.maximum(nearest, 0, out=nearest)
 
 
 def nearest_target_squared(predictions, sorted_targets):
