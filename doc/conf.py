@@ -1,8 +1,10 @@
 """Sphinx configuration of the skactive documentation."""
 
+import json
 import os
 import sys
 import warnings
+from pathlib import Path
 
 sys.path.insert(0, os.path.abspath(".."))
 
@@ -25,10 +27,18 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py",
+exclude_patterns = ["_build", "figures", "auto_examples/*.ipynb", "auto_examples/*.py",
                     "auto_examples/*.zip", "auto_examples/*.md5",
                     "auto_examples/*.codeobj.json"]
 autosummary_generate = True
+
+# Every measured number the pages quote is a substitution ``|name|`` whose
+# value benchmarks/doc_figures.py wrote to figures/figures.json from the demo
+# and the gallery examples; nothing measured is typed by hand.
+_figures = json.loads(Path(__file__).with_name("figures").joinpath(
+    "figures.json").read_text())
+rst_prolog = "\n".join(f".. |{name}| replace:: {value}"
+                       for name, value in _figures.items())
 # Show what samplers inherit from BaseSampler (score, select, get_params ...),
 # not scikit-learn's metadata-routing plumbing.
 autodoc_default_options = {

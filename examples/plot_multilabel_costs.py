@@ -116,7 +116,7 @@ plt.show()
 # Reading the numbers
 # -------------------
 # On the three digit labels only BinMin (the smallest margin over the
-# labels) beats random over the budget (AUBC 0.826 against 0.814); the
+# labels) beats random over the budget (the AUBC printed above); the
 # averaged margin, the losses and MMC fall behind it. With three labels that
 # are far from independent (a prime above 4 is odd), the most uncertain
 # label carries the information, and averaging dilutes it; max loss and MMC
@@ -127,7 +127,6 @@ plt.show()
 # the hardest to learn, while least confidence improves the model
 # everywhere, the dear pairs included. On the rare-class problem it does: the
 # decision that matters flips near :math:`p_1 = 1/21`, and least confidence
-# keeps labeling around :math:`p_1 = 1/2`, where no decision changes (AUBC
-# -1.11 against -2.10); random sampling (-1.19), which labels the rare class
-# as often as it occurs, comes close to expected cost there. The user guide
-# (:ref:`multilabel`) has the numbers for breast cancer and wine as well.
+# keeps labeling around :math:`p_1 = 1/2`, where no decision changes: its
+# AUBC is far below expected cost's; random sampling, which labels the rare
+# class as often as it occurs, lies in between, closer to expected cost.

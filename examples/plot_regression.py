@@ -106,11 +106,10 @@ plt.show()
 # -------------------
 # Wu et al. report iGS ahead of GSy, GSx and random for linear models on UCI
 # data. Here, with a ridge model, iGS is the best of the five on diabetes
-# (59.0, against 60.0 for GSx and 63.1 for random, with standard deviations
-# of about 2 over the repeats), but not on Friedman, where GSx leads (2.96
-# against 3.04 for iGS, and 3.02 for random). iGS is the minimum over the
-# labeled samples of the product of the input and output distances (Wu et
-# al.'s Algorithm 3); an earlier version of skactive took the product of
+# (by less than the standard deviation over the repeats, printed above),
+# but not on Friedman, where GSx leads and iGS falls behind random. iGS is
+# the minimum over the labeled samples of the product of the input and
+# output distances (Wu et al.'s Algorithm 3); an earlier version of skactive took the product of
 # the two minima, which ranks samples differently, and tied with GSx on
 # diabetes. With a Gaussian process, the strategies that use the output
 # space (GSy, iGS) fall behind random: a GP fitted on ten labels predicts

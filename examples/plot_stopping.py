@@ -64,13 +64,12 @@ plt.show()
 # -------------
 # Stabilizing predictions stops once three rounds in a row change almost no
 # prediction on the stop set: on both data sets it saves most of the labels
-# (60% on digits, 70% on breast cancer) and loses under one point of
-# accuracy (0.9 on digits, none on breast cancer), the literature's bar.
-# Classification change is the same idea with a sharper trigger (no change
-# at all for one round): later on digits, so it loses less. Overall
-# uncertainty depends on its threshold, which depends on the task; max
-# uncertainty never fires at 0.5 here (some sample always stays ambiguous).
-# The confidence drop is the least steady: earliest on breast cancer (72
-# labels, 0.3 points lost), late on digits (538 labels, and half the runs
+# and loses under one point of accuracy (the tables above), the
+# literature's bar. Classification change is the same idea with a sharper
+# trigger (no change at all for one round): later on digits, so it loses
+# less. Overall uncertainty depends on its threshold, which depends on the
+# task; max uncertainty never fires at 0.5 here (some sample always stays
+# ambiguous). The confidence drop is the least steady: earliest on breast
+# cancer, where it loses the most accuracy, late on digits (some runs
 # never stop), because a dip of the mean confidence is as often noise as a
 # peak passed.
