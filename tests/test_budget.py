@@ -16,11 +16,23 @@ def test_select_within_budget_by_hand_and_with_a_sampler():
     X, y = load_iris(return_X_y=True)
     sampler = UncertaintySampler(LogisticRegression(max_iter=500)).fit(X[::5], y[::5])
     costs = 1 + np.arange(len(X)) % 4
-    picks = select_within_budget(sampler.score_samples(X), costs, budget=20)
+    scores = sampler.score_samples(X)
+    picks = select_within_budget(scores, costs, budget=20)
+    assert_array_equal(picks, brute_within_budget(scores, costs, 20))
     assert costs[picks].sum() <= 20
-    assert np.unique(picks).size == picks.size
-    # Nothing left out would still fit, in value-per-cost order.
-    assert (20 - costs[picks].sum()) < costs.min() or picks.size == len(X)
+
+
+def brute_within_budget(scores, costs, budget):
+    """Settles et al.'s greedy, sample by sample: best utility per cost first,
+    taken while it fits, skipped when it does not."""
+    value = [(s - min(scores)) / c for s, c in zip(scores, costs)]
+    assert len(set(value)) == len(value)  # tie-free: the order is the sort
+    picks, left = [], budget
+    for i in sorted(range(len(value)), key=lambda i: -value[i]):
+        if costs[i] <= left:
+            picks.append(i)
+            left -= costs[i]
+    return picks
 
 
 @pytest.mark.parametrize("costs, match", [
