@@ -184,9 +184,11 @@ def test_pipeline_transformer_and_frozen_transformer(digits):
     assert_allclose(sampler.score_samples(X[100:]), nearest, atol=1e-8)
 
     frozen = FrozenEstimator(PCA(n_components=8, random_state=0).fit(X))
-    cold = DiversitySampler(frozen, strategy="coreset").fit(X[:0])
+    cold = DiversitySampler(frozen, strategy="coreset", random_state=0).fit(X[:0])
     assert cold.reference_ is None
-    assert cold.select(X, batch_size=3).shape == (3,)
+    # The frozen PCA's embeddings, from the most central one outwards.
+    expected = brute_force_k_center(frozen.transform(X), None, 3, 0)
+    assert_array_equal(cold.select(X, batch_size=3), expected)
     with pytest.raises(ValueError, match="Cannot fit the transformer on 0 samples"):
         DiversitySampler(PCA(n_components=2), strategy="coreset").fit(X[:0])
 
