@@ -27,7 +27,8 @@ from skactive import (
     UncertaintySampler,
 )
 from skactive._samplers.diversity_dask import kmeans_centers
-from skactive.acquisition import round_robin
+from skactive.acquisition import k_center_greedy, round_robin
+from skactive.utils._dask import DaskFrame
 
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
@@ -132,10 +133,13 @@ def test_each_worker_receives_the_model_once(client, data):
     sampler.select(dask_pool, 10)
     sampler.score(dask_pool).compute()
     received = {worker: n - before[worker] for worker, n in client.run(_loads).items()}
-    # Two computations, one copy each per worker (embedded in every task: 24).
-    # (a worker that had no block of a computation may not unpickle it).
+    # Two computations, one copy each per worker, where a model embedded in
+    # every task would be unpickled once per block (24). A worker that had no
+    # block of a computation may not unpickle it, and on a busy machine a
+    # worker that steals a task fetches the model from its peer once more per
+    # computation: at most 4, far from 24.
     assert len(received) == 2 and 1 <= min(received.values()), received
-    assert max(received.values()) <= 2, received
+    assert max(received.values()) <= 4, received
 
 
 def test_joblib_dask_backend_keeps_the_model_on_the_workers(client, data):
@@ -248,9 +252,13 @@ def test_nothing_on_the_client_grows_with_the_pool(client):
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
-        assert batch.shape == (batch_size,)
         assert np.unique(batch).shape == (batch_size,)
         assert peak < pool.nbytes / 40, peak  # 16 MB against 640 MB
+        if sampler is entropy:  # its scores are cheap: check the batch by them
+            scores = sampler.score(pool).compute()
+            assert np.unique(scores).size == scores.size  # tie-free: sort = top-k
+            np.testing.assert_array_equal(
+                batch, np.argsort(-scores, kind="stable")[:batch_size])
 
 
 def test_dask_pool_errors(client, data):
@@ -320,6 +328,9 @@ def test_composable_coreset_covers_within_the_measured_ratio(client, blobs,
     for batch_size in (5, 40, 150):
         batch = sampler.select(pool, batch_size)
         assert np.unique(batch).shape == (batch_size,)
+        if n_reference:
+            np.testing.assert_array_equal(
+                batch, composable_coreset(blobs, reference, batch_size, 3000))
         exact = sampler.select(blobs, batch_size)
         ratio = (covering_radius(blobs, batch, reference if n_reference else None)
                  / covering_radius(blobs, exact, reference if n_reference else None))
@@ -352,9 +363,27 @@ def test_diversity_on_dask_says_what_it_cannot_do(client, blobs):
     with pytest.raises(TypeError, match="partial_fit"):
         DiversitySampler(n_clusters=3, clusterer=KMeans()).fit(blobs[:10]).select(
             pool, 3)
-    batch = DiversitySampler(n_clusters=3, clusterer=MiniBatchKMeans(batch_size=256),
-                             random_state=0).fit(blobs[:10]).select(pool, 3)
-    assert np.unique(batch).shape == (3,)
+    sampler = DiversitySampler(n_clusters=3, clusterer=MiniBatchKMeans(batch_size=256),
+                               random_state=0).fit(blobs[:10])
+    batch = sampler.select(pool, 3)
+    # The round robin of the whole pool by the same clustering.
+    centers = kmeans_centers(sampler, pool, 3)
+    labels, distances = pairwise_distances_argmin_min(sampler.embed(blobs), centers)
+    np.testing.assert_array_equal(batch, round_robin(labels, distances)[:3])
+
+
+def composable_coreset(pool, reference, k, block_rows):
+    """The composable core-set from its definition: the k-center greedy in
+    each block of rows, then on the union of the blocks' picks."""
+    def nearest(rows):
+        return ((rows[:, None, :] - reference[None, :, :]) ** 2).sum(axis=2).min(axis=1)
+
+    def greedy(rows):
+        return k_center_greedy(rows, k, squared_distances=nearest(rows))
+
+    union = np.concatenate([start + greedy(pool[start:start + block_rows])
+                            for start in range(0, len(pool), block_rows)])
+    return union[greedy(pool[union])]
 
 
 @pytest.mark.parametrize("scheduler", ["threads", "synchronous"])
@@ -369,7 +398,7 @@ def test_dask_pools_need_no_cluster(data, scheduler):
         coreset = DiversitySampler(strategy="coreset").fit(X_labeled)
         picks = coreset.select(da.from_array(pool, chunks=2000), 5)
     np.testing.assert_array_equal(batch, sampler.select(pool, 20))
-    assert np.unique(picks).shape == (5,)
+    np.testing.assert_array_equal(picks, composable_coreset(pool, X_labeled, 5, 2000))
 
 
 def test_a_frozen_clusterer_assigns_the_pool_to_its_centers(client, blobs):
@@ -433,7 +462,10 @@ def test_dask_dataframe_pools_reach_a_pipeline_partition_by_partition(client,
     np.testing.assert_allclose(coreset.score(numeric).compute(),
                                coreset.score(pool.iloc[:, :5]), rtol=1e-10)
     kmeans = DiversitySampler(encode, n_clusters=4, random_state=0).fit(labeled)
-    assert np.unique(kmeans.select(dask_pool, 12)).shape == (12,)
+    centers = kmeans_centers(kmeans, DaskFrame(dask_pool), 4)  # as select sees it
+    labels, distances = pairwise_distances_argmin_min(kmeans.embed(pool), centers)
+    np.testing.assert_array_equal(kmeans.select(dask_pool, 12),
+                                  round_robin(labels, distances)[:12])
     with pytest.raises(ValueError, match="columns are missing"):
         sampler = UncertaintySampler(make_pipeline(encode, LogisticRegression()))
         sampler.fit(labeled, y).select(dask_pool[["x0", "x1"]], 3)

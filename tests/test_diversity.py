@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.cluster import MiniBatchKMeans
+from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.datasets import make_blobs
 from sklearn.decomposition import PCA
 from sklearn.frozen import FrozenEstimator
@@ -260,9 +260,11 @@ def test_pipeline_transformer_and_frozen_transformer(digits):
     assert_allclose(sampler.score_samples(X[100:]), nearest, atol=1e-8)
 
     frozen = FrozenEstimator(PCA(n_components=8, random_state=0).fit(X))
-    cold = DiversitySampler(frozen, strategy="coreset").fit(X[:0])
+    cold = DiversitySampler(frozen, strategy="coreset", random_state=0).fit(X[:0])
     assert cold.reference_ is None
-    assert cold.select(X, batch_size=3).shape == (3,)
+    # The frozen PCA's embeddings, from the most central one outwards.
+    expected = brute_force_k_center(frozen.transform(X), None, 3, 0)
+    assert_array_equal(cold.select(X, batch_size=3), expected)
     with pytest.raises(ValueError, match="Cannot fit the transformer on 0 samples"):
         DiversitySampler(PCA(n_components=2), strategy="coreset").fit(X[:0])
 
@@ -401,3 +403,43 @@ def test_a_target_with_nan_is_named_y(make):
     y[3] = np.nan
     with pytest.raises(ValueError, match="Input y contains NaN"):
         make().fit(X, y)
+
+
+def brute_typicality(E, K=20):
+    out = np.empty(len(E))
+    for i in range(len(E)):
+        others = np.sort([np.linalg.norm(E[i] - E[j]) for j in range(len(E)) if j != i])
+        kk = min(K, len(E) - 1)
+        out[i] = 0.0 if kk < 1 else 1 / np.mean(others[:kk])
+    return out
+
+
+def test_typicality_equals_brute_force():
+    E = np.random.RandomState(0).randn(40, 3)
+    np.testing.assert_allclose(typicality(E), brute_typicality(E))
+    np.testing.assert_allclose(typicality(E, n_neighbors=5), brute_typicality(E, 5))
+    assert_array_equal(typicality(E[:1]), [0.0])
+
+
+@pytest.mark.parametrize("n_reference", [0, 12])
+def test_typiclust_equals_brute_force(digits, n_reference):
+    X, _ = digits
+    pool = X[150:450] / 16
+    reference = X[:n_reference] / 16
+    k = 7
+    sampler = DiversitySampler(strategy="typiclust", random_state=0).fit(reference)
+    picked = sampler.select(pool, batch_size=k)
+
+    stacked = np.vstack([reference, pool])
+    labels = KMeans(n_clusters=n_reference + k, random_state=0).fit(stacked).labels_
+    covered = set(labels[:n_reference])
+    labels = labels[n_reference:]
+    uncovered = [c for c in range(n_reference + k) if c not in covered
+                 and np.any(labels == c)]
+    uncovered.sort(key=lambda c: (-np.sum(labels == c), c))
+    expected = []
+    for c in uncovered[:k]:
+        members = np.flatnonzero(labels == c)
+        expected.append(members[np.argmax(brute_typicality(pool[members]))])
+    assert_array_equal(picked, expected)
+    assert not set(labels[picked]) & covered

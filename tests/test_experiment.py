@@ -5,8 +5,8 @@ import re
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from sklearn.datasets import load_iris, load_wine
-from sklearn.linear_model import LogisticRegression
+from sklearn.datasets import load_diabetes, load_iris, load_wine
+from sklearn.linear_model import BayesianRidge, LogisticRegression, Ridge
 
 from skactive import DiversitySampler, RandomSampler, UncertaintySampler
 from skactive.experiment import (
@@ -420,3 +420,44 @@ def test_checkpoint_writes_are_atomic_and_take_numpy_integers(wine, tmp_path,
         _checkpoint.write_json(run, {"strategy": "other"})
     assert run.read_bytes() == before  # the old file, whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json", run.name]
+
+
+def test_regressor_scores_are_minus_the_test_rmse_and_aubc_their_mean(monkeypatch):
+    """A regressor: each round's score is minus the test RMSE of the ridge
+    fitted on that round's labels, recomputed here from the labels it was
+    given, and the AUBC is the trapezoidal mean of those RMSE curves."""
+    X, y = load_diabetes(return_X_y=True)
+    X_test, y_test = X[300:], y[300:]
+    fits = []
+    original_fit = Ridge.fit
+
+    def recording_fit(self, X_fit, y_fit, *args, **kwargs):
+        fits.append((X_fit.copy(), y_fit.copy()))
+        return original_fit(self, X_fit, y_fit, *args, **kwargs)
+
+    monkeypatch.setattr(Ridge, "fit", recording_fit)
+    samplers = {"random": RandomSampler(),
+                "std": UncertaintySampler(BayesianRidge(), strategy="std")}
+    result = run_experiment(Ridge(), samplers, X[:300], y[:300], X_test=X_test,
+                            y_test=y_test, batch_size=10, n_rounds=3, n_repeats=2,
+                            scoring="neg_root_mean_squared_error")
+    monkeypatch.undo()
+
+    # Runs go repeat by repeat, strategy by strategy; only the evaluation
+    # model is a Ridge, fitted once per round.
+    runs = [(name, repeat) for repeat in range(2) for name in samplers]
+    assert len(fits) == 4 * len(runs)
+    rmse = {}
+    for k, (name, repeat) in enumerate(runs):
+        rmse[name, repeat] = [
+            np.sqrt(np.mean((Ridge().fit(X_fit, y_fit).predict(X_test) - y_test) ** 2))
+            for X_fit, y_fit in fits[4 * k:4 * k + 4]]
+        assert [len(y_fit) for _, y_fit in fits[4 * k:4 * k + 4]] == [10, 20, 30, 40]
+    for name in samplers:
+        n_labeled, scores = result.curves(name)
+        assert n_labeled.tolist() == [10, 20, 30, 40]
+        curves = [rmse[name, repeat] for repeat in range(2)]
+        assert_allclose(scores, -np.array(curves))
+        # Three rounds of 10 labels: the mean of the trapezoids' mid-heights.
+        by_hand = [-sum((c[i] + c[i + 1]) / 2 for i in range(3)) / 3 for c in curves]
+        assert_allclose(result.aubc()[name][0], np.mean(by_hand))

@@ -8,7 +8,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skactive import DiversitySampler, HybridSampler, UncertaintySampler
-from skactive.acquisition import typicality
 
 
 @pytest.fixture
@@ -73,46 +72,6 @@ def test_cluster_margin_equals_brute_force(data, k, beta, n_clusters):
                             n_clusters=n_clusters).fit(X, y)
     expected = brute_cluster_margin(X, y, pool, k, beta, n_clusters or k)
     assert_array_equal(sampler.select(pool, k), expected)
-
-
-def brute_typicality(E, K=20):
-    out = np.empty(len(E))
-    for i in range(len(E)):
-        others = np.sort([np.linalg.norm(E[i] - E[j]) for j in range(len(E)) if j != i])
-        kk = min(K, len(E) - 1)
-        out[i] = 0.0 if kk < 1 else 1 / np.mean(others[:kk])
-    return out
-
-
-def test_typicality_equals_brute_force():
-    E = np.random.RandomState(0).randn(40, 3)
-    np.testing.assert_allclose(typicality(E), brute_typicality(E))
-    np.testing.assert_allclose(typicality(E, n_neighbors=5), brute_typicality(E, 5))
-    assert_array_equal(typicality(E[:1]), [0.0])
-
-
-@pytest.mark.parametrize("n_reference", [0, 12])
-def test_typiclust_equals_brute_force(data, n_reference):
-    X, _, pool = data
-    pool = pool[:300] / 16
-    reference = X[:n_reference] / 16
-    k = 7
-    sampler = DiversitySampler(strategy="typiclust", random_state=0).fit(reference)
-    picked = sampler.select(pool, batch_size=k)
-
-    stacked = np.vstack([reference, pool])
-    labels = KMeans(n_clusters=n_reference + k, random_state=0).fit(stacked).labels_
-    covered = set(labels[:n_reference])
-    labels = labels[n_reference:]
-    uncovered = [c for c in range(n_reference + k) if c not in covered
-                 and np.any(labels == c)]
-    uncovered.sort(key=lambda c: (-np.sum(labels == c), c))
-    expected = []
-    for c in uncovered[:k]:
-        members = np.flatnonzero(labels == c)
-        expected.append(members[np.argmax(brute_typicality(pool[members]))])
-    assert_array_equal(picked, expected)
-    assert not set(labels[picked]) & covered
 
 
 def test_hybrid_avoids_near_duplicates(data):

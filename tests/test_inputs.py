@@ -8,7 +8,7 @@ from unittest import SkipTest
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -24,6 +24,7 @@ from skactive import (
     RandomSampler,
     UncertaintySampler,
 )
+from skactive.acquisition import bald, vote_entropy
 from skactive.exceptions import SingleClassWarning
 from skactive.utils import get_sampler_tags
 from skactive.utils.estimator_checks import (
@@ -144,11 +145,17 @@ def test_every_sampler_on_every_input(sampler_name, input_name):
 
 def test_issue_reproduction_text_diversity_on_two_documents():
     docs, _ = texts(12, 0)
+    # The same embeddings, dense: the numpy path the texts must agree with.
+    vectorizer = TfidfVectorizer().fit(docs[:2])
+    labeled, pool = (vectorizer.transform(d).toarray() for d in (docs[:2], docs[2:]))
     for strategy in ("kmeans", "coreset", "typiclust"):
         for metric in ("euclidean", "cosine"):
-            sampler = DiversitySampler(TfidfVectorizer(), strategy=strategy,
-                                       metric=metric, n_clusters=2, random_state=0)
+            params = dict(strategy=strategy, metric=metric, n_clusters=2,
+                          random_state=0)
+            sampler = DiversitySampler(TfidfVectorizer(), **params)
             picked = sampler.fit(docs[:2]).select(docs[2:], 2)
+            expected = DiversitySampler(**params).fit(labeled).select(pool, 2)
+            assert_array_equal(picked, expected)
             assert np.unique(picked).size == 2
 
 
@@ -174,11 +181,18 @@ def test_committee_bootstrap_on_dataframes_and_texts():
     sampler = CommitteeSampler([model(_column_transformer), model(_column_transformer)],
                                strategy="bald", bootstrap=True, random_state=0)
     scores = sampler.fit(X, y).score(X)
-    assert scores.shape == (40,) and scores.max() > 0
+    members = np.stack([member.predict_proba(X) for member in sampler.members_])
+    assert_allclose(scores, bald(members))
+    assert scores.max() > 0
     docs, y = texts(40, 0)
-    sampler = CommitteeSampler([model(TfidfVectorizer), model(TfidfVectorizer)],
-                               bootstrap=True, random_state=0)
-    assert sampler.fit(docs, y).select(docs, 3).shape == (3,)
+    # C=0.01: a member that disagrees with the other on some documents.
+    sampler = CommitteeSampler([model(TfidfVectorizer), model(TfidfVectorizer, C=0.01)],
+                               bootstrap=True, random_state=0).fit(docs, y)
+    votes = np.column_stack([member.predict(docs) for member in sampler.members_])
+    expected = vote_entropy(votes, n_classes=3)
+    assert_allclose(sampler.score(docs), expected)
+    assert 0 < expected.max()
+    assert (expected[sampler.select(docs, 3)] == expected.max()).all()
     assert isinstance(X, pd.DataFrame)
 
 
@@ -196,6 +210,9 @@ def test_one_labeled_class_warns_and_ranks_at_random(make_sampler):
         sampler = make_sampler().fit(X[:5], np.zeros(5))
     picked = sampler.select(X, 10)
     assert np.unique(picked).size == 10
+    # The seeded random order is RandomSampler's with the same seed.
+    assert_array_equal(sampler.score_samples(X),
+                       RandomSampler(random_state=0).fit(X).score_samples(X))
     with pytest.warns(SingleClassWarning):
         assert_array_equal(make_sampler().fit(X[:5], np.zeros(5)).select(X, 10),
                            picked)

@@ -1,4 +1,4 @@
-"""Multilabel acquisition, cost-sensitive acquisition and labeling budgets."""
+"""Multilabel acquisition and cost-sensitive acquisition."""
 
 import tracemalloc
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from numpy.testing import assert_allclose, assert_array_equal
+from numpy.testing import assert_allclose
 from sklearn.base import clone
 from sklearn.datasets import load_iris, make_multilabel_classification
 from sklearn.linear_model import LogisticRegression
@@ -17,7 +17,6 @@ from skactive import (
     CommitteeSampler,
     RandomSampler,
     UncertaintySampler,
-    select_within_budget,
 )
 from skactive.acquisition import (
     expected_cost,
@@ -216,33 +215,6 @@ def test_run_experiment_with_a_multilabel_target(multilabel):
     assert serial == parallel
     assert serial.table["n_labeled"].tolist()[:4] == [5, 10, 15, 20]
     assert 0 < serial.table["score"].min() <= serial.table["score"].max() <= 1
-
-
-# --- labeling budgets -------------------------------------------------------
-
-
-def test_select_within_budget_by_hand_and_with_a_sampler():
-    assert_array_equal(select_within_budget([0.9, 0.8, 0.5, 0.1], [10, 2, 1, 1], 4),
-                       [2, 1, 3])
-    assert select_within_budget([1.0, 2.0], [5.0, 5.0], 4.0).size == 0
-    X, y = load_iris(return_X_y=True)
-    sampler = UncertaintySampler(LogisticRegression(max_iter=500)).fit(X[::5], y[::5])
-    costs = 1 + np.arange(len(X)) % 4
-    picks = select_within_budget(sampler.score_samples(X), costs, budget=20)
-    assert costs[picks].sum() <= 20
-    assert np.unique(picks).size == picks.size
-    # Nothing left out would still fit, in value-per-cost order.
-    assert (20 - costs[picks].sum()) < costs.min() or picks.size == len(X)
-
-
-@pytest.mark.parametrize("costs, match", [
-    ([1.0, 0.0, 2.0], "costs must be positive, got 0 for sample 1"),
-    ([1.0, -2.0, 2.0], "costs must be positive"),
-    ([1.0, 2.0], "of one length"),
-])
-def test_select_within_budget_bad_costs(costs, match):
-    with pytest.raises(ValueError, match=match):
-        select_within_budget([0.1, 0.2, 0.3], costs, 5.0)
 
 
 def test_a_label_seen_with_one_value_keeps_its_meaning(multilabel):

@@ -87,7 +87,7 @@ class CommitteeSampler(ChunkedSampler):
 
     Members that saw different subsets of the classes are aligned on the
     union of the classes (a missing class has probability 0). Scores read
-    higher = select earlier; all three strategies do so as they are.
+    higher = select earlier; all four strategies do so as they are.
 
     Parameters
     ----------

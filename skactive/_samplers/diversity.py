@@ -44,7 +44,7 @@ class DiversitySampler(ChunkedSampler):
     """Select batches that cover the input space, from embeddings alone.
 
     No classifier is needed: samples are compared by their embeddings, the
-    output of ``transformer`` (or ``X`` itself). Two strategies:
+    output of ``transformer`` (or ``X`` itself). Three strategies:
 
     ``"kmeans"``, Encord Active's *image diversity*
         The pool is clustered with k-means into ``n_clusters_`` clusters;
