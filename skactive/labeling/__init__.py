@@ -9,9 +9,9 @@ the unlabeled data) once per round and say stop or go
 hand, with :func:`~skactive.experiment.run_experiment` (``stopping={...}``
 records the round at which each would have stopped) and with ``skactive
 select``. Their statistics and decisions are also pure functions of arrays
-(:func:`agreement`, :func:`stabilized`, :func:`normalized_entropy`,
-:func:`n_changed`, :func:`confidence_dropped`); the classes keep the
-history. Subclass :class:`StoppingCriterion` to write your own (see
+(:func:`agreement`, :func:`concordance`, :func:`stabilized`,
+:func:`normalized_entropy`, :func:`n_changed`, :func:`confidence_dropped`);
+the classes keep the history. Subclass :class:`StoppingCriterion` to write your own (see
 :ref:`extending`).
 """
 
@@ -25,6 +25,7 @@ from ._label_budget import LabelBudget
 from ._pool import LabelingPool
 from ._rules import (
     agreement,
+    concordance,
     confidence_dropped,
     n_changed,
     normalized_entropy,
@@ -43,6 +44,7 @@ __all__ = [
     "StoppingCriterion",
     "UncertaintyThreshold",
     "agreement",
+    "concordance",
     "confidence_dropped",
     "n_changed",
     "normalized_entropy",

@@ -2,7 +2,10 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._criterion import StoppingCriterion
+from numbers import Integral
+
+from ..utils._sklearn_compat import Interval
+from ._criterion import StoppingCriterion, _predict_proba
 from ._rules import confidence_dropped
 
 
@@ -12,17 +15,23 @@ class ConfidenceDrop(StoppingCriterion):
     Vlachos (2008): the mean confidence (highest class probability) of the
     model on a separate unlabeled set rises while labels teach it, then
     falls once the samples left to label are the hard ones; stop when it has
-    fallen for ``patience`` consecutive rounds.
+    fallen for ``patience`` consecutive rounds. The confidence may rise
+    again later; the stop stays (``stopped_at_``). The model needs
+    ``predict_proba``.
 
     Parameters
     ----------
     patience : int, default=1
-        Consecutive drops that stop.
+        Consecutive drops that stop, at least 1.
 
     Attributes
     ----------
     history_ : list of float
         The mean confidence of each round.
+
+    stopped_at_ : int or None
+        The round at which the confidence had first dropped ``patience``
+        rounds in a row, or None.
 
     Examples
     --------
@@ -37,11 +46,16 @@ class ConfidenceDrop(StoppingCriterion):
     True
     """
 
+    _parameter_constraints: dict = {
+        "patience": [Interval(Integral, 1, None, closed="left")],
+    }
+
     def __init__(self, patience=1):
         self.patience = patience
 
     def measure(self, estimator, X_stop, n_labeled):
-        return float(estimator.predict_proba(X_stop).max(axis=1).mean())
+        P = _predict_proba(self, estimator, X_stop)
+        return float(P.max(axis=1).mean())
 
     def should_stop(self, history):
         return confidence_dropped(history, self.patience)

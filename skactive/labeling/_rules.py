@@ -43,10 +43,67 @@ def agreement(previous, current):
     >>> agreement([0, 1, 1, 0], [0, 1, 0, 0])
     0.5
     """
-    previous, current = np.asarray(previous), np.asarray(current)
+    previous, current = _same_stop_set(previous, current)
     if np.array_equal(previous, current):
         return 1.0
     return float(cohen_kappa_score(previous, current))
+
+
+@validate_params(
+    {"previous": ["array-like"], "current": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
+def concordance(previous, current):
+    """Lin's concordance correlation between two rounds' predicted values.
+
+    The agreement of two regressors' predictions on the stop set, the
+    counterpart of Cohen's kappa (:func:`agreement`) for continuous
+    predictions: ``2 cov(a, b) / (var(a) + var(b) + (mean(a) - mean(b))**2)``
+    (Lin, 1989). It is Pearson's correlation shrunk by how far the two
+    disagree in mean and scale, so it is 1 only for identical predictions,
+    where the correlation is also 1 for predictions all shifted or
+    stretched. Two identical constant predictions count as 1.0.
+
+    Parameters
+    ----------
+    previous : array-like of shape (n_samples,)
+        The previous round's predicted values.
+
+    current : array-like of shape (n_samples,)
+        This round's predicted values, on the same samples.
+
+    Returns
+    -------
+    concordance : float
+        In [-1, 1]; 1.0 for identical predictions.
+
+    Examples
+    --------
+    >>> from skactive.labeling import concordance
+    >>> concordance([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+    1.0
+    >>> concordance([1.0, 2.0, 3.0], [3.0, 4.0, 5.0])  # correlation 1
+    0.25
+    """
+    a, b = _same_stop_set(previous, current)
+    a, b = a.astype(float), b.astype(float)
+    if np.array_equal(a, b):
+        return 1.0
+    covariance = np.mean((a - a.mean()) * (b - b.mean()))
+    return float(2 * covariance / (a.var() + b.var() + (a.mean() - b.mean()) ** 2))
+
+
+def _same_stop_set(previous, current):
+    """The two rounds' predictions as arrays, refused unless they have the
+    same length."""
+    previous, current = np.asarray(previous), np.asarray(current)
+    if len(previous) != len(current):
+        raise ValueError(
+            "previous and current must be predictions on the same stop set, "
+            f"but they have {len(previous)} and {len(current)} samples: pass "
+            "the same stop set at every round."
+        )
+    return previous, current
 
 
 @validate_params(
@@ -140,7 +197,8 @@ def n_changed(previous, current):
     >>> n_changed([0, 1, 1, 0], [0, 1, 0, 1])
     2
     """
-    return int(np.sum(np.asarray(previous) != np.asarray(current)))
+    previous, current = _same_stop_set(previous, current)
+    return int(np.sum(previous != current))
 
 
 @validate_params(

@@ -2,7 +2,10 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._criterion import StoppingCriterion
+from numbers import Real
+
+from ..utils._sklearn_compat import Interval, StrOptions
+from ._criterion import StoppingCriterion, _predict_proba
 from ._rules import normalized_entropy
 
 
@@ -14,7 +17,8 @@ class UncertaintyThreshold(StoppingCriterion):
     when even the most uncertain sample does. Uncertainty is the entropy of
     the predicted probabilities divided by its maximum, so that it lies in
     [0, 1] whatever the number of classes. The thresholds depend on the task
-    (Zhu et al. tune them); the defaults are a starting point.
+    (Zhu et al. tune them); the defaults are a starting point. The model
+    needs ``predict_proba``.
 
     Parameters
     ----------
@@ -22,12 +26,16 @@ class UncertaintyThreshold(StoppingCriterion):
         Overall uncertainty (the mean) or max uncertainty.
 
     threshold : float, default=0.1
-        Uncertainty below which to stop.
+        Uncertainty below which to stop, in (0, 1].
 
     Attributes
     ----------
     history_ : list of float
         The mean (or max) normalised entropy of each round.
+
+    stopped_at_ : int or None
+        The round at which the uncertainty first fell below ``threshold``,
+        or None.
 
     Examples
     --------
@@ -40,15 +48,17 @@ class UncertaintyThreshold(StoppingCriterion):
     True
     """
 
+    _parameter_constraints: dict = {
+        "aggregation": [StrOptions({"mean", "max"})],
+        "threshold": [Interval(Real, 0, 1, closed="right")],
+    }
+
     def __init__(self, aggregation="mean", threshold=0.1):
         self.aggregation = aggregation
         self.threshold = threshold
 
     def measure(self, estimator, X_stop, n_labeled):
-        if self.aggregation not in ("mean", "max"):
-            raise ValueError(f"aggregation must be 'mean' or 'max', got "
-                             f"{self.aggregation!r}.")
-        uncertainty = normalized_entropy(estimator.predict_proba(X_stop))
+        uncertainty = normalized_entropy(_predict_proba(self, estimator, X_stop))
         return float(uncertainty.mean() if self.aggregation == "mean"
                      else uncertainty.max())
 
