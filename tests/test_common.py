@@ -51,7 +51,7 @@ SAMPLERS = [
     UncertaintySampler(LogisticRegression(), strategy="entropy"),
     UncertaintySampler(LogisticRegression(), strategy="least_confidence"),
     UncertaintySampler(LogisticRegression(), strategy="ratio"),
-    UncertaintySampler(LogisticRegression(), strategy="variance"),
+    UncertaintySampler(LogisticRegression(), strategy="probability_variance"),
     UncertaintySampler(LinearSVC(), strategy="margin"),
     DiversitySampler(random_state=0),
     DiversitySampler(strategy="coreset", random_state=0),
@@ -61,7 +61,7 @@ SAMPLERS = [
     CommitteeSampler([LogisticRegression(), GaussianNB()], strategy="bald",
                      bootstrap=True, random_state=0),
     CommitteeSampler(RandomForestClassifier(n_estimators=5, random_state=0),
-                     strategy="kl_consensus"),
+                     strategy="bald"),
     DiversitySampler(strategy="typiclust", random_state=0),
     HybridSampler(UncertaintySampler(LogisticRegression()), random_state=0),
     HybridSampler(UncertaintySampler(LogisticRegression()),
@@ -71,10 +71,10 @@ SAMPLERS = [
     UncertaintySampler(BayesianRidge(), strategy="std"),
     UncertaintySampler(RandomForestRegressor(n_estimators=5, random_state=0),
                        strategy="std"),
-    CommitteeSampler([Ridge(), Ridge(alpha=10.0)], strategy="variance",
+    CommitteeSampler([Ridge(), Ridge(alpha=10.0)], strategy="prediction_variance",
                      bootstrap=True, random_state=0),
     CommitteeSampler(RandomForestRegressor(n_estimators=5, random_state=0),
-                     strategy="variance"),
+                     strategy="prediction_variance"),
     GreedySampler(Ridge(), random_state=0),
     GreedySampler(Ridge(), strategy="gsy", random_state=0),
     GreedySampler(strategy="gsx", random_state=0),
@@ -114,10 +114,10 @@ def test_ranking_samplers_are_the_ones_that_promise_the_prefix_property():
     assert ranking == {"RandomSampler", "UncertaintySamplermargin",
                        "UncertaintySamplerentropy",
                        "UncertaintySamplerleast_confidence", "UncertaintySamplerratio",
-                       "UncertaintySamplervariance", "DiversitySamplerkmeans",
-                       "CommitteeSamplervote_entropy", "CommitteeSamplerbald",
-                       "CommitteeSamplerkl_consensus", "UncertaintySamplerstd",
-                       "CommitteeSamplervariance"}
+                       "UncertaintySamplerprobability_variance",
+                       "DiversitySamplerkmeans", "CommitteeSamplervote_entropy",
+                       "CommitteeSamplerbald", "UncertaintySamplerstd",
+                       "CommitteeSamplerprediction_variance"}
 
 
 # The checks catch broken samplers.

@@ -101,10 +101,11 @@ def embedder(prep):
 
 SAMPLERS = {
     **{f"uncertainty-{s}": lambda p, s=s: UncertaintySampler(model(p), strategy=s)
-       for s in ("entropy", "least_confidence", "margin", "ratio", "variance")},
+       for s in ("entropy", "least_confidence", "margin", "ratio",
+                 "probability_variance")},
     **{f"committee-{s}": lambda p, s=s: CommitteeSampler(
         [model(p), model(p, C=0.05)], strategy=s)
-       for s in ("vote_entropy", "kl_consensus", "bald")},
+       for s in ("vote_entropy", "bald")},
     "committee-bootstrap": lambda p: CommitteeSampler(
         [model(p), model(p)], strategy="bald", bootstrap=True),
     **{f"diversity-{s}-{m}": lambda p, s=s, m=m: DiversitySampler(
@@ -120,8 +121,9 @@ SAMPLERS = {
     "uncertainty-std": lambda p: UncertaintySampler(
         regressor(p, RandomForestRegressor(n_estimators=5, random_state=0)),
         strategy="std"),
-    "committee-variance": lambda p: CommitteeSampler(
-        [regressor(p), regressor(p)], strategy="variance", bootstrap=True),
+    "committee-prediction_variance": lambda p: CommitteeSampler(
+        [regressor(p), regressor(p)], strategy="prediction_variance",
+        bootstrap=True),
 }
 
 

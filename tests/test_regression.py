@@ -194,7 +194,8 @@ def test_ensemble_std_is_the_spread_of_the_members_by_hand(diabetes, forest):
     by_hand = np.std([m.predict(pool[:, f])
                       for m, f in zip(fitted.estimators_, features)], axis=0)
     assert_allclose(sampler.score(pool), by_hand, rtol=1e-5, atol=1e-4)
-    variance = CommitteeSampler(forest, strategy="variance").fit(X, y).score(pool)
+    committee = CommitteeSampler(forest, strategy="prediction_variance").fit(X, y)
+    variance = committee.score(pool)
     assert_allclose(variance, by_hand**2, rtol=1e-5, atol=1e-3)
 
 
@@ -220,11 +221,11 @@ def test_pipeline_std_and_bayesian_ridge(diabetes):
 def test_committee_of_regressors_by_hand(diabetes):
     X, y, pool = diabetes
     members = [Ridge(alpha=0.1), Ridge(alpha=100.0), BayesianRidge()]
-    sampler = CommitteeSampler(members, strategy="variance").fit(X, y)
+    sampler = CommitteeSampler(members, strategy="prediction_variance").fit(X, y)
     by_hand = np.var([m.fit(X, y).predict(pool) for m in members], axis=0)
     assert_allclose(sampler.score(pool), by_hand)
-    boot = CommitteeSampler([Ridge(), Ridge()], strategy="variance", bootstrap=True,
-                            random_state=0).fit(X, y)
+    boot = CommitteeSampler([Ridge(), Ridge()], strategy="prediction_variance",
+                            bootstrap=True, random_state=0).fit(X, y)
     assert boot.score(pool).max() > 0  # bootstrap copies disagree
 
 
@@ -262,7 +263,7 @@ def test_greedy_input_space_is_the_pipeline_preprocessing(diabetes):
      "strategy='std' needs a predictive standard deviation, which Ridge does not"),
     (lambda: CommitteeSampler([Ridge(), Ridge()]),
      "strategy='vote_entropy' is for classifiers, but the committee is made of "
-     "regressors: use strategy='variance'"),
+     "regressors: use strategy='prediction_variance'"),
     (lambda: GreedySampler(strategy="gsy"), "pass a regressor as estimator"),
 ])
 def test_bad_regression_setups(diabetes, make, match):
@@ -277,8 +278,10 @@ def test_regression_strategies_refuse_classifiers(diabetes):
     with pytest.raises(ValueError, match="strategy='std' is the spread of a "
                                          "regressor's predictions"):
         UncertaintySampler(LogisticRegression(), strategy="std").fit(X, y)
-    with pytest.raises(ValueError, match="strategy='variance' is for regressors"):
-        CommitteeSampler(RandomForestClassifier(5), strategy="variance").fit(X, y)
+    with pytest.raises(ValueError, match="strategy='prediction_variance' is for "
+                                         "regressors"):
+        CommitteeSampler(RandomForestClassifier(5),
+                         strategy="prediction_variance").fit(X, y)
 
 
 def test_greedy_sampler_refuses_multi_output(diabetes):

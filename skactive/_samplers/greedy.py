@@ -106,7 +106,8 @@ class GreedySampler(ChunkedSampler):
     --------
     skactive.UncertaintySampler : ``strategy="std"``, a regressor's own
         predictive standard deviation.
-    skactive.CommitteeSampler : ``strategy="variance"``, query by committee.
+    skactive.CommitteeSampler : ``strategy="prediction_variance"``, query by
+        committee.
 
     Examples
     --------
