@@ -18,7 +18,7 @@ history. Subclass :class:`StoppingCriterion` to write your own (see
 # SPDX-License-Identifier: BSD-3-Clause
 
 from ._change import ClassificationChange
-from ._compose import AnyOf
+from ._compose import AllOf, AnyOf
 from ._confidence import ConfidenceDrop
 from ._criterion import StoppingCriterion
 from ._label_budget import LabelBudget
@@ -34,6 +34,7 @@ from ._stabilizing import StabilizingPredictions
 from ._uncertainty_threshold import UncertaintyThreshold
 
 __all__ = [
+    "AllOf",
     "AnyOf",
     "ClassificationChange",
     "ConfidenceDrop",
