@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.cluster import MiniBatchKMeans
+from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.datasets import make_blobs
 from sklearn.decomposition import PCA
 from sklearn.frozen import FrozenEstimator
@@ -247,7 +247,8 @@ def test_huge_values_give_the_batch_of_the_problem_at_ordinary_scale(blobs,
     reference, pool = X[:20], X[20:]
 
     def run(factor):
-        sampler = DiversitySampler(strategy=strategy, n_clusters=5, random_state=0)
+        sampler = DiversitySampler(strategy=strategy, random_state=0,
+                                   n_clusters=None if strategy == "coreset" else 5)
         sampler.fit(reference * factor)
         return sampler.select(pool * factor, 8), sampler.score_samples(pool * factor)
 
@@ -283,7 +284,8 @@ def test_kmeans_refuses_values_it_cannot_resolve(blobs, strategy):
     X, _ = blobs
     pool = X.copy()
     pool[7] = 1e200
-    sampler = DiversitySampler(strategy=strategy, n_clusters=5, random_state=0)
+    sampler = DiversitySampler(strategy=strategy, random_state=0,
+                               n_clusters=None if strategy == "coreset" else 5)
     with pytest.raises(ValueError, match="up to 1e\\+200 in absolute value, span "
                                          "more orders of magnitude than float64"):
         sampler.fit(X[:3]).select(pool, 5)
@@ -325,3 +327,16 @@ def test_a_target_with_nan_is_named_y(make):
     y[3] = np.nan
     with pytest.raises(ValueError, match="Input y contains NaN"):
         make().fit(X, y)
+
+
+@pytest.mark.parametrize("params, match", [
+    (dict(n_clusters=3), "n_clusters=3 sets the k-means clusters of 'kmeans' and "
+                         "'typiclust'; strategy='coreset'"),
+    (dict(clusterer=KMeans()), r"clusterer=KMeans\(\) is the k-means of 'kmeans' "
+                               "and 'typiclust'; strategy='coreset'"),
+])
+def test_coreset_refuses_the_clustering_parameters_it_would_ignore(digits, params,
+                                                                   match):
+    X, _ = digits
+    with pytest.raises(ValueError, match=match):
+        DiversitySampler(strategy="coreset", **params).fit(X[:20])

@@ -109,7 +109,8 @@ SAMPLERS = {
     "committee-bootstrap": lambda p: CommitteeSampler(
         [model(p), model(p)], strategy="bald", bootstrap=True),
     **{f"diversity-{s}-{m}": lambda p, s=s, m=m: DiversitySampler(
-        embedder(p), strategy=s, metric=m, n_clusters=3)
+        embedder(p), strategy=s, metric=m,
+        n_clusters=None if s == "coreset" else 3)
        for s in ("kmeans", "coreset", "typiclust") for m in ("euclidean", "cosine")},
     **{f"hybrid-{s}": lambda p, s=s: HybridSampler(
         UncertaintySampler(model(p)), DiversitySampler(embedder(p)), strategy=s,
@@ -148,8 +149,9 @@ def test_issue_reproduction_text_diversity_on_two_documents():
     docs, _ = texts(12, 0)
     for strategy in ("kmeans", "coreset", "typiclust"):
         for metric in ("euclidean", "cosine"):
-            sampler = DiversitySampler(TfidfVectorizer(), strategy=strategy,
-                                       metric=metric, n_clusters=2, random_state=0)
+            sampler = DiversitySampler(
+                TfidfVectorizer(), strategy=strategy, metric=metric, random_state=0,
+                n_clusters=None if strategy == "coreset" else 2)
             picked = sampler.fit(docs[:2]).select(docs[2:], 2)
             assert np.unique(picked).size == 2
 
@@ -165,8 +167,9 @@ def test_sparse_embeddings_are_never_densified(monkeypatch):
 
     monkeypatch.setattr(sp.csr_matrix, "toarray", spy)
     for strategy in ("kmeans", "coreset", "typiclust"):
-        DiversitySampler(TfidfVectorizer(), strategy=strategy, n_clusters=3,
-                         random_state=0).fit(docs[:10], y[:10]).select(docs[10:], 5)
+        DiversitySampler(TfidfVectorizer(), strategy=strategy, random_state=0,
+                         n_clusters=None if strategy == "coreset" else 3,
+                         ).fit(docs[:10], y[:10]).select(docs[10:], 5)
     assert not [shape for shape in calls if shape[0] > 5], calls
 
 

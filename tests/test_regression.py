@@ -265,6 +265,9 @@ def test_greedy_input_space_is_the_pipeline_preprocessing(diabetes):
      "strategy='vote_entropy' is for classifiers, but the committee is made of "
      "regressors: use strategy='prediction_variance'"),
     (lambda: GreedySampler(strategy="gsy"), "pass a regressor as estimator"),
+    (lambda: GreedySampler(Ridge(), strategy="gsy", transformer=StandardScaler()),
+     r"transformer=StandardScaler\(\) maps samples to the input space of 'gsx' "
+     "and 'igs'; strategy='gsy' measures distances between predictions only"),
 ])
 def test_bad_regression_setups(diabetes, make, match):
     X, y, _ = diabetes
