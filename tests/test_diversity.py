@@ -29,12 +29,13 @@ from skactive.acquisition import (
 
 def brute_force_k_center(pool, reference, k, random_state):
     """k-center greedy from its definition: distances by np.linalg.norm, the
-    farthest sample each time, exact ties to the lowest priority."""
-    priority = check_random_state(random_state).permutation(len(pool))
+    farthest sample each time, exact ties to the highest priority (the
+    negated random permutation)."""
+    priority = -check_random_state(random_state).permutation(len(pool))
 
     def farthest(values):
         tied = np.flatnonzero(values == values.max())
-        return tied[np.argmin(priority[tied])]
+        return tied[np.argmax(priority[tied])]
 
     def distance_to(point):
         return np.linalg.norm(pool - point, axis=1)

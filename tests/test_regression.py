@@ -58,11 +58,11 @@ def brute_force_greedy(n_select, inputs=None, labeled_inputs=None, predictions=N
     1-3): the distance of a sample is its minimum over the labeled samples
     and the earlier picks m of ``||x - x_m||`` (GSx), ``|f(x) - y_m|`` (GSy)
     or their product (iGS), an earlier pick's target being its prediction;
-    every distance recomputed from scratch at every step, ties to the lowest
-    priority."""
+    every distance recomputed from scratch at every step, ties to the highest
+    priority (the negated random permutation)."""
     n = len(predictions) if inputs is None else len(inputs)
     n_labeled = len(targets) if inputs is None else len(labeled_inputs)
-    priority = check_random_state(random_state).permutation(n)
+    priority = -check_random_state(random_state).permutation(n)
     picks = []
     for _ in range(n_select):
         score = np.full(n, np.inf)
@@ -78,7 +78,7 @@ def brute_force_greedy(n_select, inputs=None, labeled_inputs=None, predictions=N
             score = np.minimum(score, distance)
         score[picks] = -np.inf
         tied = np.flatnonzero(score == score.max())
-        picks.append(tied[np.argmin(priority[tied])])
+        picks.append(tied[np.argmax(priority[tied])])
     return np.array(picks)
 
 

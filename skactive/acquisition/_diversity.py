@@ -191,7 +191,7 @@ def k_center_greedy(X, n_select, *, squared_distances=None, random_state=None):
             f"({n_samples}), got {n_select!r}."
         )
     scale, (X,) = scaled_for_distances(X)
-    priority = check_random_state(random_state).permutation(n_samples)
+    priority = _tie_priority(random_state, n_samples)
     space = _Space(X, n_select)
     first = None
     if squared_distances is None:
@@ -298,7 +298,7 @@ def _lazy_greedy(space, n_select, priority, first=None):
     of centers only shrinks as centers are added (for iGS too, a minimum of
     products), so the stale maximum is an upper bound: a block whose bound
     is below the best exact distance cannot hold the next pick and is not
-    recomputed. Exact ties go to the lowest ``priority``.
+    recomputed. Exact ties go to the highest ``priority``.
     """
     n_samples = priority.shape[0]
     picks = np.empty(n_select, dtype=np.intp)
@@ -323,7 +323,7 @@ def _lazy_greedy(space, n_select, priority, first=None):
         tied = np.flatnonzero(bounds == bounds.max())
         stale = tied[seen[tied] < n_picked]
         if stale.size == 0:
-            pick(best[tied[np.argmin(priority[best[tied]])]])
+            pick(best[tied[np.argmax(priority[best[tied]])]])
             continue
         for j in stale:
             rows = blocks[j]
@@ -360,9 +360,17 @@ def _nearest_squared_distances(X, centers, X_squared_norms):
 
 
 def _first_of_ties(values, priority):
-    """Index of the largest value; among exact ties, the lowest priority."""
+    """Index of the largest value; among exact ties, the highest priority."""
     tied = np.flatnonzero(values == values.max())
-    return tied[np.argmin(priority[tied])]
+    return tied[np.argmax(priority[tied])]
+
+
+def _tie_priority(random_state, n_samples):
+    """The priorities that break exact ties in a greedy selection, highest
+    first as scores are: a random order of the samples, drawn from
+    ``random_state`` (the negated permutation, so that a seed gives the
+    batch it gave when the lowest entry came first)."""
+    return -check_random_state(random_state).permutation(n_samples)
 
 
 @validate_params(

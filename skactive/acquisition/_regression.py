@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils import check_array, check_random_state
+from sklearn.utils import check_array
 
 from ..utils._selection import (
     nearest_squared_distances,
@@ -17,7 +17,13 @@ from ..utils._selection import (
     scaled_for_distances,
 )
 from ..utils._sklearn_compat import Interval, validate_params
-from ._diversity import _check_squared, _lazy_greedy, _ProductSpace, _Space
+from ._diversity import (
+    _check_squared,
+    _lazy_greedy,
+    _ProductSpace,
+    _Space,
+    _tie_priority,
+)
 
 
 def _rows(Y):
@@ -226,8 +232,7 @@ def greedy_sampling(n_select, *, X=None, squared_distances=None, X_labeled=None,
             [_Space(X, n_select), _Space(predictions.reshape(-1, 1), n_select)],
             paired_distances(X, predictions, X_labeled=X_labeled,
                              y_labeled=y_labeled))
-    priority = check_random_state(random_state).permutation(n_samples)
-    return _lazy_greedy(space, n_select, priority)
+    return _lazy_greedy(space, n_select, _tie_priority(random_state, n_samples))
 
 
 def _check_inputs(X, squared_distances, X_labeled, predictions):
