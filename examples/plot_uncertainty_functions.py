@@ -9,7 +9,7 @@ rank samples the same way, and on the triangle of three-class probability
 vectors, where they disagree; then it works through three rows by hand.
 
 The functions in :mod:`skactive.acquisition` return the formula as it is
-(for ``margin`` and ``variance`` lower means more uncertain);
+(for ``margin`` and ``probability_variance`` lower means more uncertain);
 :class:`~skactive.UncertaintySampler` negates those two so that its score
 always reads *higher = label first*.
 """
@@ -17,14 +17,20 @@ always reads *higher = label first*.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from skactive.acquisition import entropy, least_confidence, margin, ratio, variance
+from skactive.acquisition import (
+    entropy,
+    least_confidence,
+    margin,
+    probability_variance,
+    ratio,
+)
 
 FUNCTIONS = {
     "entropy": entropy,
     "least_confidence": least_confidence,
     "margin": margin,
     "ratio": ratio,
-    "variance": variance,
+    "probability_variance": probability_variance,
 }
 
 # %%
@@ -48,7 +54,7 @@ fig.tight_layout()
 # -------------
 # On the triangle of probability vectors ``(p1, p2, p3)`` the functions
 # differ: least confidence and margin care about the top one or two
-# classes, entropy and variance about all three. Colours show the sampler's
+# classes, entropy and probability variance about all three. Colours show the sampler's
 # score (higher = picked first), so every panel is darkest where it picks
 # first.
 n = 120
@@ -59,7 +65,7 @@ P3 = np.clip(P3, 0, 1)
 P3 /= P3.sum(axis=1, keepdims=True)
 x = P3[:, 1] + P3[:, 2] / 2  # triangle coordinates
 y = P3[:, 2] * np.sqrt(3) / 2
-sign = {"margin": -1, "variance": -1}
+sign = {"margin": -1, "probability_variance": -1}
 fig, axes = plt.subplots(1, 5, figsize=(13, 3))
 for ax, (name, function) in zip(axes, FUNCTIONS.items()):
     score = sign.get(name, 1) * function(P3)
@@ -77,12 +83,12 @@ fig.tight_layout()
 # Three samples, three classes. Row 0 hesitates between two classes, row 1
 # spreads its probability over all three, row 2 is confident. Margin and
 # ratio (top two classes only) pick row 0; entropy, least confidence and
-# variance pick row 1.
+# probability variance pick row 1.
 P_example = np.array([[0.5, 0.5, 0.0], [0.4, 0.3, 0.3], [0.9, 0.05, 0.05]])
 print("rows:", P_example.tolist())
-print(f"{'function':<18}{'row 0':>8}{'row 1':>8}{'row 2':>8}  picked first")
+print(f"{'function':<22}{'row 0':>8}{'row 1':>8}{'row 2':>8}  picked first")
 for name, function in FUNCTIONS.items():
     values = function(P_example)
     first = np.argmax(sign.get(name, 1) * values)
-    print(f"{name:<18}" + "".join(f"{v:>8.3f}" for v in values) + f"  row {first}")
+    print(f"{name:<22}" + "".join(f"{v:>8.3f}" for v in values) + f"  row {first}")
 plt.show()

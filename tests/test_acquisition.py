@@ -16,15 +16,15 @@ from skactive.acquisition import (
     least_confidence,
     margin,
     prediction_variance,
+    probability_variance,
     ratio,
     round_robin,
     typicality,
     typiclust,
-    variance,
     vote_entropy,
 )
 
-FUNCTIONS = [entropy, least_confidence, margin, ratio, variance]
+FUNCTIONS = [entropy, least_confidence, margin, ratio, probability_variance]
 
 P = np.array([[0.5, 0.3, 0.2], [1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3]])
 
@@ -34,7 +34,7 @@ EXPECTED = {
     least_confidence: [0.5, 0.0, 2 / 3],
     margin: [0.2, 1.0, 0.0],
     ratio: [0.6, 0.0, 1.0],
-    variance: [42 / 2700, 2 / 9, 0.0],
+    probability_variance: [42 / 2700, 2 / 9, 0.0],
 }
 
 
@@ -83,7 +83,7 @@ def test_extremes_of_the_ranges():
     one_hot = np.eye(C)[:1]
     assert_allclose(entropy(uniform), np.log2(C))
     assert_allclose(least_confidence(uniform), 1 - 1 / C)
-    assert_allclose(variance(one_hot), (C - 1) / C**2)
+    assert_allclose(probability_variance(one_hot), (C - 1) / C**2)
     assert_allclose(margin(one_hot), 1)
     assert_allclose(ratio(uniform), 1)
 

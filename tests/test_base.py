@@ -161,7 +161,7 @@ def test_tags_of_the_wrong_type_are_refused():
     (UncertaintySampler(LogisticRegression(), strategy="mmc"), True, True, True,
      {"multilabel"}),
     (CommitteeSampler([LogisticRegression()]), True, True, True, {"classification"}),
-    (CommitteeSampler([Ridge()], strategy="variance"), True, True, True,
+    (CommitteeSampler([Ridge()], strategy="prediction_variance"), True, True, True,
      {"regression"}),
     (DiversitySampler(), True, False, True, {"classification", "regression",
                                              "multilabel"}),

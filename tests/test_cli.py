@@ -177,6 +177,20 @@ def test_demo_offers_the_hybrid_strategies(tmp_path):
         assert name in summary
 
 
+def test_command_line_strategies_are_named_as_in_the_library():
+    # One name per idea: --strategies X builds a sampler whose strategy is X.
+    from sklearn.linear_model import Ridge
+    from sklearn.preprocessing import StandardScaler
+
+    from skactive.cli._strategies import STRATEGIES, make_samplers
+
+    samplers, dropped = make_samplers(list(STRATEGIES), "forest", Ridge(),
+                                      StandardScaler())
+    assert not dropped
+    for name, sampler in samplers.items():
+        assert sampler.get_params().get("strategy", "random") == name
+
+
 MIXED = """id;colour;size;weight;label
 {rows}"""
 
@@ -423,8 +437,8 @@ def test_run_detects_a_regression_target_and_task_overrides(tmp_path, capsys):
      "--estimator svc is for classification; for regression choose forest, ridge, "
      "gp"),
     (["--dataset", "diabetes", "--strategies", "margin,igs"],
-     "margin is for classification; for regression choose std, qbc, gsx, gsy, igs, "
-     "random"),
+     "margin is for classification; for regression choose std, "
+     "prediction_variance, gsx, gsy, igs, random"),
     (["--dataset", "iris", "--strategies", "igs"], "igs is for regression"),
 ])
 def test_task_mismatches_are_one_line(args, message, tmp_path, capsys):
@@ -637,7 +651,8 @@ def test_benchmark_help_offers_only_classification(monkeypatch, capsys):
 
     words = set(help_text(["benchmark"], monkeypatch, capsys).replace(
         ",", " ").split())
-    assert {"igs", "gsx", "gsy", "std", "qbc", "ridge", "gp"}.isdisjoint(words)
+    assert {"igs", "gsx", "gsy", "std", "prediction_variance", "ridge",
+            "gp"}.isdisjoint(words)
     assert {"margin", "coreset", "random", "logistic", "svc", "forest"} <= words
     assert {n for n, s in STRATEGIES.items() if "classification" in s.tasks} <= words
 

@@ -25,7 +25,6 @@ from sklearn.utils._param_validation import InvalidParameterError
 from skactive import CommitteeSampler
 from skactive.acquisition import (
     bald,
-    kl_consensus,
     vote_entropy,
 )
 
@@ -48,7 +47,25 @@ def test_vote_entropy_hand_computed():
         vote_entropy([[0, 3]], n_classes=3)
 
 
-def test_kl_consensus_and_bald_hand_computed():
+def _kl_to_consensus(P):
+    """McCallum & Nigam's disagreement, by its own formula: the mean over the
+    members of KL(p_m || consensus), in bits, 0 log 0 = 0."""
+    consensus = P.mean(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(P > 0, P * np.log2(P / consensus), 0.0)
+    return terms.sum(axis=2).mean(axis=0)
+
+
+def _mutual_information(P):
+    """BALD by its own formula: H(consensus) - mean H(p_m), in bits."""
+    def H(p):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return -np.where(p > 0, p * np.log2(p), 0.0).sum(axis=-1)
+
+    return H(P.mean(axis=0)) - H(P).mean(axis=0)
+
+
+def test_bald_hand_computed():
     # Two members, three samples, two classes.
     P = np.array([[[0.8, 0.2], [0.5, 0.5], [1.0, 0.0]],
                   [[0.2, 0.8], [0.5, 0.5], [0.5, 0.5]]])
@@ -57,17 +74,23 @@ def test_kl_consensus_and_bald_hand_computed():
     # Sample 2: consensus (0.75, 0.25); H = 0.811278; mean H = (0 + 1) / 2.
     h_mean = -(0.75 * np.log2(0.75) + 0.25 * np.log2(0.25))
     expected = [1 - h, 0.0, h_mean - 0.5]
-    assert_allclose(kl_consensus(P), expected, atol=1e-12)
+    assert_allclose(_kl_to_consensus(P), expected, atol=1e-12)
     assert_allclose(bald(P), expected, atol=1e-12)
 
 
 @settings(deadline=None, max_examples=40)
 @given(n_members=st.integers(2, 5), n_samples=st.integers(1, 20),
        n_classes=st.integers(2, 6), seed=st.integers(0, 2**31 - 1))
-def test_kl_consensus_equals_bald(n_members, n_samples, n_classes, seed):
+def test_bald_is_the_kl_divergence_to_the_consensus(n_members, n_samples,
+                                                    n_classes, seed):
+    # The identity of bald's docstring, against a brute force of each formula,
+    # zeros included (a sparse Dirichlet has exact zeros once rounded).
     rng = np.random.RandomState(seed)
     P = rng.dirichlet(np.full(n_classes, 0.5), size=(n_members, n_samples))
-    assert_allclose(kl_consensus(P), bald(P), atol=1e-10)
+    P[P < 0.05] = 0
+    P /= P.sum(axis=2, keepdims=True)
+    assert_allclose(_kl_to_consensus(P), _mutual_information(P), atol=1e-10)
+    assert_allclose(bald(P), _kl_to_consensus(P), atol=1e-10)
     assert (bald(P) >= 0).all()
 
 
@@ -77,7 +100,7 @@ def test_committee_functions_reject_bad_probabilities():
     with pytest.raises(ValueError, match="NaN or infinity"):
         bald(np.array([[[0.5, np.nan]], [[0.5, 0.5]]]))
     with pytest.raises(ValueError, match="sums to"):
-        kl_consensus(np.array([[[0.5, 0.1]], [[0.5, 0.5]]]))
+        bald(np.array([[[0.5, 0.1]], [[0.5, 0.5]]]))
 
 
 # --- the sampler ------------------------------------------------------------
@@ -87,7 +110,7 @@ def test_list_committee_scores_from_members_by_hand(labeled):
     X, y, X_pool = labeled
     members = [LogisticRegression(max_iter=500), GaussianNB(),
                DecisionTreeClassifier(random_state=0)]
-    for strategy in ("vote_entropy", "kl_consensus", "bald"):
+    for strategy in ("vote_entropy", "bald"):
         sampler = CommitteeSampler(members, strategy=strategy).fit(X, y)
         fitted = [clone(m).fit(X, y) for m in members]
         if strategy == "vote_entropy":
@@ -95,7 +118,7 @@ def test_list_committee_scores_from_members_by_hand(labeled):
             expected = vote_entropy(votes, 10)
         else:
             P = np.stack([m.predict_proba(X_pool) for m in fitted])
-            expected = (bald if strategy == "bald" else kl_consensus)(P)
+            expected = _kl_to_consensus(P)
         assert_allclose(sampler.score(X_pool), expected, atol=1e-12)
 
 
@@ -142,13 +165,13 @@ def test_members_missing_classes_are_aligned_on_the_union():
     # Member 0 knows a and b only, member 1 b and c only.
     m0 = FrozenEstimator(LogisticRegression().fit(X[:4], y[:4]))
     m1 = FrozenEstimator(LogisticRegression().fit(X[2:], y[2:]))
-    sampler = CommitteeSampler([m0, m1], strategy="kl_consensus").fit(X, y)
+    sampler = CommitteeSampler([m0, m1], strategy="bald").fit(X, y)
     assert sampler.classes_.tolist() == ["a", "b", "c"]
     assert [c.tolist() for c in sampler.columns_] == [[0, 1], [1, 2]]
     P = np.zeros((2, 6, 3))
     P[0][:, :2] = m0.predict_proba(X)
     P[1][:, 1:] = m1.predict_proba(X)
-    assert_allclose(sampler.score(X), kl_consensus(P))
+    assert_allclose(sampler.score(X), _kl_to_consensus(P), atol=1e-12)
 
 
 @pytest.mark.parametrize("ensemble", [
@@ -171,7 +194,7 @@ def test_other_ensembles(labeled, ensemble):
 @pytest.mark.parametrize("committee, strategy, kind", [
     (GradientBoostingClassifier(n_estimators=5), "vote_entropy", "Classifier"),
     (HistGradientBoostingClassifier(max_iter=5), "bald", "Classifier"),
-    (GradientBoostingRegressor(n_estimators=5), "variance", "Regressor"),
+    (GradientBoostingRegressor(n_estimators=5), "prediction_variance", "Regressor"),
 ])
 def test_boosting_stages_are_not_a_committee(labeled, committee, strategy, kind):
     X, y, _ = labeled
@@ -237,3 +260,17 @@ def test_bad_committees(labeled):
         CommitteeSampler([GaussianNB(), GaussianNB()], strategy="qbc").fit(X, y)
     with pytest.raises(ValueError, match="1 member"):
         CommitteeSampler(RandomForestClassifier(n_estimators=1)).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="'strategy' parameter"):
+        CommitteeSampler([GaussianNB(), GaussianNB()],
+                         strategy="kl_consensus").fit(X, y)  # it is bald
+
+
+def test_bootstrap_of_an_ensemble_is_refused(labeled):
+    # An ensemble draws its members' samples itself: bootstrap=True would be
+    # silently ignored.
+    X, y, _ = labeled
+    forest = RandomForestClassifier(5, random_state=0)
+    with pytest.raises(ValueError, match="bootstrap=True fits each member of a "
+                                         "list.*RandomForestClassifier"):
+        CommitteeSampler(forest, bootstrap=True).fit(X, y)
+    CommitteeSampler(forest).fit(X, y)

@@ -56,7 +56,7 @@ SAMPLERS = [
     CommitteeSampler(RandomForestClassifier(n_estimators=10, random_state=0),
                      strategy="vote_entropy", random_state=0),
     CommitteeSampler([LogisticRegression(), RandomForestClassifier(
-        n_estimators=5, random_state=0)], strategy="kl_consensus", random_state=0),
+        n_estimators=5, random_state=0)], strategy="bald", random_state=0),
     CommitteeSampler(RandomForestClassifier(n_estimators=10, random_state=0),
                      strategy="bald", random_state=0),
     RandomSampler(random_state=0),
@@ -83,7 +83,8 @@ def test_dask_regression_samplers(client):
     for sampler in (UncertaintySampler(RandomForestRegressor(10, random_state=0),
                                        strategy="std", random_state=0),
                     CommitteeSampler(RandomForestRegressor(10, random_state=0),
-                                     strategy="variance", random_state=0)):
+                                     strategy="prediction_variance",
+                                     random_state=0)):
         sampler.fit(X[:100], y[:100])
         np.testing.assert_allclose(sampler.score(pool).compute(),
                                    sampler.score(X[100:]), rtol=1e-12)

@@ -33,12 +33,13 @@ from skactive.acquisition import (
 
 def brute_force_k_center(pool, reference, k, random_state):
     """k-center greedy from its definition: distances by np.linalg.norm, the
-    farthest sample each time, exact ties to the lowest priority."""
-    priority = check_random_state(random_state).permutation(len(pool))
+    farthest sample each time, exact ties to the highest priority (the
+    negated random permutation)."""
+    priority = -check_random_state(random_state).permutation(len(pool))
 
     def farthest(values):
         tied = np.flatnonzero(values == values.max())
-        return tied[np.argmin(priority[tied])]
+        return tied[np.argmax(priority[tied])]
 
     def distance_to(point):
         return np.linalg.norm(pool - point, axis=1)
@@ -325,7 +326,8 @@ def test_huge_values_give_the_batch_of_the_problem_at_ordinary_scale(blobs,
     reference, pool = X[:20], X[20:]
 
     def run(factor):
-        sampler = DiversitySampler(strategy=strategy, n_clusters=5, random_state=0)
+        sampler = DiversitySampler(strategy=strategy, random_state=0,
+                                   n_clusters=None if strategy == "coreset" else 5)
         sampler.fit(reference * factor)
         return sampler.select(pool * factor, 8), sampler.score_samples(pool * factor)
 
@@ -361,7 +363,8 @@ def test_kmeans_refuses_values_it_cannot_resolve(blobs, strategy):
     X, _ = blobs
     pool = X.copy()
     pool[7] = 1e200
-    sampler = DiversitySampler(strategy=strategy, n_clusters=5, random_state=0)
+    sampler = DiversitySampler(strategy=strategy, random_state=0,
+                               n_clusters=None if strategy == "coreset" else 5)
     with pytest.raises(ValueError, match="up to 1e\\+200 in absolute value, span "
                                          "more orders of magnitude than float64"):
         sampler.fit(X[:3]).select(pool, 5)
@@ -443,3 +446,16 @@ def test_typiclust_equals_brute_force(digits, n_reference):
         expected.append(members[np.argmax(brute_typicality(pool[members]))])
     assert_array_equal(picked, expected)
     assert not set(labels[picked]) & covered
+
+
+@pytest.mark.parametrize("params, match", [
+    (dict(n_clusters=3), "n_clusters=3 sets the k-means clusters of 'kmeans' and "
+                         "'typiclust'; strategy='coreset'"),
+    (dict(clusterer=KMeans()), r"clusterer=KMeans\(\) is the k-means of 'kmeans' "
+                               "and 'typiclust'; strategy='coreset'"),
+])
+def test_coreset_refuses_the_clustering_parameters_it_would_ignore(digits, params,
+                                                                   match):
+    X, _ = digits
+    with pytest.raises(ValueError, match=match):
+        DiversitySampler(strategy="coreset", **params).fit(X[:20])

@@ -115,6 +115,22 @@ def test_bad_parameters(data):
         sampler.select(pool[:0], batch_size=1)
 
 
+@pytest.mark.parametrize("strategy, params, match", [
+    ("weighted_kmeans", dict(n_clusters=4),
+     "n_clusters=4 sets the clusters of strategy='cluster_margin'; "
+     "strategy='weighted_kmeans' makes one cluster per sample of the batch"),
+    ("cluster_margin", dict(clusterer=KMeans()),
+     "clusterer=KMeans\\(\\) is the k-means of strategy='weighted_kmeans'; "
+     "strategy='cluster_margin' clusters by average linkage"),
+])
+def test_a_parameter_the_strategy_ignores_is_refused(data, strategy, params, match):
+    X, y, _ = data
+    sampler = HybridSampler(UncertaintySampler(LogisticRegression()),
+                            strategy=strategy, **params)
+    with pytest.raises(ValueError, match=match):
+        sampler.fit(X, y)
+
+
 @pytest.mark.parametrize("strategy", ["weighted_kmeans", "cluster_margin"])
 def test_huge_values_give_the_batch_of_the_problem_at_ordinary_scale(data, strategy):
     # Issue 21 item 18: every embedding times 2**600 (squared distances

@@ -102,14 +102,16 @@ def embedder(prep):
 
 SAMPLERS = {
     **{f"uncertainty-{s}": lambda p, s=s: UncertaintySampler(model(p), strategy=s)
-       for s in ("entropy", "least_confidence", "margin", "ratio", "variance")},
+       for s in ("entropy", "least_confidence", "margin", "ratio",
+                 "probability_variance")},
     **{f"committee-{s}": lambda p, s=s: CommitteeSampler(
         [model(p), model(p, C=0.05)], strategy=s)
-       for s in ("vote_entropy", "kl_consensus", "bald")},
+       for s in ("vote_entropy", "bald")},
     "committee-bootstrap": lambda p: CommitteeSampler(
         [model(p), model(p)], strategy="bald", bootstrap=True),
     **{f"diversity-{s}-{m}": lambda p, s=s, m=m: DiversitySampler(
-        embedder(p), strategy=s, metric=m, n_clusters=3)
+        embedder(p), strategy=s, metric=m,
+        n_clusters=None if s == "coreset" else 3)
        for s in ("kmeans", "coreset", "typiclust") for m in ("euclidean", "cosine")},
     **{f"hybrid-{s}": lambda p, s=s: HybridSampler(
         UncertaintySampler(model(p)), DiversitySampler(embedder(p)), strategy=s,
@@ -121,8 +123,9 @@ SAMPLERS = {
     "uncertainty-std": lambda p: UncertaintySampler(
         regressor(p, RandomForestRegressor(n_estimators=5, random_state=0)),
         strategy="std"),
-    "committee-variance": lambda p: CommitteeSampler(
-        [regressor(p), regressor(p)], strategy="variance", bootstrap=True),
+    "committee-prediction_variance": lambda p: CommitteeSampler(
+        [regressor(p), regressor(p)], strategy="prediction_variance",
+        bootstrap=True),
 }
 
 
@@ -150,8 +153,8 @@ def test_issue_reproduction_text_diversity_on_two_documents():
     labeled, pool = (vectorizer.transform(d).toarray() for d in (docs[:2], docs[2:]))
     for strategy in ("kmeans", "coreset", "typiclust"):
         for metric in ("euclidean", "cosine"):
-            params = dict(strategy=strategy, metric=metric, n_clusters=2,
-                          random_state=0)
+            params = dict(strategy=strategy, metric=metric, random_state=0,
+                          n_clusters=None if strategy == "coreset" else 2)
             sampler = DiversitySampler(TfidfVectorizer(), **params)
             picked = sampler.fit(docs[:2]).select(docs[2:], 2)
             expected = DiversitySampler(**params).fit(labeled).select(pool, 2)
@@ -170,8 +173,9 @@ def test_sparse_embeddings_are_never_densified(monkeypatch):
 
     monkeypatch.setattr(sp.csr_matrix, "toarray", spy)
     for strategy in ("kmeans", "coreset", "typiclust"):
-        DiversitySampler(TfidfVectorizer(), strategy=strategy, n_clusters=3,
-                         random_state=0).fit(docs[:10], y[:10]).select(docs[10:], 5)
+        DiversitySampler(TfidfVectorizer(), strategy=strategy, random_state=0,
+                         n_clusters=None if strategy == "coreset" else 3,
+                         ).fit(docs[:10], y[:10]).select(docs[10:], 5)
     assert not [shape for shape in calls if shape[0] > 5], calls
 
 

@@ -20,6 +20,8 @@ from skactive import (
 )
 from skactive.acquisition import (
     expected_cost,
+    label_count_model,
+    label_probabilities,
     least_confidence,
     max_loss,
     mean_max_loss,
@@ -68,7 +70,41 @@ def test_mmc_by_hand():
     # Row 0 with 2 labels: y = [1, 1, -1] (0.9 and 0.5), f = [0, .8, -.6]:
     # losses [.5, .1, .2] = 0.8. Row 1 with 1 label: y = [1, -1, -1]:
     # f = [.6, -.8, -.4], losses [.2, .1, .3] = 0.6.
-    assert_allclose(mmc(Q[:2], n_labels=[2, 1]), [0.8, 0.6])
+    assert_allclose(mmc(Q[:2], label_counts=[2, 1]), [0.8, 0.6])
+    with pytest.raises(ValueError, match="one count of at least 1 per sample"):
+        mmc(Q, label_counts=[3])  # the number of label columns is not a count
+
+
+def test_label_probabilities_of_both_forms_by_hand():
+    # The matrix form is the answer; the list form gives each label's
+    # probability of being present, its second column.
+    assert_array_equal(label_probabilities(Q), Q)
+    listed = [np.column_stack([1 - Q[:, j], Q[:, j]]) for j in range(3)]
+    assert_allclose(label_probabilities(listed), Q)
+    # A label seen with one value has one column: present if that value was 1.
+    one_value = [np.ones((3, 1)), np.ones((3, 1)), listed[2]]
+    assert_allclose(label_probabilities(one_value, classes=[[1], [0], [0, 1]]),
+                    np.column_stack([[1, 1, 1], [0, 0, 0], Q[:, 2]]))
+
+
+def test_label_count_model_by_hand():
+    # Features: each row of Q sorted decreasing, over its sum.
+    Q_labeled = np.array([[0.2, 0.6, 0.2], [0.9, 0.05, 0.05], [0.5, 0.5, 0.0],
+                          [0.1, 0.8, 0.1]])
+    shares = np.array([[0.6, 0.2, 0.2], [0.9, 0.05, 0.05], [0.5, 0.5, 0.0],
+                       [0.8, 0.1, 0.1]])
+    Y = np.array([[1, 1, 0], [1, 0, 0], [1, 1, 0], [0, 0, 0]])  # 2, 1, 2, 0 -> 1
+    pool = np.array([[0.4, 0.4, 0.2], [0.1, 0.1, 0.8]])
+    pool_shares = np.array([[0.4, 0.4, 0.2], [0.8, 0.1, 0.1]])
+    reference = LogisticRegression(max_iter=1000).fit(shares, [2, 1, 2, 1])
+    model = label_count_model(Q_labeled, Y)
+    assert_array_equal(model.predict(pool), reference.predict(pool_shares))
+    assert_array_equal(model.predict(pool), [2, 1])
+    # Every labeled sample with two labels: two for every sample.
+    assert_array_equal(label_count_model(Q_labeled[[0, 2]], Y[[0, 2]]).predict(pool),
+                       [2, 2])
+    with pytest.raises(ValueError, match="one row of labels per row"):
+        label_count_model(Q_labeled, Y[:2])
 
 
 def test_expected_cost_by_hand():
@@ -96,9 +132,11 @@ def multilabel():
     return X[:60], Y[:60], X[60:]
 
 
-@pytest.mark.parametrize("strategy", ["margin", "entropy", "least_confidence",
-                                      "max_loss", "mean_max_loss", "mmc"])
-@pytest.mark.parametrize("aggregation", ["mean", "max"])
+@pytest.mark.parametrize("strategy, aggregation", [
+    ("margin", "mean"), ("margin", "max"), ("entropy", "mean"), ("entropy", "max"),
+    ("least_confidence", "mean"), ("least_confidence", "max"),
+    ("max_loss", None), ("mean_max_loss", None), ("mmc", None),
+])
 def test_list_and_matrix_forms_give_the_same_scores(multilabel, strategy, aggregation):
     X, Y, pool = multilabel
     base = LogisticRegression(max_iter=1000)
@@ -149,7 +187,8 @@ def test_chunks_of_many_labels_stay_within_working_memory(strategy):
 def test_multilabel_samplers_keep_the_sampler_contract(multilabel, strategy):
     X, Y, pool = multilabel
     sampler = UncertaintySampler(OneVsRestClassifier(LogisticRegression(max_iter=500)),
-                                 strategy=strategy, aggregation="max")
+                                 strategy=strategy,
+                                 aggregation="max" if strategy == "margin" else None)
     check_sampler(sampler, X, Y, pool[:80])
 
 
@@ -225,11 +264,9 @@ def test_a_label_seen_with_one_value_keeps_its_meaning(multilabel):
     Y[:, 0] = 1  # always present in training
     Y[:, 1] = 0  # never present
     forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, Y)
-    from skactive._samplers.uncertainty import _label_probabilities
-
     Q = np.column_stack([np.ones(len(pool)), np.zeros(len(pool))] + [
         p[:, 1] for p in forest.predict_proba(pool)[2:]])
-    assert_allclose(_label_probabilities(forest.predict_proba(pool),
-                                         forest.classes_), Q)
+    assert_allclose(label_probabilities(forest.predict_proba(pool),
+                                        forest.classes_), Q)
     sampler = UncertaintySampler(forest, strategy="max_loss").fit(X, Y)
     assert_allclose(sampler.score(pool), max_loss(Q))

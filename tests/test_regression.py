@@ -59,11 +59,11 @@ def brute_force_greedy(n_select, inputs=None, labeled_inputs=None, predictions=N
     1-3): the distance of a sample is its minimum over the labeled samples
     and the earlier picks m of ``||x - x_m||`` (GSx), ``|f(x) - y_m|`` (GSy)
     or their product (iGS), an earlier pick's target being its prediction;
-    every distance recomputed from scratch at every step, ties to the lowest
-    priority."""
+    every distance recomputed from scratch at every step, ties to the highest
+    priority (the negated random permutation)."""
     n = len(predictions) if inputs is None else len(inputs)
     n_labeled = len(targets) if inputs is None else len(labeled_inputs)
-    priority = check_random_state(random_state).permutation(n)
+    priority = -check_random_state(random_state).permutation(n)
     picks = []
     for _ in range(n_select):
         score = np.full(n, np.inf)
@@ -79,7 +79,7 @@ def brute_force_greedy(n_select, inputs=None, labeled_inputs=None, predictions=N
             score = np.minimum(score, distance)
         score[picks] = -np.inf
         tied = np.flatnonzero(score == score.max())
-        picks.append(tied[np.argmin(priority[tied])])
+        picks.append(tied[np.argmax(priority[tied])])
     return np.array(picks)
 
 
@@ -215,7 +215,8 @@ def test_ensemble_std_is_the_spread_of_the_members_by_hand(diabetes, forest):
     by_hand = np.std([m.predict(pool[:, f])
                       for m, f in zip(fitted.estimators_, features)], axis=0)
     assert_allclose(sampler.score(pool), by_hand, rtol=1e-5, atol=1e-4)
-    variance = CommitteeSampler(forest, strategy="variance").fit(X, y).score(pool)
+    committee = CommitteeSampler(forest, strategy="prediction_variance").fit(X, y)
+    variance = committee.score(pool)
     assert_allclose(variance, by_hand**2, rtol=1e-5, atol=1e-3)
 
 
@@ -241,11 +242,11 @@ def test_pipeline_std_and_bayesian_ridge(diabetes):
 def test_committee_of_regressors_by_hand(diabetes):
     X, y, pool = diabetes
     members = [Ridge(alpha=0.1), Ridge(alpha=100.0), BayesianRidge()]
-    sampler = CommitteeSampler(members, strategy="variance").fit(X, y)
+    sampler = CommitteeSampler(members, strategy="prediction_variance").fit(X, y)
     by_hand = np.var([m.fit(X, y).predict(pool) for m in members], axis=0)
     assert_allclose(sampler.score(pool), by_hand)
-    boot = CommitteeSampler([Ridge(), Ridge()], strategy="variance", bootstrap=True,
-                            random_state=0).fit(X, y)
+    boot = CommitteeSampler([Ridge(), Ridge()], strategy="prediction_variance",
+                            bootstrap=True, random_state=0).fit(X, y)
     assert boot.score(pool).max() > 0  # bootstrap copies disagree
 
 
@@ -283,8 +284,11 @@ def test_greedy_input_space_is_the_pipeline_preprocessing(diabetes):
      "strategy='std' needs a predictive standard deviation, which Ridge does not"),
     (lambda: CommitteeSampler([Ridge(), Ridge()]),
      "strategy='vote_entropy' is for classifiers, but the committee is made of "
-     "regressors: use strategy='variance'"),
+     "regressors: use strategy='prediction_variance'"),
     (lambda: GreedySampler(strategy="gsy"), "pass a regressor as estimator"),
+    (lambda: GreedySampler(Ridge(), strategy="gsy", transformer=StandardScaler()),
+     r"transformer=StandardScaler\(\) maps samples to the input space of 'gsx' "
+     "and 'igs'; strategy='gsy' measures distances between predictions only"),
 ])
 def test_bad_regression_setups(diabetes, make, match):
     X, y, _ = diabetes
@@ -298,8 +302,10 @@ def test_regression_strategies_refuse_classifiers(diabetes):
     with pytest.raises(ValueError, match="strategy='std' is the spread of a "
                                          "regressor's predictions"):
         UncertaintySampler(LogisticRegression(), strategy="std").fit(X, y)
-    with pytest.raises(ValueError, match="strategy='variance' is for regressors"):
-        CommitteeSampler(RandomForestClassifier(5), strategy="variance").fit(X, y)
+    with pytest.raises(ValueError, match="strategy='prediction_variance' is for "
+                                         "regressors"):
+        CommitteeSampler(RandomForestClassifier(5),
+                         strategy="prediction_variance").fit(X, y)
 
 
 def test_greedy_sampler_refuses_multi_output(diabetes):

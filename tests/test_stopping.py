@@ -17,6 +17,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from skactive import RandomSampler, UncertaintySampler
 from skactive.experiment import run_experiment
 from skactive.labeling import (
+    AllOf,
     AnyOf,
     ClassificationChange,
     ConfidenceDrop,
@@ -91,7 +92,7 @@ def test_confidence_drop_by_hand():
 
 def test_composition():
     criteria = [LabelBudget(40), ClassificationChange()]
-    anyof, allof = AnyOf(criteria), AnyOf(criteria, require_all=True)
+    anyof, allof = AnyOf(criteria), AllOf(criteria)
     said_any, said_all = [], []
     for n, p in zip([10, 20, 30, 40, 50, 60], ROUNDS):
         said_any.append(anyof.update(Scripted(p), None, n))
@@ -100,6 +101,13 @@ def test_composition():
     assert said_any == [False, False, True, True, True, True]
     assert said_all == [False, False, False, True, True, True]
     assert not hasattr(criteria[0], "history_")  # the originals are cloned
+    assert anyof.history_ == allof.history_ == [
+        [False, False], [False, False], [False, True], [True, False],
+        [True, True], [True, True]]
+    assert "require_all" not in anyof.get_params()  # AllOf is its own criterion
+    for combined in (AnyOf([]), AllOf([])):
+        with pytest.raises(ValueError, match="criteria is empty"):
+            combined.update(Scripted(ROUNDS[0]), None, 10)
 
 
 # --- parameters, models and stop sets the criteria refuse ------------------------

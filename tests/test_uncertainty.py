@@ -25,11 +25,12 @@ from skactive import UncertaintySampler, acquisition
 
 from .conftest import LookupClassifier
 
-STRATEGIES = ["entropy", "least_confidence", "margin", "ratio", "variance"]
+STRATEGIES = ["entropy", "least_confidence", "margin", "ratio",
+              "probability_variance"]
 # The order Encord Active's documentation ranks each function in: True when
 # higher comes first.
 HIGHER_FIRST = {"entropy": True, "least_confidence": True, "margin": False,
-                "ratio": True, "variance": False}
+                "ratio": True, "probability_variance": False}
 
 
 @pytest.fixture
@@ -308,3 +309,187 @@ def test_one_dimensional_X(fitted, labeled):
 def test_y_is_required(labeled):
     with pytest.raises(ValueError, match="requires y to be passed"):
         UncertaintySampler(LogisticRegression()).fit(labeled[0], None)
+
+
+# --- every strategy through the sampler, against its formula -----------------
+# Lookup models feed exact outputs: row i of the pool is the integer X[i, 0].
+
+
+class LookupDecision(LookupClassifier):
+    """A classifier with only a decision function, ``proba`` its values."""
+
+    predict_proba = property(doc="none")  # hasattr(model, "predict_proba") is False
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def decision_function(self, X):
+        return np.asarray(self.proba)[np.asarray(X)[:, 0].astype(int)]
+
+
+class LookupStd(LookupClassifier):
+    """A regressor whose predictive standard deviations are ``proba``."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "regressor"
+        return tags
+
+    def fit(self, X, y):
+        return self
+
+    def predict(self, X, return_std=False):
+        std = np.asarray(self.proba)[np.asarray(X)[:, 0].astype(int)]
+        return (np.zeros_like(std), std) if return_std else np.zeros_like(std)
+
+
+class LookupMultilabel(LookupClassifier):
+    """A multilabel classifier whose label probabilities are ``proba``."""
+
+    def fit(self, X, y):
+        return self
+
+
+P = np.array([[0.5, 0.3, 0.2], [0.9, 0.05, 0.05], [1 / 3, 1 / 3, 1 / 3],
+              [0.6, 0.4, 0.0]])
+COSTS = np.array([[0, 1, 4], [2, 0, 1], [8, 3, 0.0]])
+Q = np.array([[0.9, 0.6, 0.1], [0.5, 0.4, 0.3], [0.2, 0.3, 0.05],
+              [0.7, 0.8, 0.9]])
+ROWS = np.arange(4).reshape(-1, 1)
+
+
+def _by_formula(strategy):
+    """Scores of ``strategy`` on ``P``, from its formula, higher first."""
+    ordered = -np.sort(-P, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plogp = np.where(P > 0, P * np.log2(P), 0.0)
+    return {
+        "entropy": -plogp.sum(axis=1),
+        "least_confidence": 1 - ordered[:, 0],
+        "margin": -(ordered[:, 0] - ordered[:, 1]),
+        "ratio": ordered[:, 1] / ordered[:, 0],
+        "probability_variance": -((P - 1 / 3) ** 2).mean(axis=1),
+        "expected_cost": np.min([[P[n] @ COSTS[:, j] for j in range(3)]
+                                 for n in range(4)], axis=1),
+    }[strategy]
+
+
+@pytest.mark.parametrize("strategy", ["entropy", "least_confidence", "margin",
+                                      "ratio", "probability_variance",
+                                      "expected_cost"])
+def test_class_probability_strategies_are_their_formulas(strategy):
+    sampler = UncertaintySampler(
+        LookupClassifier(P), strategy=strategy,
+        cost_matrix=COSTS if strategy == "expected_cost" else None,
+    ).fit(ROWS, [0, 1, 2, 0])
+    assert_allclose(sampler.score(ROWS), _by_formula(strategy), atol=1e-12)
+    # The hand-checked values of two of them.
+    if strategy == "margin":
+        assert_allclose(sampler.score(ROWS), [-0.2, -0.85, 0, -0.2], atol=1e-12)
+    if strategy == "expected_cost":  # P @ COSTS row 0: [3.4, 1.1, 1.3]
+        assert_allclose(sampler.score(ROWS)[[0, 1]], [1.1, 0.5])
+
+
+def test_callable_strategy_is_taken_as_it_is():
+    sampler = UncertaintySampler(LookupClassifier(P),
+                                 strategy=lambda P: P[:, 2] - P[:, 0])
+    assert_allclose(sampler.fit(ROWS, [0, 1, 2, 0]).score(ROWS),
+                    [-0.3, -0.85, 0, -0.6], atol=1e-12)
+
+
+@pytest.mark.parametrize("strategy", ["margin", "least_confidence"])
+def test_decision_function_strategies_are_the_negated_gap(strategy):
+    binary = np.array([-2.0, 0.5, 0.0, 1.5])
+    sampler = UncertaintySampler(LookupDecision(binary), strategy=strategy)
+    assert_array_equal(sampler.fit(ROWS, [0, 1, 0, 1]).score(ROWS),
+                       [-2.0, -0.5, 0.0, -1.5])
+    assert sampler.response_method_ == "decision_function"
+    decision = np.array([[1.0, -1.0, 0.5], [0.2, 0.1, -3.0], [0, 0, 0],
+                         [-1.0, 2.0, 4.0]])
+    sampler = UncertaintySampler(LookupDecision(decision), strategy=strategy)
+    assert_allclose(sampler.fit(ROWS, [0, 1, 2, 0]).score(ROWS),
+                    [-0.5, -0.1, 0.0, -2.0])
+
+
+def test_std_strategy_is_the_predictive_standard_deviation():
+    sampler = UncertaintySampler(LookupStd([0.3, 2.0, 0.0, 1.1]), strategy="std")
+    assert_array_equal(sampler.fit(ROWS, [0.5, 1.0, 2.0, 3.0]).score(ROWS),
+                       [0.3, 2.0, 0.0, 1.1])
+    assert sampler.response_method_ == "predict_std"
+
+
+# Per-label loss (1 - y f) / 2 with f = 2q - 1 and y the predicted label set
+# sign(f), the most likely label present when none is:
+# row 0: f = [.8, .2, -.8], y = [1, 1, -1]: [.1, .4, .1]
+# row 1: f = [0, -.2, -.4], none present, label 0 is: [.5, .4, .3]
+# row 2: f = [-.6, -.4, -.9], none present, label 1 is: [.2, .7, .05]
+# row 3: f = [.4, .6, .8], y = [1, 1, 1]: [.3, .2, .1]
+LOSSES = np.array([[0.1, 0.4, 0.1], [0.5, 0.4, 0.3], [0.2, 0.7, 0.05],
+                   [0.3, 0.2, 0.1]])
+Y_TWO_LABELS = np.array([[1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]])
+
+
+@pytest.mark.parametrize("strategy, expected", [
+    ("max_loss", LOSSES.max(axis=1)),
+    ("mean_max_loss", LOSSES.mean(axis=1)),
+    # Every labeled sample has two labels, so the two most probable labels
+    # are present: row 1 y = [1, 1, -1]: .5 + .6 + .3; row 2 (labels 1, 0):
+    # .8 + .7 + .05; row 3 (labels 2, 1): .7 + .2 + .1.
+    ("mmc", [0.6, 1.4, 1.55, 1.0]),
+])
+def test_label_set_strategies_are_their_formulas(strategy, expected):
+    sampler = UncertaintySampler(LookupMultilabel(Q), strategy=strategy)
+    assert_allclose(sampler.fit(ROWS, Y_TWO_LABELS).score(ROWS), expected,
+                    atol=1e-12)
+
+
+def test_mmc_predicts_each_samples_number_of_labels():
+    Y = np.array([[1, 1, 0], [1, 0, 0], [0, 1, 0], [1, 1, 1]])
+    sampler = UncertaintySampler(LookupMultilabel(Q), strategy="mmc").fit(ROWS, Y)
+    counts = acquisition.label_count_model(Q, Y).predict(Q)
+    assert_allclose(sampler.score(ROWS), acquisition.mmc(Q, counts))
+    ranks = np.argsort(np.argsort(-Q, axis=1), axis=1)
+    y = np.where(ranks < counts[:, None], 1, -1)
+    assert_allclose(sampler.score(ROWS), ((1 - y * (2 * Q - 1)) / 2).sum(axis=1))
+
+
+@pytest.mark.parametrize("aggregation", ["mean", "max"])
+@pytest.mark.parametrize("strategy", ["margin", "entropy", "least_confidence"])
+def test_aggregated_multilabel_strategies_are_their_formulas(strategy, aggregation):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = -(Q * np.log2(Q) + (1 - Q) * np.log2(1 - Q))
+    per_label = {"margin": -np.abs(2 * Q - 1), "entropy": h,
+                 "least_confidence": np.minimum(Q, 1 - Q)}[strategy]
+    # The most uncertain label is the largest score once margin is negated.
+    expected = getattr(per_label, aggregation)(axis=1)
+    sampler = UncertaintySampler(LookupMultilabel(Q), strategy=strategy,
+                                 aggregation=aggregation)
+    assert_allclose(sampler.fit(ROWS, Y_TWO_LABELS).score(ROWS), expected,
+                    atol=1e-12)
+    if aggregation == "mean":  # aggregation=None means "mean"
+        default = UncertaintySampler(LookupMultilabel(Q), strategy=strategy)
+        assert_array_equal(default.fit(ROWS, Y_TWO_LABELS).score(ROWS),
+                           sampler.score(ROWS))
+
+
+def test_every_strategy_is_checked_against_its_formula():
+    tested = {"entropy", "least_confidence", "margin", "ratio",
+              "probability_variance", "expected_cost", "std", "max_loss",
+              "mean_max_loss", "mmc"}
+    options = UncertaintySampler._parameter_constraints["strategy"][0].options
+    assert set(options) == tested
+
+
+@pytest.mark.parametrize("strategy, y", [
+    ("entropy", [0, 1, 2, 0]),  # single-label: nothing to aggregate
+    ("max_loss", Y_TWO_LABELS),  # a loss of the label set, not per label
+    ("mmc", Y_TWO_LABELS),
+])
+def test_aggregation_that_the_strategy_ignores_is_refused(strategy, y):
+    model = LookupMultilabel(Q) if strategy != "entropy" else LookupClassifier(P)
+    sampler = UncertaintySampler(model, strategy=strategy, aggregation="max")
+    with pytest.raises(ValueError, match=rf"aggregation='max' combines .*"
+                                         rf"strategy='{strategy}' .*leave "
+                                         "aggregation=None"):
+        sampler.fit(ROWS, y)

@@ -11,7 +11,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_array, check_random_state, resample
 from sklearn.utils.multiclass import type_of_target
 
-from ..acquisition import bald, kl_consensus, prediction_variance, vote_entropy
+from ..acquisition import bald, prediction_variance, vote_entropy
 from ..utils._sklearn_compat import (
     HasMethods,
     StrOptions,
@@ -27,8 +27,8 @@ from .members import (
     member_outputs,
 )
 
-_STRATEGIES = {"vote_entropy": vote_entropy, "kl_consensus": kl_consensus,
-               "bald": bald, "variance": prediction_variance}
+_STRATEGIES = {"vote_entropy": vote_entropy, "bald": bald,
+               "prediction_variance": prediction_variance}
 
 
 def _committee_chunk(X, *, members, features, columns, n_classes, strategy):
@@ -37,7 +37,7 @@ def _committee_chunk(X, *, members, features, columns, n_classes, strategy):
     The members' outputs are streamed into the acquisition function one at a
     time: memory is one chunk of outputs whatever the size of the committee.
     """
-    if strategy == "variance":
+    if strategy == "prediction_variance":
         return prediction_variance(member_outputs(X, members, features, "predict"))
     if strategy == "vote_entropy":
         votes = np.empty((_num_samples(X), len(members)), dtype=np.intp)
@@ -72,6 +72,56 @@ def _needs_fitting(committee):
     return not all(isinstance(member, FrozenEstimator) for member in members)
 
 
+def _check_setup(committee, strategy, bootstrap, y):
+    """Refuse a committee, strategy and target that do not go together, and
+    ``bootstrap`` where it would be ignored; return whether the committee
+    is made of regressors."""
+    if isinstance(committee, list) and len(committee) < 2:
+        raise ValueError(
+            f"The committee is a list of {len(committee)} estimator(s); pass "
+            "at least two, or one ensemble such as RandomForestClassifier."
+        )
+    if bootstrap and not isinstance(committee, list):
+        raise ValueError(
+            "bootstrap=True fits each member of a list on its own bootstrap "
+            f"sample, but the committee is one ensemble ({type(committee).__name__}),"
+            " which draws its members' samples itself: set its own bootstrap "
+            "parameter, or pass a list."
+        )
+    if type_of_target(y) == "multilabel-indicator":
+        raise ValueError(
+            "CommitteeSampler takes one label per sample: vote entropy and "
+            "BALD are defined on one label. For a multilabel y use "
+            "UncertaintySampler(strategy='margin', aggregation='max') (BinMin), "
+            "'max_loss' or 'mmc'."
+        )
+    regression = _is_regression(committee)
+    if regression != (strategy == "prediction_variance"):
+        if regression:
+            raise ValueError(
+                f"strategy={strategy!r} is for classifiers, but the committee is "
+                "made of regressors: use strategy='prediction_variance' (query "
+                "by committee for regression)."
+            )
+        raise ValueError(
+            f"strategy={strategy!r} is for regressors, but the committee is made "
+            "of classifiers: use 'vote_entropy' or 'bald'."
+        )
+    return regression
+
+
+def _check_probabilities(members):
+    """BALD needs class probabilities from every member."""
+    for i, member in enumerate(members):
+        if not hasattr(member, "predict_proba"):
+            raise TypeError(
+                f"Member {i} ({type(member).__name__}) has no predict_proba, "
+                "which strategy='bald' needs from every member. Use "
+                "strategy='vote_entropy' (hard votes) or members with "
+                "predict_proba."
+            )
+
+
 class CommitteeSampler(ChunkedSampler):
     """Select the pool samples on which a committee of models disagrees most.
 
@@ -87,7 +137,7 @@ class CommitteeSampler(ChunkedSampler):
 
     Members that saw different subsets of the classes are aligned on the
     union of the classes (a missing class has probability 0). Scores read
-    higher = select earlier; all four strategies do so as they are.
+    higher = select earlier; the three strategies do so as they are.
 
     Parameters
     ----------
@@ -95,24 +145,25 @@ class CommitteeSampler(ChunkedSampler):
         The members, or an ensemble whose ``estimators_`` are the members.
         At least two members.
 
-    strategy : {"vote_entropy", "kl_consensus", "bald", "variance"}, \
+    strategy : {"vote_entropy", "bald", "prediction_variance"}, \
             default="vote_entropy"
         Disagreement measure, from :mod:`skactive.acquisition`:
-        :func:`~skactive.acquisition.vote_entropy` needs only ``predict``;
-        :func:`~skactive.acquisition.kl_consensus` and
-        :func:`~skactive.acquisition.bald` need ``predict_proba`` from every
-        member. The two are equal in value; the sampler streams the members'
-        probabilities into the function, one member at a time. For a
-        committee of regressors, ``"variance"``: the variance of the members'
-        predictions (:func:`~skactive.acquisition.prediction_variance`, query
-        by committee for regression); the other strategies are for
-        classifiers, and each side refuses the other's.
+        :func:`~skactive.acquisition.vote_entropy` (Dagan & Engelson, 1995)
+        needs only ``predict``; :func:`~skactive.acquisition.bald` (Houlsby
+        et al., 2011), which equals the mean KL divergence of the members to
+        the consensus (McCallum & Nigam, 1998), needs ``predict_proba`` from
+        every member, streamed into the function one member at a time. For a
+        committee of regressors, ``"prediction_variance"``: the variance of
+        the members' predictions
+        (:func:`~skactive.acquisition.prediction_variance`, query by
+        committee for regression); the other strategies are for classifiers,
+        and each side refuses the other's.
 
     bootstrap : bool, default=False
         Fit each listed member on its own stratified bootstrap sample of the
         labeled data (seeded by ``random_state``); rows of any input (array,
-        sparse matrix, DataFrame, list of texts) are drawn as they are.
-        Ignored for an ensemble, which draws its own.
+        sparse matrix, DataFrame, list of texts) are drawn as they are. Only
+        for a list: an ensemble draws its own (:meth:`fit` raises).
 
     chunk_size : int, default=None
         Pool rows scored at once (per worker). None picks it from
@@ -215,29 +266,8 @@ class CommitteeSampler(ChunkedSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
-        if isinstance(self.committee, list) and len(self.committee) < 2:
-            raise ValueError(
-                f"The committee is a list of {len(self.committee)} estimator(s); "
-                "pass at least two, or one ensemble such as RandomForestClassifier."
-            )
-        if type_of_target(y) == "multilabel-indicator":
-            raise ValueError(
-                "CommitteeSampler takes one label per sample: vote entropy and "
-                "BALD are defined on one label. For a multilabel y use "
-                "UncertaintySampler(strategy='margin', aggregation='max') (BinMin), "
-                "'max_loss' or 'mmc'."
-            )
-        self.regression_ = _is_regression(self.committee)
-        if self.regression_ != (self.strategy == "variance"):
-            raise ValueError(
-                f"strategy={self.strategy!r} is for "
-                f"{'classifiers' if self.regression_ else 'regressors'}, but the "
-                f"committee is made of "
-                f"{'regressors' if self.regression_ else 'classifiers'}: use "
-                + ("strategy='variance' (query by committee for regression)."
-                   if self.regression_ else "'vote_entropy', 'kl_consensus' or "
-                   "'bald'.")
-            )
+        self.regression_ = _check_setup(self.committee, self.strategy,
+                                        self.bootstrap, y)
         self.members_, self.features_, self.columns_ = [], [], []
         if (not self.regression_ and _needs_fitting(self.committee)
                 and np.unique(np.asarray(y)).size < 2):
@@ -253,15 +283,8 @@ class CommitteeSampler(ChunkedSampler):
                 f"The committee has {len(self.members_)} member; disagreement "
                 "needs at least two."
             )
-        if self.strategy in ("kl_consensus", "bald"):
-            for i, member in enumerate(self.members_):
-                if not hasattr(member, "predict_proba"):
-                    raise TypeError(
-                        f"Member {i} ({type(member).__name__}) has no "
-                        f"predict_proba, which strategy={self.strategy!r} needs "
-                        "from every member. Use strategy='vote_entropy' (hard "
-                        "votes) or members with predict_proba."
-                    )
+        if self.strategy == "bald":
+            _check_probabilities(self.members_)
         return self
 
     def _fit_list(self, X, y, fit_params):
@@ -341,7 +364,8 @@ class CommitteeSampler(ChunkedSampler):
         )
 
     def __skactive_tags__(self):
-        task = "regression" if self.strategy == "variance" else "classification"
+        task = ("regression" if self.strategy == "prediction_variance"
+                else "classification")
         return replace(super().__skactive_tags__(), streaming=True, dask=True,
                        task_types={task})
 

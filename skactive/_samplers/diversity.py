@@ -40,6 +40,19 @@ _DEFAULT_N_CLUSTERS = 10
 _USES_REFERENCE = ("coreset", "typiclust")
 
 
+def _refuse_clustering(n_clusters, clusterer):
+    """The core-set clusters nothing: refuse what it would ignore."""
+    for name, value in (("n_clusters", n_clusters), ("clusterer", clusterer)):
+        if value is not None:
+            what = ("sets the k-means clusters" if name == "n_clusters"
+                    else "is the k-means")
+            raise ValueError(
+                f"{name}={value!r} {what} of 'kmeans' and 'typiclust'; "
+                "strategy='coreset' clusters nothing and would ignore it: leave "
+                f"{name}=None."
+            )
+
+
 class DiversitySampler(ChunkedSampler):
     """Select batches that cover the input space, from embeddings alone.
 
@@ -95,6 +108,7 @@ class DiversitySampler(ChunkedSampler):
         in the ``y`` passed to :meth:`fit` (Encord Active's "number of classes in
         the ontology"), or 10 without ``y``. A pool with fewer samples than
         clusters is clustered into one cluster per sample, with a warning.
+        ``"coreset"``, which clusters nothing, refuses it.
 
     clusterer : estimator, default=None
         Unfitted k-means estimator for ``"kmeans"``, such as
@@ -105,7 +119,8 @@ class DiversitySampler(ChunkedSampler):
         A clusterer fitted elsewhere (on a sample of a very large pool, say)
         and passed as :class:`~sklearn.frozen.FrozenEstimator` is used as it
         is: the pool is only assigned to its ``cluster_centers_``, by
-        ``predict``, and ``n_clusters`` must be None.
+        ``predict``, and ``n_clusters`` must be None. ``"coreset"`` refuses
+        it.
 
     metric : {"euclidean", "cosine"}, default="euclidean"
         How embeddings are compared. ``"cosine"`` compares directions (as for
@@ -237,6 +252,8 @@ class DiversitySampler(ChunkedSampler):
         self : object
             The fitted sampler.
         """
+        if self.strategy == "coreset":
+            _refuse_clustering(self.n_clusters, self.clusterer)
         if self.transformer is None:
             X = validate_data(self, X, accept_sparse="csr",
                               dtype=[np.float64, np.float32], ensure_min_samples=0)

@@ -65,7 +65,7 @@ class GreedySampler(ChunkedSampler):
         Maps samples to the input space of ``"gsx"`` and ``"igs"``. None uses
         the preprocessing steps of ``estimator`` when it is a pipeline (all
         but its last step), otherwise ``X`` itself, which must then be
-        numeric.
+        numeric. ``"gsy"``, which has no input space, refuses it.
 
     chunk_size : int, default=None
         Pool rows predicted, transformed and compared with the labeled
@@ -101,7 +101,8 @@ class GreedySampler(ChunkedSampler):
     --------
     skactive.UncertaintySampler : ``strategy="std"``, a regressor's own
         predictive standard deviation.
-    skactive.CommitteeSampler : ``strategy="variance"``, query by committee.
+    skactive.CommitteeSampler : ``strategy="prediction_variance"``, query by
+        committee.
 
     Examples
     --------
@@ -151,6 +152,13 @@ class GreedySampler(ChunkedSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
+        if self.strategy not in _USES_INPUTS and self.transformer is not None:
+            raise ValueError(
+                f"transformer={self.transformer!r} maps samples to the input space "
+                f"of 'gsx' and 'igs'; strategy={self.strategy!r} measures distances "
+                "between predictions only and would ignore it: leave "
+                "transformer=None."
+            )
         self.y_ = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         if self.y_.ndim != 1:
             raise ValueError(

@@ -81,6 +81,8 @@ class HybridSampler(BaseSampler):
 
     n_clusters : int, default=None
         Clusters of ``"cluster_margin"``; None means the batch size.
+        ``"weighted_kmeans"`` makes one cluster per sample of the batch and
+        refuses it at :meth:`fit`.
 
     clusterer : estimator, default=None
         Unfitted k-means estimator of ``"weighted_kmeans"`` whose ``fit``
@@ -88,6 +90,8 @@ class HybridSampler(BaseSampler):
         for instance); it must set ``labels_`` and ``cluster_centers_``. Its
         ``n_clusters`` and ``random_state`` are set by the sampler. None uses
         :class:`~sklearn.cluster.KMeans` with its defaults.
+        ``"cluster_margin"`` clusters by average linkage and refuses it at
+        :meth:`fit`.
 
     random_state : int, RandomState instance or None, default=None
         Seeds k-means and breaks exact ties; also seeds the inner samplers
@@ -159,6 +163,7 @@ class HybridSampler(BaseSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
+        _check_unused(self.strategy, self.n_clusters, self.clusterer)
         diversity = DiversitySampler() if self.diversity is None else self.diversity
         self.uncertainty_, self.diversity_ = (
             _seeded_clone(sampler, self.random_state)
@@ -213,6 +218,22 @@ class HybridSampler(BaseSampler):
         diversity = DiversitySampler() if self.diversity is None else self.diversity
         tags.target_tags.required = get_tags(self.uncertainty).target_tags.required
         return _inherit_input_tags(tags, [self.uncertainty, diversity])
+
+
+def _check_unused(strategy, n_clusters, clusterer):
+    """Refuse the parameter of the other strategy, which would be ignored."""
+    if strategy == "weighted_kmeans" and n_clusters is not None:
+        raise ValueError(
+            f"n_clusters={n_clusters} sets the clusters of strategy="
+            "'cluster_margin'; strategy='weighted_kmeans' makes one cluster per "
+            "sample of the batch and would ignore it: leave n_clusters=None."
+        )
+    if strategy == "cluster_margin" and clusterer is not None:
+        raise ValueError(
+            f"clusterer={clusterer!r} is the k-means of strategy="
+            "'weighted_kmeans'; strategy='cluster_margin' clusters by average "
+            "linkage and would ignore it: leave clusterer=None."
+        )
 
 
 def _seeded_clone(sampler, random_state):

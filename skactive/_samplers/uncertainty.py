@@ -4,7 +4,6 @@
 
 import inspect
 from dataclasses import replace
-from functools import partial
 
 import numpy as np
 from sklearn.base import clone, is_regressor
@@ -16,6 +15,8 @@ from ..acquisition import (
     decision_margin,
     entropy,
     expected_cost,
+    label_count_model,
+    label_probabilities,
     least_confidence,
     margin,
     max_loss,
@@ -23,8 +24,8 @@ from ..acquisition import (
     mmc,
     multilabel_uncertainty,
     prediction_variance,
+    probability_variance,
     ratio,
-    variance,
 )
 from ..utils._sklearn_compat import (
     HasMethods,
@@ -41,127 +42,228 @@ from .members import (
     member_outputs,
 )
 
-# strategy -> (acquisition function, sign that makes higher = pick first)
-_STRATEGIES = {
+# Strategies on class probabilities: strategy -> (acquisition function, sign
+# that makes higher = select first).
+_PROBABILITY = {
     "entropy": (entropy, 1),
     "least_confidence": (least_confidence, 1),
     "margin": (margin, -1),
     "ratio": (ratio, 1),
-    "variance": (variance, -1),
-    "std": (None, 1),  # regression: the model's predictive standard deviation
-    "expected_cost": (expected_cost, 1),  # needs cost_matrix
-    # Multilabel (one probability per label): formulas of acquisition._multilabel.
-    "max_loss": (max_loss, 1),
-    "mean_max_loss": (mean_max_loss, 1),
-    "mmc": (mmc, 1),
+    "probability_variance": (probability_variance, -1),
 }
-_MULTILABEL_ONLY = ("max_loss", "mean_max_loss", "mmc")
-_MULTILABEL = ("entropy", "least_confidence", "margin") + _MULTILABEL_ONLY
 # Strategies that keep their meaning on decision_function values.
-_DECISION_STRATEGIES = ("margin", "least_confidence")
+_DECISION = ("margin", "least_confidence")
+# Multilabel: the binary uncertainty of each label, aggregated over the
+# labels; or a loss of the predicted label set.
+_AGGREGATED = ("entropy", "least_confidence", "margin")
+_LABEL_SET = {"max_loss": max_loss, "mean_max_loss": mean_max_loss, "mmc": mmc}
+_STRATEGIES = {*_PROBABILITY, "expected_cost", "std", *_LABEL_SET}
 # The regressors that strategy="std" reads a standard deviation from.
 _STD_MODELS = (
     "Use a regressor whose predict takes return_std=True "
     "(GaussianProcessRegressor, BayesianRidge, ARDRegression), an ensemble of "
     "independently fitted members (RandomForestRegressor, ExtraTreesRegressor, "
     "BaggingRegressor(GradientBoostingRegressor()), VotingRegressor), or "
-    "CommitteeSampler(strategy='variance') with a list of models."
+    "CommitteeSampler(strategy='prediction_variance') with a list of models."
 )
 
 
-def _score_chunk(X, *, estimator, response_method, function, sign,
-                 user_function=False):
-    """Scores of one chunk of the pool, higher = more informative; the output
-    of a ``user_function`` (a callable strategy) is checked."""
-    response = getattr(estimator, response_method)(X)
-    if response_method == "decision_function":
-        # Whatever the strategy, the smallest gap is the most uncertain.
-        scores = decision_margin(response)
-        return np.negative(scores, out=scores)
-    scores = np.asarray(function(response))
+# --- one chunk of the pool, per task: scores, higher = more informative -------
+
+
+def _probability_chunk(X, *, estimator, function, sign, user_function):
+    """A function of the class probabilities; a callable's output checked."""
+    scores = np.asarray(function(estimator.predict_proba(X)))
     if user_function:
-        if scores.shape != (response.shape[0],):
-            raise ValueError(
-                f"The strategy callable returned an array of shape {scores.shape}"
-                f" for {response.shape[0]} samples: it must return one score per "
-                "sample, shape (n_samples,)."
-            )
-        if not np.isfinite(scores).all():
-            raise ValueError(
-                "The strategy callable returned NaN or infinite scores: it must "
-                "return finite values."
-            )
-    if sign < 0:
-        scores = np.negative(scores, out=scores)
-    return scores
+        _check_user_scores(scores, X.shape[0] if hasattr(X, "shape") else len(X))
+    return np.negative(scores, out=scores) if sign < 0 else scores
+
+
+def _decision_chunk(X, *, estimator):
+    """The gap of decision_function, negated: the smallest gap first."""
+    scores = decision_margin(estimator.decision_function(X))
+    return np.negative(scores, out=scores)
+
+
+def _cost_chunk(X, *, estimator, cost_matrix):
+    """The expected cost of the Bayes decision."""
+    return expected_cost(estimator.predict_proba(X), cost_matrix)
+
+
+def _std_chunk(X, *, estimator, how):
+    """Predictive standard deviation of a regressor."""
+    if how == "predict_std":
+        return np.asarray(estimator.predict(X, return_std=True)[1], dtype=float)
+    steps, ensemble = _split_pipeline(estimator)
+    if steps is not None:
+        X = steps.transform(X)
+    members, features = ensemble_members(ensemble)
+    variance = prediction_variance(member_outputs(X, members, features, "predict"))
+    return np.sqrt(variance, out=variance)
+
+
+def _multilabel_chunk(X, *, estimator, strategy, aggregation, count_model):
+    """A multilabel strategy on the probability of each label."""
+    Q = label_probabilities(estimator.predict_proba(X),
+                            getattr(estimator, "classes_", None))
+    if strategy == "mmc":
+        return mmc(Q, count_model.predict(Q))
+    if strategy in _LABEL_SET:
+        return _LABEL_SET[strategy](Q)
+    scores = multilabel_uncertainty(Q, strategy, aggregation)
+    return np.negative(scores, out=scores) if strategy == "margin" else scores
+
+
+# --- the dispatch table: task -> how a fitted sampler scores the pool ---------
+# Each entry gives (chunk function, peak bytes per pool row, the chunk
+# function's arguments besides X and the estimator).
+
+
+def _class_probabilities(sampler):
+    strategy = sampler.strategy
+    function, sign = (strategy, 1) if callable(strategy) else _PROBABILITY[strategy]
+    return (_probability_chunk, 2 * 8 * _n_classes(sampler.estimator_),
+            dict(function=function, sign=sign, user_function=callable(strategy)))
+
+
+def _decision_function(sampler):
+    return _decision_chunk, 2 * 8 * _n_classes(sampler.estimator_), {}
+
+
+def _cost(sampler):
+    return (_cost_chunk, 3 * 8 * _n_classes(sampler.estimator_),
+            dict(cost_matrix=sampler.cost_matrix))
+
+
+def _regression_std(sampler):
+    return _std_chunk, 3 * 8, dict(how=sampler.response_method_)
+
+
+def _multilabel(sampler):
+    # Measured peak: five float64 arrays of the labels' width per row (the
+    # model's output, its copy as Q and the strategy's temporaries).
+    return (_multilabel_chunk, 5 * 8 * sampler.n_labels_,
+            dict(strategy=sampler.strategy, aggregation=sampler.aggregation or "mean",
+                 count_model=sampler.count_model_))
+
+
+_TASKS = {
+    "class_probabilities": _class_probabilities,
+    "decision_function": _decision_function,
+    "cost": _cost,
+    "regression_std": _regression_std,
+    "multilabel": _multilabel,
+}
+
+
+def _task(response_method, strategy, multilabel):
+    """The entry of :data:`_TASKS` that scores ``strategy``."""
+    if multilabel:
+        return "multilabel"
+    if response_method == "predict":
+        return "regression_std"
+    if response_method == "decision_function":
+        return "decision_function"
+    return "cost" if strategy == "expected_cost" else "class_probabilities"
+
+
+def _n_classes(estimator):
+    return len(getattr(estimator, "classes_", (0, 1)))
 
 
 class UncertaintySampler(ChunkedSampler):
-    """Select the pool samples a classifier is least certain about.
+    """Select the pool samples a model is least certain about.
 
     The sampler fits a clone of ``estimator`` on the labeled data, turns its
-    ``predict_proba`` on the pool into one uncertainty score per sample with
-    an acquisition function from :mod:`skactive.acquisition`, and selects the
-    highest scores.
+    output on the pool into one uncertainty score per sample with an
+    acquisition function from :mod:`skactive.acquisition`, and selects the
+    highest scores. The model may be a classifier (class probabilities or a
+    decision function), a regressor with a predictive standard deviation, or
+    a multilabel classifier; ``strategy`` must suit it.
 
     Scores always read **higher = select earlier**. The functions whose
     formula ranks the other way are negated, which keeps exactly the order
-    of the formula:
+    of the formula. With :math:`p` a row of ``predict_proba``,
+    :math:`p_{(1)} \\geq p_{(2)}` its two highest probabilities and
+    :math:`C` the number of classes (Settles, 2009, surveys the first four):
 
     - ``"entropy"``: :math:`-\\sum_c p_c \\log_2 p_c`, in [0, log2 C];
     - ``"least_confidence"``: :math:`1 - p_{(1)}`, in [0, 1 - 1/C];
-    - ``"margin"``: :math:`-(p_{(1)} - p_{(2)})`, in [-1, 0];
+    - ``"margin"``: :math:`-(p_{(1)} - p_{(2)})`, in [-1, 0] (Scheffer et
+      al., 2001);
     - ``"ratio"``: :math:`p_{(2)} / p_{(1)}`, in [0, 1];
-    - ``"variance"``: :math:`-\\mathrm{Var}_c(p)`, in [-(C - 1) / C^2, 0];
+    - ``"probability_variance"``: :math:`-\\frac{1}{C} \\sum_c (p_c - 1/C)^2`,
+      in [-(C - 1) / C^2, 0]: the spread of the class probabilities, flat
+      (uncertain) rows first;
+    - ``"expected_cost"``: :math:`\\min_j \\sum_i p_i K_{ij}`, the expected
+      cost of the Bayes decision under ``cost_matrix`` :math:`K`
+      (Margineantu, 2005);
+    - a callable: its value on the probabilities, as it is.
 
-    where :math:`p_{(1)} \\geq p_{(2)}` are the two highest probabilities of
-    a sample and C the number of classes.
+    Without ``predict_proba``, ``"margin"`` and ``"least_confidence"`` both
+    rank by the gap in ``decision_function`` (Tong & Koller, 2001):
+    :math:`-|f(x)|` for a binary model, :math:`-(f_{(1)} - f_{(2)})` with one
+    column per class (:func:`~skactive.acquisition.decision_margin`).
+
+    For a regressor, ``"std"``: the predictive standard deviation
+    :math:`\\sigma(x)`, from ``predict(X, return_std=True)``
+    (GaussianProcessRegressor, BayesianRidge, ARDRegression), or the spread
+    of the members of an ensemble (forests, Bagging, Voting, Stacking),
+    :math:`\\sqrt{\\frac{1}{M} \\sum_m (f_m(x) - \\bar f(x))^2}`. Gradient
+    boosting is refused: its stages are not a committee (bag it instead).
+
+    For a multilabel ``y`` (a binary indicator matrix), with :math:`q_l` the
+    probability that label :math:`l` is present
+    (:func:`~skactive.acquisition.label_probabilities`), the decision value
+    :math:`f_l = 2 q_l - 1` and :math:`y_l = \\pm 1` a predicted label set:
+
+    - ``"margin"``, ``"entropy"``, ``"least_confidence"``: the binary
+      uncertainty of each label, combined by ``aggregation``
+      (:func:`~skactive.acquisition.multilabel_uncertainty`; margin is
+      negated, and with ``aggregation="max"`` it is BinMin, Brinker, 2006);
+    - ``"max_loss"``: :math:`\\max_l (1 - y_l f_l) / 2`, with :math:`y_l =
+      \\mathrm{sign}(f_l)` (Li, Wang & Sung, 2004);
+    - ``"mean_max_loss"``: the mean of the same losses over the labels (Li,
+      Wang & Sung, 2004);
+    - ``"mmc"``: :math:`\\sum_l (1 - y_l f_l) / 2`, with :math:`y_l = 1` for
+      the :math:`k` most probable labels, :math:`k` predicted by
+      :func:`~skactive.acquisition.label_count_model` (Yang et al., 2009).
 
     Parameters
     ----------
-    estimator : classifier
-        Classifier with ``predict_proba`` or ``decision_function``; may be a
-        :class:`~sklearn.pipeline.Pipeline`. A clone is fitted in :meth:`fit`.
-        Pass an already trained model as
+    estimator : estimator
+        Classifier with ``predict_proba`` or ``decision_function``, regressor
+        with a predictive standard deviation (``strategy="std"``), or
+        multilabel classifier with ``predict_proba``; may be a
+        :class:`~sklearn.pipeline.Pipeline`. A clone is fitted in
+        :meth:`fit`. Pass an already trained model as
         :class:`~sklearn.frozen.FrozenEstimator` to use it as it is: it is
         then never refitted nor modified.
 
     strategy : {"margin", "entropy", "least_confidence", "ratio", \
-            "variance", "expected_cost", "std", "max_loss", "mean_max_loss", \
-            "mmc"} or callable, default="margin"
-        Acquisition function. A callable takes the probability matrix of a
-        chunk of the pool, shape (n_chunk, n_classes), and returns one score
-        per row, higher = more informative. Without ``predict_proba`` only
-        ``"margin"`` and ``"least_confidence"`` apply, and both rank by the
-        gap in ``decision_function`` (binary: smallest ``|f(x)|`` first;
-        multiclass: smallest gap between the two highest values first).
-        ``"expected_cost"`` needs ``cost_matrix``. For a regressor,
-        ``"std"``: the predictive standard deviation, from ``predict(X,
-        return_std=True)`` (GaussianProcessRegressor, BayesianRidge,
-        ARDRegression) or the spread of the members of an ensemble
-        (forests, Bagging, Voting, Stacking); gradient boosting is refused,
-        its stages are not a committee (bag it instead). For a
-        multilabel ``y`` (a binary indicator matrix): ``"margin"``,
-        ``"entropy"`` and ``"least_confidence"`` per label, aggregated by
-        ``aggregation``, and ``"max_loss"``, ``"mean_max_loss"`` and
-        ``"mmc"``; see :mod:`skactive.acquisition`.
+            "probability_variance", "expected_cost", "std", "max_loss", \
+            "mean_max_loss", "mmc"} or callable, default="margin"
+        Acquisition function; see above for the task each one serves. A
+        callable takes the probability matrix of a chunk of the pool, shape
+        (n_chunk, n_classes), and returns one score per row, higher = more
+        informative.
 
-    aggregation : {"mean", "max"}, default="mean"
-        Multilabel only: how the per-label uncertainties of ``"margin"``,
-        ``"entropy"`` and ``"least_confidence"`` are combined, the mean over
-        the labels or the most uncertain label (margin + ``"max"`` is
-        BinMin).
+    aggregation : {"mean", "max"}, default=None
+        Multilabel ``"margin"``, ``"entropy"`` and ``"least_confidence"``
+        only: how the per-label uncertainties are combined, the mean over the
+        labels or the most uncertain label. None means ``"mean"``; any other
+        strategy or target refuses it at :meth:`fit`.
 
     cost_matrix : array-like of shape (n_classes, n_classes), default=None
-        For ``"expected_cost"``: ``C[i, j]`` is the cost of predicting class
-        ``j`` when the truth is ``i``, in the order of ``classes_``;
-        non-negative.
+        For ``"expected_cost"``, and needed by it: ``C[i, j]`` is the cost of
+        predicting class ``j`` when the truth is ``i``, in the order of
+        ``classes_``; non-negative. Other strategies refuse it at :meth:`fit`.
 
     chunk_size : int, default=None
         Number of pool rows scored at once (per worker). None picks it from
         ``sklearn.get_config()["working_memory"]``, at most 16384 rows, in
         chunks of equal size.
-        Peak memory is one chunk of probabilities per worker plus the
+        Peak memory is one chunk of the model's output per worker plus the
         scores of the pool.
 
     n_jobs : int, default=None
@@ -193,9 +295,9 @@ class UncertaintySampler(ChunkedSampler):
         Multilabel only: the number of labels the model predicts, read from
         its output; it sizes the chunks of the pool.
 
-    count_model_ : estimator, int or None
-        For ``"mmc"``: the model of the number of labels per sample (a
-        constant when the labeled samples all have as many).
+    count_model_ : Pipeline or None
+        For ``"mmc"``: the model of the number of labels of a sample, from
+        :func:`~skactive.acquisition.label_count_model`.
 
     n_features_in_ : int
         Number of features seen during ``fit``, when ``X`` has a shape.
@@ -206,8 +308,14 @@ class UncertaintySampler(ChunkedSampler):
 
     See Also
     --------
+    skactive.CommitteeSampler : Disagreement of several models.
     skactive.RandomSampler : The random baseline.
     skactive.acquisition : The acquisition functions as plain functions.
+
+    References
+    ----------
+    Settles, B. (2009). Active learning literature survey. University of
+    Wisconsin-Madison, Computer Sciences Technical Report 1648.
 
     Examples
     --------
@@ -228,8 +336,8 @@ class UncertaintySampler(ChunkedSampler):
     _parameter_constraints: dict = {
         **ChunkedSampler._parameter_constraints,
         "estimator": [HasMethods(["fit"])],
-        "strategy": [StrOptions(set(_STRATEGIES)), callable],
-        "aggregation": [StrOptions({"mean", "max"})],
+        "strategy": [StrOptions(_STRATEGIES), callable],
+        "aggregation": [StrOptions({"mean", "max"}), None],
         "cost_matrix": ["array-like", None],
     }
 
@@ -238,7 +346,7 @@ class UncertaintySampler(ChunkedSampler):
         estimator,
         *,
         strategy="margin",
-        aggregation="mean",
+        aggregation=None,
         cost_matrix=None,
         chunk_size=None,
         n_jobs=None,
@@ -261,8 +369,9 @@ class UncertaintySampler(ChunkedSampler):
         X : array-like of shape (n_samples, n_features)
             Labeled samples, in any form the estimator accepts.
 
-        y : array-like of shape (n_samples,)
-            Their labels.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Their labels (a binary indicator matrix for a multilabel
+            target), or targets for a regressor.
 
         **fit_params : dict
             Passed to the estimator's ``fit``.
@@ -274,17 +383,22 @@ class UncertaintySampler(ChunkedSampler):
         """
         self._validate_labeled(X, y)
         self.multilabel_ = type_of_target(y) == "multilabel-indicator"
-        _check_task(self.strategy, self.multilabel_, self.cost_matrix)
+        _check_strategy(self.strategy, self.multilabel_, self.cost_matrix,
+                        self.aggregation)
         self.response_method_ = _response_method(self.estimator, self.strategy)
+        self._task = _task(self.response_method_, self.strategy, self.multilabel_)
         self.estimator_ = clone(self.estimator)
-        if self.multilabel_:
+        if self._task == "multilabel":
             return self._fit_multilabel(X, y, fit_params)
-        if self.response_method_ == "predict":  # a regressor's spread
+        if self._task == "regression_std":
             self.estimator_.fit(X, y, **fit_params)  # a no-op when frozen
             self.response_method_ = _std_method(self.estimator_)
             return self
+        return self._fit_classifier(X, y, fit_params)
+
+    def _fit_classifier(self, X, y, fit_params):
         if isinstance(self.estimator_, FrozenEstimator):
-            n_classes = len(getattr(self.estimator_, "classes_", (0, 1)))
+            n_classes = _n_classes(self.estimator_)
         else:
             n_classes = np.unique(np.asarray(y)).shape[0]
             if n_classes > 1:
@@ -292,8 +406,8 @@ class UncertaintySampler(ChunkedSampler):
         if n_classes < 2:
             _warn_single_class()
             self.response_method_ = "random"
-        elif self.strategy == "expected_cost":
-            check_cost_matrix(self.cost_matrix, len(self.estimator_.classes_))
+        elif self._task == "cost":
+            check_cost_matrix(self.cost_matrix, _n_classes(self.estimator_))
         return self
 
     def _fit_multilabel(self, X, y, fit_params):
@@ -307,11 +421,11 @@ class UncertaintySampler(ChunkedSampler):
         # The model's own output gives the number of labels, which sizes the
         # chunks of the pool: on the labeled rows for MMC, else on one row.
         mmc = self.strategy == "mmc"
-        Q = _label_probabilities(
+        Q = label_probabilities(
             self.estimator_.predict_proba(X if mmc else _safe_indexing(X, [0])),
             getattr(self.estimator_, "classes_", None))
         self.n_labels_ = Q.shape[1]
-        self.count_model_ = _fit_label_count(Q, y) if mmc else None
+        self.count_model_ = label_count_model(Q, y) if mmc else None
         return self
 
     def _inner_validates(self):
@@ -320,46 +434,16 @@ class UncertaintySampler(ChunkedSampler):
     def _score(self, X, top=None):
         if self.response_method_ == "random":
             return self._random_ranking(X, top)
-        if self.response_method_ in ("predict_std", "members_std"):
-            return self._map_chunks(_std_chunk, X, row_bytes=3 * 8,
-                                    estimator=self.estimator_,
-                                    how=self.response_method_, top=top)
-        if self.multilabel_:
-            # Measured peak: five float64 arrays of the labels' width per row
-            # (the model's output, its copy as Q and the strategy's temporaries).
-            return self._map_chunks(
-                _multilabel_chunk, X, row_bytes=5 * 8 * self.n_labels_,
-                estimator=self.estimator_, strategy=self.strategy,
-                aggregation=self.aggregation, count_model=self.count_model_, top=top)
-        if self.strategy == "expected_cost":
-            return self._map_chunks(
-                _score_chunk, X, row_bytes=3 * 8 * len(self.estimator_.classes_),
-                estimator=self.estimator_, response_method="predict_proba",
-                function=partial(expected_cost, cost_matrix=self.cost_matrix), sign=1,
-                top=top)
-        if callable(self.strategy):
-            function, sign = self.strategy, 1
-        else:
-            function, sign = _STRATEGIES[self.strategy]
-        n_outputs = len(getattr(self.estimator_, "classes_", (0, 1)))
-        return self._map_chunks(
-            _score_chunk,
-            X,
-            row_bytes=2 * 8 * n_outputs,
-            estimator=self.estimator_,
-            response_method=self.response_method_,
-            function=function,
-            sign=sign,
-            user_function=callable(self.strategy),
-            top=top,
-        )
+        chunk, row_bytes, params = _TASKS[self._task](self)
+        return self._map_chunks(chunk, X, row_bytes=row_bytes, top=top,
+                                estimator=self.estimator_, **params)
 
     def __skactive_tags__(self):
         if self.strategy == "std":
             task_types = {"regression"}
-        elif self.strategy in _MULTILABEL_ONLY:
+        elif self.strategy in _LABEL_SET:
             task_types = {"multilabel"}
-        elif self.strategy in _MULTILABEL:
+        elif self.strategy in _AGGREGATED:
             task_types = {"classification", "multilabel"}
         else:
             task_types = {"classification"}
@@ -375,75 +459,34 @@ class UncertaintySampler(ChunkedSampler):
         )
 
 
-def _label_probabilities(response, classes=None):
-    """The probability of each label, shape (n_samples, n_labels), from either
-    multilabel form of predict_proba: a list of (n, 2) arrays (one per label,
-    MultiOutputClassifier, forests) or one (n, n_labels) array (OneVsRest,
-    ClassifierChain, MLPClassifier).
-
-    In the list form a label that saw one value in training has one column;
-    its ``classes`` entry says which value: present (1) or absent (0).
-    """
-    if isinstance(response, list):
-        columns = []
-        for j, proba in enumerate(response):
-            proba = np.asarray(proba)
-            if proba.shape[1] == 2:
-                columns.append(proba[:, 1])
-            else:
-                only = 0 if classes is None else np.asarray(classes[j])[0]
-                columns.append(np.full(proba.shape[0], float(only == 1)))
-        return np.column_stack(columns)
-    return np.asarray(response, dtype=float)
+def _check_user_scores(scores, n_samples):
+    """A callable strategy must return one finite score per sample."""
+    if scores.shape != (n_samples,):
+        raise ValueError(
+            f"The strategy callable returned an array of shape {scores.shape}"
+            f" for {n_samples} samples: it must return one score per "
+            "sample, shape (n_samples,)."
+        )
+    if not np.isfinite(scores).all():
+        raise ValueError(
+            "The strategy callable returned NaN or infinite scores: it must "
+            "return finite values."
+        )
 
 
-def _fit_label_count(Q, y):
-    """MMC's model of the number of labels: a logistic regression on the
-    sorted, normalised label probabilities (Yang et al., 2009)."""
-    from sklearn.linear_model import LogisticRegression
-
-    counts = np.maximum(np.asarray(y).sum(axis=1), 1).astype(int)
-    if np.unique(counts).size < 2:
-        return int(counts[0])
-    return LogisticRegression(max_iter=1000).fit(_count_features(Q), counts)
-
-
-def _count_features(Q):
-    ordered = -np.sort(-Q, axis=1)
-    return ordered / np.maximum(ordered.sum(axis=1, keepdims=True), 1e-12)
-
-
-def _multilabel_chunk(X, *, estimator, strategy, aggregation, count_model):
-    """Multilabel scores of one chunk of the pool, higher = more informative."""
-    Q = _label_probabilities(estimator.predict_proba(X),
-                             getattr(estimator, "classes_", None))
-    if strategy in ("entropy", "least_confidence", "margin"):
-        scores = multilabel_uncertainty(Q, strategy, aggregation)
-        return -scores if strategy == "margin" else scores
-    if strategy == "mmc":
-        if isinstance(count_model, int):
-            n_labels = np.full(Q.shape[0], count_model)
-        else:
-            n_labels = count_model.predict(_count_features(Q))
-        return mmc(Q, n_labels)
-    return _STRATEGIES[strategy][0](Q)
-
-
-def _check_task(strategy, multilabel, cost_matrix):
+def _check_strategy(strategy, multilabel, cost_matrix, aggregation):
     """Multilabel strategies on multilabel targets, multiclass ones on the
-    others; expected_cost with a cost matrix."""
-    if callable(strategy):
-        if multilabel:
-            raise ValueError("A callable strategy takes class probabilities; for "
-                             "a multilabel y use one of " + ", ".join(_MULTILABEL))
-        return
-    if multilabel and strategy not in _MULTILABEL:
+    others; ``cost_matrix`` and ``aggregation`` only where they are used."""
+    multilabel_strategies = ", ".join((*_AGGREGATED, *_LABEL_SET))
+    if callable(strategy) and multilabel:
+        raise ValueError("A callable strategy takes class probabilities; for "
+                         f"a multilabel y use one of {multilabel_strategies}.")
+    if multilabel and strategy not in (*_AGGREGATED, *_LABEL_SET):
         raise ValueError(
             f"strategy={strategy!r} is for single-label targets, but y is a "
-            f"multilabel indicator matrix: use one of {', '.join(_MULTILABEL)} "
-            "(with aggregation='mean' or 'max')."
+            f"multilabel indicator matrix: use one of {multilabel_strategies}."
         )
-    if not multilabel and strategy in _MULTILABEL_ONLY:
+    if not multilabel and strategy in _LABEL_SET:
         raise ValueError(
             f"strategy={strategy!r} is for multilabel targets (a binary indicator "
             "matrix y), but y has one label per sample: use 'margin', 'entropy' "
@@ -455,18 +498,14 @@ def _check_task(strategy, multilabel, cost_matrix):
             "predicting j when the truth is i), and cost_matrix is used by that "
             "strategy only."
         )
-
-
-def _std_chunk(X, *, estimator, how):
-    """Predictive standard deviation of a regressor on one chunk of the pool."""
-    if how == "predict_std":
-        return np.asarray(estimator.predict(X, return_std=True)[1], dtype=float)
-    steps, ensemble = _split_pipeline(estimator)
-    if steps is not None:
-        X = steps.transform(X)
-    members, features = ensemble_members(ensemble)
-    variance = prediction_variance(member_outputs(X, members, features, "predict"))
-    return np.sqrt(variance, out=variance)
+    if aggregation is not None and not (multilabel and strategy in _AGGREGATED):
+        shown = getattr(strategy, "__name__", strategy)
+        raise ValueError(
+            f"aggregation={aggregation!r} combines the per-label uncertainties of "
+            "'margin', 'entropy' or 'least_confidence' on a multilabel y, but "
+            f"strategy={shown!r} on {'this' if multilabel else 'a single-label'} "
+            "y does not use it: leave aggregation=None."
+        )
 
 
 def _split_pipeline(estimator):
@@ -503,14 +542,14 @@ def _response_method(estimator, strategy):
             raise ValueError(
                 f"strategy='std' is the spread of a regressor's predictions, but "
                 f"{name} is a classifier: use 'margin', 'entropy', "
-                "'least_confidence', 'ratio' or 'variance'."
+                "'least_confidence', 'ratio' or 'probability_variance'."
             )
         shown = getattr(strategy, "__name__", strategy)
         raise ValueError(
             f"strategy={shown!r} needs class probabilities, but {name} is a "
             "regressor: use strategy='std' (GaussianProcessRegressor, "
             "BayesianRidge, ARDRegression or a forest), "
-            "CommitteeSampler(strategy='variance') or GreedySampler."
+            "CommitteeSampler(strategy='prediction_variance') or GreedySampler."
         )
     if hasattr(estimator, "predict_proba"):
         return "predict_proba"
@@ -520,7 +559,7 @@ def _response_method(estimator, strategy):
             "UncertaintySampler needs a classifier that provides one of them, "
             "such as LogisticRegression or SVC."
         )
-    if callable(strategy) or strategy not in _DECISION_STRATEGIES:
+    if callable(strategy) or strategy not in _DECISION:
         shown = getattr(strategy, "__name__", strategy)
         raise ValueError(
             f"strategy={shown!r} needs class probabilities, but {name} has no "

@@ -1,17 +1,19 @@
 """Acquisition functions: the formulas, as pure functions on arrays.
 
 Each uncertainty function returns exactly the value of its formula, in the
-direction the formula has (for :func:`margin`, :func:`variance` and
-:func:`decision_margin`, lower means more uncertain). The samplers map them
+direction the formula has (for :func:`margin`, :func:`probability_variance`
+and :func:`decision_margin`, lower means more uncertain). The samplers map them
 to one direction: higher means pick first. The diversity functions
 (:func:`round_robin`, :func:`k_center_greedy`, :func:`typiclust`,
 :func:`closest_to_centers`) return an order of the pool or a batch, from
 embeddings and clusterings given as arrays.
-The committee functions (:func:`vote_entropy`, :func:`kl_consensus`,
-:func:`bald`, and :func:`prediction_variance` for regression) measure
-disagreement between models, :func:`greedy_sampling` is GSx, GSy and iGS for
-regression, :func:`multilabel_uncertainty`, :func:`max_loss`,
-:func:`mean_max_loss` and :func:`mmc` score multilabel probabilities,
+The committee functions (:func:`vote_entropy`; :func:`bald`, which is also
+the mean KL divergence to the consensus; :func:`prediction_variance` for
+regression) measure disagreement between models, :func:`greedy_sampling` is
+GSx, GSy and iGS for regression, :func:`multilabel_uncertainty`,
+:func:`max_loss`, :func:`mean_max_loss` and :func:`mmc` score multilabel
+probabilities (:func:`label_probabilities` reads them from a model,
+:func:`label_count_model` predicts MMC's number of labels),
 :func:`expected_cost` weighs mistakes by a cost matrix, :func:`group_scores`
 and :func:`mean_object_confidence` turn per-detection values into per-image
 ones. Two selections from any sampler's scores, :func:`select_groups` (whole
@@ -23,7 +25,7 @@ samplers are.
 # SPDX-License-Identifier: BSD-3-Clause
 
 from ._budget import select_within_budget
-from ._committee import bald, kl_consensus, vote_entropy
+from ._committee import bald, vote_entropy
 from ._diversity import (
     closest_to_centers,
     composable_k_center_greedy,
@@ -34,7 +36,14 @@ from ._diversity import (
     typiclust,
 )
 from ._groups import group_scores, mean_object_confidence, select_groups
-from ._multilabel import max_loss, mean_max_loss, mmc, multilabel_uncertainty
+from ._multilabel import (
+    label_count_model,
+    label_probabilities,
+    max_loss,
+    mean_max_loss,
+    mmc,
+    multilabel_uncertainty,
+)
 from ._regression import greedy_distances, greedy_sampling, prediction_variance
 from ._uncertainty import (
     decision_margin,
@@ -42,8 +51,8 @@ from ._uncertainty import (
     expected_cost,
     least_confidence,
     margin,
+    probability_variance,
     ratio,
-    variance,
 )
 
 __all__ = [
@@ -57,7 +66,8 @@ __all__ = [
     "greedy_sampling",
     "group_scores",
     "k_center_greedy",
-    "kl_consensus",
+    "label_count_model",
+    "label_probabilities",
     "least_confidence",
     "margin",
     "max_loss",
@@ -66,6 +76,7 @@ __all__ = [
     "mmc",
     "multilabel_uncertainty",
     "prediction_variance",
+    "probability_variance",
     "ratio",
     "round_robin",
     "round_robin_quotas",
@@ -73,6 +84,5 @@ __all__ = [
     "select_within_budget",
     "typiclust",
     "typicality",
-    "variance",
     "vote_entropy",
 ]

@@ -1,4 +1,5 @@
-"""Committee disagreement: vote entropy, KL divergence to the consensus, BALD.
+"""Committee disagreement: vote entropy, and BALD (which is also the mean KL
+divergence to the consensus).
 
 ``P`` here has shape (n_members, n_samples, n_classes): the class
 probabilities of every member of a committee (an ensemble, or models trained
@@ -148,52 +149,28 @@ def _numeric_votes(votes, n_classes):
 
 
 @validate_params({"P": ["array-like", Iterable]}, prefer_skip_nested_validation=True)
-def kl_consensus(P):
-    """Mean Kullback-Leibler divergence of each member from the consensus.
-
-    .. math:: KL(x) = \\frac{1}{M} \\sum_m \\sum_c p_{mc} \\log_2
-              \\frac{p_{mc}}{\\bar p_c}, \\qquad
-              \\bar p = \\frac{1}{M} \\sum_m p_m
-
-    (McCallum & Nigam, 1998). It is mathematically equal to :func:`bald`,
-    the mutual information between the prediction and the member; both
-    names are in use, and both are computed as
-    :math:`H(\\bar p) - \\frac{1}{M} \\sum_m H(p_m)`, one member at a time.
-
-    Parameters
-    ----------
-    P : array-like of shape (n_members, n_samples, n_classes) or iterator
-        Class probabilities of each member, columns aligned; or an iterator
-        of (n_samples, n_classes) arrays, one per member (streamed).
-
-    Returns
-    -------
-    scores : ndarray of shape (n_samples,)
-        In ``[0, log2 min(n_members, n_classes)]``. Higher means more
-        disagreement: 0 when all members give the same probabilities.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skactive.acquisition import kl_consensus
-    >>> P = np.array([[[1.0, 0.0], [0.5, 0.5]],
-    ...               [[0.0, 1.0], [0.5, 0.5]]])  # 2 members, 2 samples
-    >>> kl_consensus(P)
-    array([1., 0.])
-    """
-    return _mutual_information(P)
-
-
-@validate_params({"P": ["array-like", Iterable]}, prefer_skip_nested_validation=True)
 def bald(P):
     """BALD: entropy of the mean prediction minus the mean entropy.
 
-    .. math:: I(x) = H\\left(\\bar p\\right) - \\frac{1}{M} \\sum_m H(p_m)
+    .. math:: I(x) = H\\left(\\bar p\\right) - \\frac{1}{M} \\sum_m H(p_m),
+              \\qquad \\bar p = \\frac{1}{M} \\sum_m p_m
 
     The mutual information between the label and the committee member
     (Houlsby et al., 2011): high when members are each confident but
     disagree, low when they agree, even if they agree on being unsure.
     Rounding below zero is clipped to 0.
+
+    It is also McCallum & Nigam's (1998) disagreement, the mean
+    Kullback-Leibler divergence of each member from the consensus:
+
+    .. math:: \\frac{1}{M} \\sum_m \\sum_c p_{mc} \\log_2
+              \\frac{p_{mc}}{\\bar p_c}
+              = \\frac{1}{M} \\sum_m \\sum_c p_{mc} \\log_2 p_{mc}
+              - \\sum_c \\bar p_c \\log_2 \\bar p_c = I(x),
+
+    since :math:`\\frac{1}{M} \\sum_m p_{mc} = \\bar p_c`. One function
+    serves both names; it is computed in the entropy form, one member at a
+    time, which needs no division by :math:`\\bar p_c`.
 
     Parameters
     ----------

@@ -220,7 +220,7 @@ def ratio(P):
 
 
 @validate_params({"P": ["array-like"]}, prefer_skip_nested_validation=True)
-def variance(P):
+def probability_variance(P):
     """Population variance of the class probabilities of each row.
 
     .. math:: V(p) = \\frac{1}{C} \\sum_c (p_c - 1/C)^2
@@ -238,10 +238,15 @@ def variance(P):
         In ``[0, (C - 1) / C**2]``. **Lower** means more uncertain: 0 for the
         uniform row, ``(C - 1) / C**2`` for a one-hot row.
 
+    See Also
+    --------
+    prediction_variance : The variance of a committee's predictions (query by
+        committee for regression), another idea.
+
     Examples
     --------
-    >>> from skactive.acquisition import variance
-    >>> variance([[0.5, 0.5], [1.0, 0.0], [0.2, 0.8]])
+    >>> from skactive.acquisition import probability_variance
+    >>> probability_variance([[0.5, 0.5], [1.0, 0.0], [0.2, 0.8]])
     array([0.  , 0.25, 0.09])
     """
     return _row_blocks(P, lambda block, out: np.var(block, axis=1, out=out))

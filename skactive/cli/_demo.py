@@ -17,8 +17,8 @@ def add_parser(commands):
         help="the active-learning tutorial of Encord Active's documentation on a "
         "data set that ships with scikit-learn",
         description="Uncertainty (entropy, least confidence, margin, ratio, "
-        "variance), diversity (k-means, core-set) and random sampling compared "
-        "on a scikit-learn data set; for the regression sets (diabetes, "
+        "probability variance), diversity (k-means, core-set) and random sampling "
+        "compared on a scikit-learn data set; for the regression sets (diabetes, "
         "friedman1) predictive std, greedy sampling (GSx, GSy, iGS) and random.",
     )
     demo.add_argument("--dataset", choices=list(DATASETS), default="digits",

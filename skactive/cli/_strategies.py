@@ -32,11 +32,10 @@ class Strategy:
     tasks: tuple  # the tasks it serves
     needs: str = ""  # "predict_proba" or "std": what the model must offer
     in_demo: bool = True  # run by default
-    name: str = ""  # the sampler's own strategy name, when it differs
 
     def make(self, name, estimator, preprocessor):
-        """The sampler; diversity compares samples after ``preprocessor``."""
-        name = self.name or name
+        """The sampler of strategy ``name`` (the library's own name for it);
+        diversity compares samples after ``preprocessor``."""
         if self.family == "uncertainty":
             return UncertaintySampler(estimator, strategy=name)
         if self.family == "diversity":
@@ -57,14 +56,14 @@ STRATEGIES = {
     "least_confidence": Strategy("uncertainty", _C),
     "margin": Strategy("uncertainty", _C),
     "ratio": Strategy("uncertainty", _C, needs="predict_proba"),
-    "variance": Strategy("uncertainty", _C, needs="predict_proba"),
+    "probability_variance": Strategy("uncertainty", _C, needs="predict_proba"),
     "kmeans": Strategy("diversity", _C),
     "coreset": Strategy("diversity", _C),
     "weighted_kmeans": Strategy("hybrid", _C, in_demo=False),
     "cluster_margin": Strategy("hybrid", _C, in_demo=False),
     "typiclust": Strategy("diversity", _C, in_demo=False),
     "std": Strategy("uncertainty", _R, needs="std"),
-    "qbc": Strategy("committee", _R, in_demo=False, name="variance"),
+    "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
     "gsy": Strategy("greedy", _R),
     "igs": Strategy("greedy", _R),

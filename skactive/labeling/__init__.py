@@ -18,7 +18,7 @@ the classes keep the history. Subclass :class:`StoppingCriterion` to write your 
 # SPDX-License-Identifier: BSD-3-Clause
 
 from ._change import ClassificationChange
-from ._compose import AnyOf
+from ._compose import AllOf, AnyOf
 from ._confidence import ConfidenceDrop
 from ._criterion import StoppingCriterion
 from ._label_budget import LabelBudget
@@ -35,6 +35,7 @@ from ._stabilizing import StabilizingPredictions
 from ._uncertainty_threshold import UncertaintyThreshold
 
 __all__ = [
+    "AllOf",
     "AnyOf",
     "ClassificationChange",
     "ConfidenceDrop",

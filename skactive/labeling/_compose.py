@@ -1,4 +1,4 @@
-"""Criteria combined: stop when any, or all, of them say stop."""
+"""Criteria combined: stop when any of them says stop, or when all do."""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
@@ -7,8 +7,23 @@ from sklearn.base import clone
 from ._criterion import StoppingCriterion
 
 
-class AnyOf(StoppingCriterion):
-    """Stop when any of ``criteria`` says stop (or all, with ``require_all``).
+class _Combination(StoppingCriterion):
+    """Criteria updated together every round, each keeping its own history;
+    subclasses say how their answers combine."""
+
+    def __init__(self, criteria):
+        self.criteria = criteria
+
+    def measure(self, estimator, X_stop, n_labeled):
+        if not hasattr(self, "criteria_"):
+            if not self.criteria:
+                raise ValueError("criteria is empty: pass at least one criterion.")
+            self.criteria_ = [clone(c) for c in self.criteria]
+        return [c.update(estimator, X_stop, n_labeled) for c in self.criteria_]
+
+
+class AnyOf(_Combination):
+    """Stop when any of ``criteria`` says stop.
 
     Every criterion is updated every round, so each keeps its own history.
 
@@ -16,9 +31,6 @@ class AnyOf(StoppingCriterion):
     ----------
     criteria : list of StoppingCriterion
         The criteria (cloned at the first update).
-
-    require_all : bool, default=False
-        Stop only when all say stop.
 
     Attributes
     ----------
@@ -28,28 +40,53 @@ class AnyOf(StoppingCriterion):
     history_ : list of list of bool
         What each criterion said at each round.
 
+    See Also
+    --------
+    AllOf : Stop when all of them say stop.
+
     Examples
     --------
     >>> from skactive.labeling import AnyOf, LabelBudget
     >>> either = AnyOf([LabelBudget(100), LabelBudget(50)])
     >>> either.update(None, None, n_labeled=60)
     True
-    >>> AnyOf([LabelBudget(100), LabelBudget(50)], require_all=True).update(
-    ...     None, None, n_labeled=60)
-    False
     """
 
-    def __init__(self, criteria, require_all=False):
-        self.criteria = criteria
-        self.require_all = require_all
+    def should_stop(self, history):
+        return any(history[-1])
 
-    def measure(self, estimator, X_stop, n_labeled):
-        if not hasattr(self, "criteria_"):
-            if not self.criteria:
-                raise ValueError("criteria is empty: pass at least one criterion.")
-            self.criteria_ = [clone(c) for c in self.criteria]
-        return [c.update(estimator, X_stop, n_labeled) for c in self.criteria_]
+
+class AllOf(_Combination):
+    """Stop when all of ``criteria`` say stop, in the same round.
+
+    Every criterion is updated every round, so each keeps its own history.
+
+    Parameters
+    ----------
+    criteria : list of StoppingCriterion
+        The criteria (cloned at the first update).
+
+    Attributes
+    ----------
+    criteria_ : list of StoppingCriterion
+        The fitted clones, with their histories.
+
+    history_ : list of list of bool
+        What each criterion said at each round.
+
+    See Also
+    --------
+    AnyOf : Stop when any of them says stop.
+
+    Examples
+    --------
+    >>> from skactive.labeling import AllOf, LabelBudget
+    >>> both = AllOf([LabelBudget(100), LabelBudget(50)])
+    >>> both.update(None, None, n_labeled=60)
+    False
+    >>> both.update(None, None, n_labeled=100)
+    True
+    """
 
     def should_stop(self, history):
-        said = history[-1]
-        return all(said) if self.require_all else any(said)
+        return all(history[-1])
