@@ -102,7 +102,7 @@ def test_composition():
     assert said_all == [False, False, False, True, True, True]
     assert not hasattr(criteria[0], "history_")  # the originals are cloned
     assert anyof.history_ == allof.history_ == [
-        [False, False], [False, False], [False, True], [True, False],
+        [False, False], [False, False], [False, True], [True, True],
         [True, True], [True, True]]
     assert "require_all" not in anyof.get_params()  # AllOf is its own criterion
     for combined in (AnyOf([]), AllOf([])):
