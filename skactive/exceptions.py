@@ -2,7 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-__all__ = ["ParameterError", "SingleClassWarning"]
+__all__ = ["ParameterError", "SingleClassWarning", "StateFileError"]
 
 
 class SingleClassWarning(UserWarning):
@@ -94,3 +94,21 @@ class ParameterError(ValueError):
             message = f"{param}={value!r} {problem}" + (f": pass {fix}." if fix
                                                         else ".")
         super().__init__(message)
+
+
+class StateFileError(ValueError):
+    """A state file that cannot be used as it is: not a skactive state, of
+    another kind, corrupted or truncated, written for other data, or changed
+    on disk by another writer in a way that cannot be merged.
+
+    Nothing is reset or overwritten when it is raised: the message names the
+    file and says what to do.
+
+    Examples
+    --------
+    A ``ValueError``, so that code catching bad input catches it too:
+
+    >>> from skactive.exceptions import StateFileError
+    >>> issubclass(StateFileError, ValueError)
+    True
+    """
