@@ -472,3 +472,39 @@ def test_dask_dataframe_pools_reach_a_pipeline_partition_by_partition(client,
         sampler.fit(labeled, y).select(dask_pool[["x0", "x1"]], 3)
     with pytest.raises(ValueError, match="feature names"):
         coreset.select(dask_pool[["x0", "x1", "x2", "x4", "x3"]], 3)
+
+
+@pytest.mark.parametrize("convert_string", [True, False])
+def test_nullable_string_columns_with_missing_values_reach_the_pipeline(
+        client, convert_string):
+    # dask's dataframe.convert-string setting (on by default) makes string
+    # columns pyarrow strings whose missing values are pd.NA, which
+    # scikit-learn's imputers and encoders cannot compare.
+    import dask
+    from sklearn.compose import make_column_transformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    X, y = make_classification(n_samples=1200, n_features=4, random_state=0)
+    frame = pd.DataFrame(X, columns=["x0", "x1", "x2", "x3"])
+    frame["colour"] = np.where(X[:, 0] > 0, "red", "blue")
+    frame.loc[::7, "colour"] = np.nan  # as pandas reads a blank cell
+    labeled, pool = frame[:200], frame[200:]
+    encode = make_column_transformer(
+        (make_pipeline(SimpleImputer(strategy="constant", fill_value="unknown"),
+                       OneHotEncoder(handle_unknown="ignore")), ["colour"]),
+        remainder="passthrough")
+    sampler = UncertaintySampler(make_pipeline(encode, LogisticRegression()),
+                                 random_state=0).fit(labeled, y[:200])
+    with dask.config.set({"dataframe.convert-string": convert_string}):
+        dask_pool = dd.from_pandas(pool, npartitions=4)
+        if convert_string:
+            assert dask_pool.partitions[0].compute()["colour"].dtype.na_value is pd.NA
+        scores = sampler.score(dask_pool).compute()
+        batch = sampler.select(dask_pool, 25)
+    np.testing.assert_allclose(scores, sampler.score(pool), rtol=1e-12)
+    np.testing.assert_array_equal(batch, sampler.select(pool, 25))
+    assert pool["colour"].isna().sum() == 143  # the pool itself is unchanged

@@ -132,7 +132,7 @@ def _decision_function(sampler):
 
 def _cost(sampler):
     return (_cost_chunk, 3 * 8 * _n_classes(sampler.estimator_),
-            dict(cost_matrix=sampler.cost_matrix))
+            dict(cost_matrix=sampler.cost_matrix_))
 
 
 def _regression_std(sampler):
@@ -254,10 +254,23 @@ class UncertaintySampler(ChunkedSampler):
         labels or the most uncertain label. None means ``"mean"``; any other
         strategy or target refuses it at :meth:`fit`.
 
-    cost_matrix : array-like of shape (n_classes, n_classes), default=None
+    cost_matrix : array-like of shape (n_classes, n_classes) or DataFrame, \
+            default=None
         For ``"expected_cost"``, and needed by it: ``C[i, j]`` is the cost of
-        predicting class ``j`` when the truth is ``i``, in the order of
-        ``classes_``; non-negative. Other strategies refuse it at :meth:`fit`.
+        predicting class ``j`` when the truth is ``i``; non-negative. Other
+        strategies refuse it at :meth:`fit`.
+
+        - A pandas DataFrame is read by its labels: its index is the true
+          class and its columns the decision, matched to the model's
+          ``classes_`` whatever their order. It may hold every class of the
+          problem while the labeled data lack some: the rows and columns of
+          the model's classes are used. A class of the model missing from
+          the index or the columns is an error that names it.
+        - An array carries no labels: it is read by position, rows and
+          columns in the order of the fitted model's ``classes_`` (sorted
+          labels), and must have exactly that many. For costs of classes the
+          labeled data lack, pass a DataFrame,
+          ``pd.DataFrame(C, index=labels, columns=labels)``.
 
     chunk_size : int, default=None
         Number of pool rows scored at once (per worker). None picks it from
@@ -294,6 +307,12 @@ class UncertaintySampler(ChunkedSampler):
     n_labels_ : int
         Multilabel only: the number of labels the model predicts, read from
         its output; it sizes the chunks of the pool.
+
+    cost_matrix_ : ndarray of shape (n_classes, n_classes)
+        For ``"expected_cost"``: the costs used, rows and columns in the
+        order of ``estimator_.classes_`` (read from ``cost_matrix`` by label
+        when it is a DataFrame). Not set when the labeled data hold a single
+        class.
 
     count_model_ : Pipeline or None
         For ``"mmc"``: the model of the number of labels of a sample, from
@@ -407,7 +426,9 @@ class UncertaintySampler(ChunkedSampler):
             _warn_single_class()
             self.response_method_ = "random"
         elif self._task == "cost":
-            check_cost_matrix(self.cost_matrix, _n_classes(self.estimator_))
+            self.cost_matrix_ = check_cost_matrix(
+                self.cost_matrix, _n_classes(self.estimator_),
+                classes=getattr(self.estimator_, "classes_", None))
         return self
 
     def _fit_multilabel(self, X, y, fit_params):

@@ -306,7 +306,9 @@ def expected_cost(P, cost_matrix):
 
     cost_matrix : array-like of shape (n_classes, n_classes)
         Non-negative finite costs, rows the true class and columns the
-        prediction, in the order of the columns of ``P``.
+        prediction, in the order of the columns of ``P``. ``P`` carries no
+        class labels, so a DataFrame is read by position here too;
+        :class:`~skactive.UncertaintySampler` reads one by its labels.
 
     Returns
     -------

@@ -36,7 +36,9 @@ class DaskFrame:
     whose lengths are known.
 
     The lengths are computed once, when the pool is checked: one pass over
-    the partitions (persist the frame first to read it only once).
+    the partitions (persist the frame first to read it only once). On the
+    workers, nullable string columns of each partition become object
+    columns with ``np.nan`` for missing values (:func:`plain_strings`).
     """
 
     ndim = 2
@@ -50,7 +52,35 @@ class DaskFrame:
         self.numblocks = (len(lengths), 1)
 
     def to_delayed(self):
-        return np.array(self.frame.to_delayed(), dtype=object)
+        from dask import delayed
+
+        return np.array([delayed(plain_strings)(part)
+                         for part in self.frame.to_delayed()], dtype=object)
+
+
+def plain_strings(frame):
+    """``frame`` with its nullable string columns as object columns whose
+    missing values are ``np.nan``.
+
+    dask's ``dataframe.convert-string`` setting (on by default) stores string
+    columns as pyarrow strings whose missing value is ``pd.NA``, which
+    scikit-learn's imputers and encoders cannot compare ("boolean value of
+    NA is ambiguous"); a pandas DataFrame read in memory holds ``np.nan``
+    there. ``frame`` itself is not modified.
+    """
+    import pandas as pd
+
+    nullable = [i for i, dtype in enumerate(frame.dtypes)
+                if getattr(dtype, "na_value", None) is pd.NA
+                and pd.api.types.is_string_dtype(dtype)]
+    if not nullable:
+        return frame
+    frame = frame.copy(deep=False)
+    for i in nullable:
+        column = frame.iloc[:, i]
+        frame.isetitem(i, pd.Series(column.to_numpy(dtype=object, na_value=np.nan),
+                                    index=column.index, dtype=object))
+    return frame
 
 
 def check_dask_pool(X):

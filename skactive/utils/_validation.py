@@ -1,7 +1,9 @@
-"""Checks of integer arguments, shared by samplers, experiments and the CLI."""
+"""Checks of arguments (integers, cost matrices, targets), shared by samplers,
+experiments and the CLI."""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import sys
 from numbers import Integral
 
 import numpy as np
@@ -37,18 +39,78 @@ def check_batch_size(batch_size, n_samples):
     return batch_size
 
 
-def check_cost_matrix(cost_matrix, n_classes):
-    """A square, finite, non-negative cost matrix of ``n_classes`` classes."""
+def check_cost_matrix(cost_matrix, n_classes, *, classes=None):
+    """A square, finite, non-negative cost matrix of ``n_classes`` classes.
+
+    ``C[i, j]`` is the cost of deciding class ``j`` when the truth is ``i``.
+    An array is read by position, in the order of ``classes`` (the model's
+    ``classes_``). With ``classes`` given, a pandas DataFrame is read by its
+    labels (index: true class, columns: decision) and may hold more classes
+    than ``classes``, such as classes the labeled data lack: the rows and
+    columns of ``classes`` are returned, in their order.
+    """
+    if classes is not None and _is_dataframe(cost_matrix):
+        cost_matrix = _costs_by_label(cost_matrix, classes)
     C = check_array(cost_matrix, dtype=np.float64, input_name="cost_matrix")
     if C.shape != (n_classes, n_classes):
+        named = "" if classes is None else f" (classes_ = {_labels(classes)})"
+        hint = ("; an array carries no labels: for costs of more classes, pass "
+                "a pandas DataFrame indexed by class label (index: true class, "
+                "columns: decision)" if classes is not None else "")
         raise ValueError(
-            f"cost_matrix has shape {C.shape}, but there are {n_classes} classes: "
-            f"pass a ({n_classes}, {n_classes}) matrix, C[i, j] the cost of "
-            "predicting class j when the truth is i, in the order of classes_."
+            f"cost_matrix has shape {C.shape}, but there are {n_classes} "
+            f"classes{named}: pass a ({n_classes}, {n_classes}) matrix, C[i, j] "
+            f"the cost of predicting class j when the truth is i, in the order "
+            f"of classes_{hint}."
         )
     if C.min() < 0:
         raise ValueError("cost_matrix has negative costs: every cost must be >= 0.")
     return C
+
+
+def _is_dataframe(X):
+    """Whether ``X`` is a pandas DataFrame (without importing pandas)."""
+    module = sys.modules.get("pandas")
+    return module is not None and isinstance(X, module.DataFrame)
+
+
+def _labels(values):
+    """Labels as plain Python values, for messages."""
+    return np.asarray(values, dtype=object).tolist()
+
+
+def _costs_by_label(frame, classes):
+    """The rows and columns of ``classes`` of a cost DataFrame, in that order,
+    or a ValueError naming the labels that are missing, duplicated or on one
+    side only."""
+    for axis, labels in (("index", frame.index), ("columns", frame.columns)):
+        if labels.has_duplicates:
+            raise ValueError(
+                f"cost_matrix has duplicated labels in its {axis}: "
+                f"{_labels(labels[labels.duplicated()].unique())}; give each "
+                "class one row (true class) and one column (decision)."
+            )
+    for what, labels in (("row", frame.index), ("column", frame.columns)):
+        missing = [c for c in _labels(classes) if c not in labels]
+        if missing:
+            raise ValueError(
+                f"cost_matrix has no {what} for the class(es) {missing} of the "
+                f"model (classes_ = {_labels(classes)}); its "
+                f"{'index' if what == 'row' else 'columns'} holds "
+                f"{_labels(labels)}. Index the DataFrame by true class and "
+                "name its columns by decision, with the labels of y."
+            )
+    for axis, labels, other in (("index", frame.index, frame.columns),
+                                ("columns", frame.columns, frame.index)):
+        alone = _labels(labels.difference(other, sort=False))
+        if alone:
+            raise ValueError(
+                f"cost_matrix holds {alone} only in its {axis}: its index "
+                "(true classes) and columns (decisions) must hold the same "
+                "class labels."
+            )
+    return frame.iloc[frame.index.get_indexer(classes),
+                      frame.columns.get_indexer(classes)]
 
 
 def check_finite_target(y):
