@@ -146,7 +146,8 @@ class TextColumns(TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import pandas as pd
-    >>> X = pd.DataFrame({"a": ["red apple", "green pear"], "b": ["big box", "box lid"]})
+    >>> X = pd.DataFrame({"a": ["red apple", "green pear"],
+    ...                   "b": ["big box", "box lid"]})
     >>> TextColumns().fit_transform(X).shape
     (2, 7)
     """
