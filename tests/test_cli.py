@@ -98,7 +98,7 @@ def test_bad_arguments_exit_cleanly(tmp_path, monkeypatch, capsys, args, message
 
 
 @pytest.mark.parametrize("content, message", [
-    ("a,b,y\n1,x,\n2,3,1\n4,4,\n", "2 of 3 rows of data.csv have no label in "
+    ("a,b,y\n1,x,\n2,z,1\n4,x,\n", "2 of 3 rows of data.csv have no label in "
      "column 'y' (lines 2, 4)"),
     ("a,b,lable\n1,0,0\n2,1,1\n", "no column 'y' in data.csv; its columns are: "
      "a, b, lable"),

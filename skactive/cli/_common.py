@@ -197,7 +197,8 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
 
     ``preprocessor`` (default: ``StandardScaler``) starts the model's pipeline
     and gives the diversity strategies their embeddings; ``columns`` says in
-    a line how the features are encoded.
+    a line how the features are encoded (``_csv.feature_summary``, which
+    ``select`` prints too).
     """
     if preprocessor is None:
         from sklearn.preprocessing import StandardScaler
@@ -218,7 +219,7 @@ def run_and_report(args, X, y, source, task="classification", preprocessor=None,
           f"{estimator_name}, {args.repeats} repeats of {args.rounds} rounds of "
           f"{args.batch_size} labels", flush=True)
     if columns:
-        print(f"features: {columns}", flush=True)
+        print(columns, flush=True)
     result = _run(args, estimator, samplers, X, y)
     _report(result, args, task, f"{source}: {estimator_name}, mean ± std over "
             f"{args.repeats} repeats")

@@ -36,7 +36,13 @@ from ._common import (
     check_writable,
     positive_int,
 )
-from ._csv import data_options, detect_task, make_preprocessor, read_table
+from ._csv import (
+    data_options,
+    detect_task,
+    make_preprocessor,
+    print_features,
+    read_data,
+)
 from ._strategies import (
     DEFAULT_ESTIMATOR,
     ESTIMATORS,
@@ -76,7 +82,8 @@ def add_parser(commands):
 
 
 def main(args):
-    X, y = read_table(args.data, args.target, args.drop)
+    X, y = read_data(args)
+    print_features(X)
     labeled = ~y.isna().to_numpy()
     if not labeled.any():
         raise UsageError(f"no row of {args.data} has a label in column "

@@ -1,5 +1,42 @@
 """The one CSV reader: ``skactive run``/``select`` and the benchmark's
-``load_datasets(data_dir=...)`` both read files through it."""
+``load_datasets(data_dir=...)`` both read files through it.
+
+:meth:`CsvTable.to_frame` types the columns and checks the labels; every
+message names the lines of the user's file (the header is line 1).
+
+Blank cells
+    Empty cells, and the markers the caller passes (``--missing ?``), are
+    missing values. Nothing else is: pandas would also read ``NA``, ``None``,
+    ``null`` or ``nan`` as blanks, but "NA" (North America) or "None" (no
+    symptom) can be a real class or category, so they stay values; a label
+    that looks like a marker is warned about, and stray markers in a numeric
+    column are reported with the option that blanks them.
+
+Labels
+    Spaces around a label are stripped, with a warning naming the lines. A
+    column holds numbers or text, never both ("1", "1.0" and "churn" are
+    refused, naming the lines of each kind); numbers are compared as numbers,
+    so "1" and "1.0" are one class. With a list of classes, any other label
+    is refused, naming its line and the closest allowed class. Without one,
+    a class that differs from a more frequent one by case only, or (for
+    labels of three characters or more) by one edit -- an inserted, deleted
+    or replaced character, or two swapped neighbours, but not one digit for
+    another, as in "type1" and "type2" -- is warned about with its lines.
+
+Feature columns
+    Cells are stripped of surrounding spaces. A column whose filled cells
+    are all numbers is numeric. A column whose filled cells are mostly
+    (more than half) numbers but not all is refused, naming the other cells:
+    one-hot encoding would turn every number into a category of its own and
+    lose their order, and a stray "forty" or "n/a" is far likelier than a
+    category written in digits. A column of free text is one whose filled
+    cells average three words or more and are distinct in more than half of
+    the rows: one-hot encoding of values seen once each learns nothing
+    (unknown at test time), while the words they share carry the signal, so
+    these columns get the ``TEXT`` dtype, blank cells as empty texts, and
+    the command line encodes them with TF-IDF. The other columns are
+    categorical (``object`` dtype, blanks NaN).
+"""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
@@ -49,7 +86,11 @@ def read_csv(path, target=None, drop=()):
         delimiter = ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter,
                         skipinitialspace=True)
-    rows = [(reader.line_num, row) for row in reader if row]
+    rows, line = [], 1  # the line each row starts on, blank lines skipped
+    for row in reader:
+        if row:
+            rows.append((line, row))
+        line = reader.line_num + 1
     header = _check_rows(path, rows)
     target = header[-1] if target is None else target
     for name in (target, *drop):
@@ -59,7 +100,7 @@ def read_csv(path, target=None, drop=()):
         raise ValueError(f"{path} has no feature column besides {target!r}"
                          + (f" and the dropped {', '.join(drop)}" if drop else ""))
     return CsvTable(path, text, delimiter, header, [row for _, row in rows[1:]],
-                    target, features)
+                    target, features, [line for line, _ in rows[1:]])
 
 
 def _check_rows(path, rows):
@@ -89,11 +130,48 @@ def _check_column(name, columns, path):
                      f"{', '.join(columns)}")
 
 
-class CsvTable:
-    """A CSV file read by :func:`read_csv`: its rows as text, the target and
-    the feature columns; :meth:`to_frame` and :meth:`to_numbers` type them."""
+def _pandas():
+    try:
+        import pandas as pd
+    except ImportError:
+        raise ImportError("reading CSV files needs pandas: pip install "
+                          "'skactive[cli]'") from None
+    return pd
 
-    def __init__(self, path, text, delimiter, columns, rows, target, features):
+
+def text_dtype():
+    """The dtype of free-text columns in :meth:`CsvTable.to_frame`'s frame:
+    pandas' string dtype stored in Python objects; categorical columns are
+    ``object``, so that the two never mix."""
+    return _pandas().StringDtype("python")
+
+
+def is_number(cell):
+    """A finite number as Python writes it (no ``nan``, ``inf``, ``1_000``)."""
+    if "_" in cell:
+        return False
+    try:
+        return bool(np.isfinite(float(cell)))
+    except ValueError:
+        return False
+
+
+def format_lines(lines, limit=10):
+    """``line 5`` or ``lines 2, 3, 4``: the first ``limit``, then a count."""
+    lines = list(lines)
+    if len(lines) == 1:
+        return f"line {lines[0]}"
+    more = f" and {len(lines) - limit} more" if len(lines) > limit else ""
+    return f"lines {', '.join(str(line) for line in lines[:limit])}{more}"
+
+
+class CsvTable:
+    """A CSV file read by :func:`read_csv`: its rows as text, the line each
+    starts on, the target and the feature columns; :meth:`to_frame` and
+    :meth:`to_numbers` type them."""
+
+    def __init__(self, path, text, delimiter, columns, rows, target, features,
+                 lines=None):
         self.path = path
         self.text = text
         self.delimiter = delimiter
@@ -101,23 +179,65 @@ class CsvTable:
         self.rows = rows
         self.target = target
         self.features = features
+        self.lines = list(range(2, len(rows) + 2)) if lines is None else lines
+        self.notes = []
 
-    def to_frame(self):
-        """Features (a DataFrame, columns typed by pandas) and target (a
-        Series, blank cells NaN): for a pipeline with a ColumnTransformer."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise ImportError("reading CSV files needs pandas: pip install "
-                              "'skactive[cli]'") from None
-        try:
-            table = pd.read_csv(io.StringIO(self.text), sep=self.delimiter,
-                                skipinitialspace=True)
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise ValueError(f"{self.path} is not a readable CSV file: "
-                             f"{str(exc).strip().splitlines()[0]}") from exc
-        table.columns = self.columns
-        return table[self.features], table[self.target]
+    def column(self, name):
+        """The cells of column ``name``, as written."""
+        j = self.columns.index(name)
+        return [row[j] for row in self.rows]
+
+    def to_frame(self, missing=(), classes=None):
+        """Features (a DataFrame) and target (a Series) typed and checked as
+        the module's docstring says; warnings go to :attr:`notes`.
+
+        Parameters
+        ----------
+        missing : iterable of str, default=()
+            Cells that mean "blank", besides empty ones.
+
+        classes : iterable of str, default=None
+            The allowed labels; None allows any, warning about near-copies.
+
+        Returns
+        -------
+        X : pandas.DataFrame
+            Numeric columns, categorical ones (``object``, blanks NaN) and
+            free-text ones (:func:`text_dtype`, blanks empty).
+
+        y : pandas.Series
+            The labels; blank cells NaN.
+        """
+        pd = _pandas()
+        blank = {""} | {marker.strip() for marker in missing}
+        self.notes = []
+        X = pd.DataFrame({name: self._feature(name, blank) for name in self.features})
+        labels = _Labels(self, blank)
+        y = labels.series(classes)
+        self.notes = labels.notes
+        return X, y
+
+    def _feature(self, name, blank):
+        """One feature column, typed."""
+        pd = _pandas()
+        cells = [cell.strip() for cell in self.column(name)]
+        filled = [i for i, cell in enumerate(cells) if cell not in blank]
+        numbers = [i for i in filled if is_number(cells[i])]
+        values = [np.nan if cell in blank else cell for cell in cells]
+        if len(numbers) == len(filled):
+            return pd.to_numeric(pd.Series(values, dtype=object))
+        if 2 * len(numbers) > len(filled):
+            others = sorted(set(filled) - set(numbers))
+            shown = ", ".join(f"line {self.lines[i]} {cells[i]!r}" for i in others[:10])
+            more = f" and {len(others) - 10} more" if len(others) > 10 else ""
+            raise ValueError(
+                f"{self.path}: column {name!r} holds numbers but {len(others)} "
+                f"cell{'s are' if len(others) > 1 else ' is'} not: {shown}{more}; "
+                "fix them, or mark them as blank with --missing (imputed then)")
+        if _is_free_text([cells[i] for i in filled]):
+            return pd.Series(["" if cell in blank else cell for cell in cells],
+                             dtype=text_dtype())
+        return pd.Series(values, dtype=object)
 
     def to_numbers(self):
         """Features as floats and the target as text, with no dependency."""
@@ -128,3 +248,138 @@ class CsvTable:
         except ValueError as exc:
             raise ValueError(f"{self.path} has a non-numeric feature: {exc}") from exc
         return X, np.array([row[column[self.target]] for row in self.rows])
+
+
+def _is_free_text(cells):
+    """Three words or more per cell on average, distinct in more than half."""
+    if not cells:
+        return False
+    words = sum(len(cell.split()) for cell in cells) / len(cells)
+    return words >= 3 and 2 * len(set(cells)) > len(cells)
+
+
+_BLANK_LOOKALIKES = {"na", "n/a", "nan", "null", "none", "?", "-", "#n/a",
+                     "missing", "unknown"}
+
+
+class _Labels:
+    """The target column's cells checked: stripped (noted), one kind only,
+    against the allowed classes or for near-copies (noted)."""
+
+    def __init__(self, table, blank):
+        self.path, self.name = table.path, table.target
+        self.lines = table.lines
+        self.notes = []
+        raw = table.column(table.target)
+        padded = [i for i, c in enumerate(raw) if c != c.strip() and c.strip()
+                  not in blank]
+        if padded:
+            self.notes.append(
+                f"{self.path}: stripped the spaces around the label on "
+                f"{format_lines(self.lines[i] for i in padded)} of column "
+                f"{self.name!r}")
+        self.cells = [cell.strip() for cell in raw]
+        self.filled = [i for i, cell in enumerate(self.cells) if cell not in blank]
+        self.numeric = self._kind()
+
+    def _kind(self):
+        """True for numbers, False for text; both is refused."""
+        numbers = [i for i in self.filled if is_number(self.cells[i])]
+        if not numbers or len(numbers) == len(self.filled):
+            return bool(numbers)
+        text = sorted(set(self.filled) - set(numbers))
+        raise ValueError(
+            f"{self.path}: column {self.name!r} mixes numbers "
+            f"({format_lines(self.lines[i] for i in numbers)}) and text "
+            f"({format_lines(self.lines[i] for i in text)}); a label column "
+            "holds one kind: fix those cells, or mark blanks with --missing")
+
+    def series(self, classes):
+        """The labels as a Series, after the checks."""
+        pd = _pandas()
+        if classes is not None:
+            self._check_allowed([c.strip() for c in classes if c.strip()])
+        elif not self.numeric:
+            self._note_near_copies()
+        values = pd.Series(np.nan, index=range(len(self.cells)), dtype=object,
+                           name=self.name)
+        values.iloc[self.filled] = [self.cells[i] for i in self.filled]
+        return pd.to_numeric(values) if self.numeric else values
+
+    def _key(self, label):
+        return float(label) if self.numeric and is_number(label) else label
+
+    def _check_allowed(self, classes):
+        """Every label one of ``classes``; else name the lines and closest."""
+        allowed = {self._key(c) for c in classes}
+        wrong = [i for i in self.filled if self._key(self.cells[i]) not in allowed]
+        if not wrong:
+            return
+        lowered = {c.casefold(): c for c in classes}
+
+        def closest(label):
+            match = difflib.get_close_matches(label.casefold(), list(lowered),
+                                              n=1, cutoff=0.0)
+            return f"closest: {lowered[match[0]]!r}" if match else "no close class"
+
+        first, rest = wrong[0], wrong[1:6]
+        more = f" and {len(wrong) - 6} more" if len(wrong) > 6 else ""
+        others = "".join(f"; line {self.lines[i]}: label {self.cells[i]!r} "
+                         f"({closest(self.cells[i])})" for i in rest)
+        raise ValueError(
+            f"{self.path} line {self.lines[first]}: label {self.cells[first]!r} "
+            f"is not one of --classes {', '.join(classes)} "
+            f"({closest(self.cells[first])}){others}{more}; fix the cells or "
+            "add the class to --classes")
+
+    def _note_near_copies(self):
+        """A note per class that a more frequent class is one edit, or a case,
+        away from, or that looks like a blank marker."""
+        rows = {}
+        for i in self.filled:
+            rows.setdefault(self.cells[i], []).append(self.lines[i])
+        if len(rows) > 500:  # an identifier, not classes: no pairwise check
+            return
+        for label, lines in rows.items():
+            where = f"{label!r} ({format_lines(lines)})"
+            if label.casefold() in _BLANK_LOOKALIKES:
+                self.notes.append(
+                    f"{self.path}: class {where} looks like a blank marker; if it "
+                    f"means no label, pass --missing {label}")
+                continue
+            near = [(len(rows[other]), other, reason) for other in rows
+                    if (reason := _near_copy(label, other))
+                    and (len(rows[other]), other) > (len(lines), label)]
+            if near:
+                _, other, reason = max(near)
+                self.notes.append(
+                    f"{self.path}: class {where} differs from {other!r} "
+                    f"({len(rows[other])} rows) {reason}: a typo? Fix the cells, "
+                    "or pass --classes to list the classes")
+
+
+def _near_copy(a, b):
+    """How ``a`` and ``b`` differ if by case only, or by one edit; else ''."""
+    if a == b:
+        return ""
+    if a.casefold() == b.casefold():
+        return "by case only"
+    if min(len(a), len(b)) >= 3 and _one_edit(a.casefold(), b.casefold()):
+        return "by one edit"
+    return ""
+
+
+def _one_edit(a, b):
+    """One insertion, deletion, substitution (not digit for digit) or swap of
+    neighbours turns ``a`` into ``b``."""
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return not (a[diff[0]].isdigit() and b[diff[0]].isdigit())
+        return (len(diff) == 2 and diff[1] == diff[0] + 1
+                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long = sorted((a, b), key=len)
+    i = next((k for k in range(len(short)) if short[k] != long[k]), len(short))
+    return short[i:] == long[i + 1:]
