@@ -559,3 +559,71 @@ def test_select_draws_the_stop_set_of_the_library(tmp_path, monkeypatch, capsys)
     assert payload["stopping"]["stop_keys"] == [ids[i] for i in expected]
     np.testing.assert_array_equal(_selection.draw_stop_set(np.arange(10, 310), 3),
                                   expected)
+
+
+# Stopping
+
+
+def _rounds(tmp_path, truth, n_rounds, extra=(), capsys=None):
+    """Run select ``n_rounds`` times, typing the sheet's labels in between;
+    what each run printed."""
+    data = tmp_path / "customers.csv"
+    printed = []
+    for _ in range(n_rounds):
+        assert main([*SELECT, "--data", str(data), *extra]) == 0
+        printed.append(capsys.readouterr())
+        type_labels(tmp_path / "customers.to-label.csv", truth)
+    return printed
+
+
+def test_a_stop_is_reported_with_its_first_round_and_stays(tmp_path, monkeypatch,
+                                                          capsys):
+    # The confidence drops at round 2 and rises again at round 3: the stop
+    # stays, read back from the campaign's state (it used to flip to "go").
+    from skactive.labeling import ConfidenceDrop
+
+    confidences = iter([0.8, 0.7, 0.9])
+    monkeypatch.setattr(ConfidenceDrop, "measure",
+                        lambda self, *args: next(confidences))
+    truth = customers(tmp_path / "customers.csv")
+    printed = _rounds(tmp_path, truth, 3, capsys=capsys)
+    assert "  go    confidence drop: 0.8\n" in printed[0].out
+    assert "  STOP  confidence drop: 0.7 (since round 2)\n" in printed[1].out
+    assert "  STOP  confidence drop: 0.9 (since round 2)\n" in printed[2].out
+    assert "1 of 4 criteria say stop (confidence drop)." in printed[2].out
+
+
+def test_a_model_without_probabilities_leaves_their_criteria_out(tmp_path, capsys):
+    truth = customers(tmp_path / "customers.csv")
+    printed = _rounds(tmp_path, truth, 2, ["--estimator", "svc"], capsys)
+    assert ("left out overall uncertainty (< 0.1), confidence drop: they need "
+            "class probabilities (predict_proba), which svc has not") in printed[0].err
+    assert "Traceback" not in printed[1].err
+    assert "0 of 2 criteria say stop" in printed[1].out
+    assert "classification change (none)" in printed[1].out
+
+
+def test_regression_gets_a_stopping_section_and_4_digit_predictions(tmp_path,
+                                                                   capsys):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 3))
+    y = X @ [1.5, -2.0, 0.5] * 1000 + rng.normal(scale=0.3, size=120)
+    rows = [["house", "a", "b", "c", "price"]] + [
+        [f"H{i}", *(f"{v:.4f}" for v in x), f"{t:.3f}" if i < 15 else ""]
+        for i, (x, t) in enumerate(zip(X, y))]
+    data = tmp_path / "houses.csv"
+    write_csv(data, rows)
+    truth = {f"H{i}": f"{t:.3f}" for i, t in enumerate(y)}
+    args = ["select", "--data", str(data), "--target", "price", "--id", "house",
+            "--max-labels", "40"]
+    for _ in range(3):
+        assert main(args) == 0
+        type_labels(tmp_path / "houses.to-label.csv", truth, key_column="house",
+                    label_column="price")
+    out = capsys.readouterr().out
+    assert "igs with ridge (regression)" in out
+    assert "stabilizing predictions (concordance, window 3, 0.99): " in out
+    assert "  STOP  labeling budget (40): 55 (since round 3)" in out
+    predictions = [row[4] for row in read_rows(tmp_path / "houses.to-label.csv")[1:]]
+    assert all(len(p.lstrip("-").replace(".", "").lstrip("0")) <= 4
+               or "e" in p for p in predictions)
