@@ -77,9 +77,9 @@ def stop_set(stopping, index):
     removed are dropped, saying how many."""
     kept = [key in index for key in stopping["stop_keys"]]
     if not all(kept):
-        gone = kept.count(False)
-        print(f"{gone} of the stop set's {len(kept)} rows are no longer in the "
-              "data: the stopping criteria go on with the others",
+        gone = [k for k, k_ in zip(stopping["stop_keys"], kept) if not k_]
+        print(f"rows of the stop set no longer in the data: {shown(gone)}; the "
+              f"stopping criteria go on with the other {kept.count(True)}",
               file=sys.stderr)
     for saved in stopping["criteria"].values():
         if saved.get("predictions") is not None:
