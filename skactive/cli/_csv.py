@@ -63,10 +63,15 @@ def _comma_list(text):
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
+def missing_markers(args):
+    """The blank markers of ``--missing``, flattened."""
+    return [marker for markers in args.missing for marker in markers]
+
+
 def read_data(args):
     """:func:`read_table` with the options of :func:`data_options`."""
     return read_table(args.data, args.target, args.drop, classes=args.classes,
-                      missing=[m for markers in args.missing for m in markers])
+                      missing=missing_markers(args))
 
 
 def read_table(path, target, drop=(), classes=None, missing=()):

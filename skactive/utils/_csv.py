@@ -358,6 +358,89 @@ class _Labels:
                     "or pass --classes to list the classes")
 
 
+def check_new_labels(typed, known, *, numeric, classes=None, blank=("",)):
+    """Labels typed elsewhere (a to-label sheet) held to the label column's
+    rules.
+
+    Parameters
+    ----------
+    typed : list of (str, str)
+        ``(where, cell)``: where the label was typed (a line and a key, for
+        the messages) and what was typed.
+
+    known : list
+        The labels known so far (the data file's and earlier ones): the
+        classes a typed one may be a near-copy of.
+
+    numeric : bool
+        Whether the label column holds numbers.
+
+    classes : list of str, default=None
+        The allowed labels; None allows any, warning about near-copies.
+
+    blank : iterable of str, default=("",)
+        Cells that mean no label.
+
+    Returns
+    -------
+    labels : list of (int, object)
+        For each typed label that is not blank: its position in ``typed``
+        and its value (a float for a numeric column, stripped text
+        otherwise).
+
+    notes : list of str
+        Warnings: spaces stripped, near-copies of a known class.
+
+    Raises
+    ------
+    ValueError
+        A label of the wrong kind, or outside ``classes``, naming where it
+        was typed.
+    """
+    blank = {cell.strip() for cell in blank}
+    labels, notes = [], []
+    counts = {}
+    for label in known:
+        counts[str(label)] = counts.get(str(label), 0) + 1
+    for k, (where, cell) in enumerate(typed):
+        text = cell.strip()
+        if text in blank:
+            continue
+        if text != cell:
+            notes.append(f"{where}: stripped the spaces around the label {cell!r}")
+        if numeric != is_number(text) and (numeric or counts):
+            kind = "is not a number" if numeric else "is a number"
+            raise ValueError(f"{where}: the label {text!r} {kind}, but the label "
+                             "column holds " + ("numbers" if numeric else "text")
+                             + ": correct it")
+        if classes is not None and not _allowed(text, classes, numeric):
+            match = difflib.get_close_matches(text.casefold(),
+                                              [c.casefold() for c in classes],
+                                              n=1, cutoff=0.0)
+            closest = [c for c in classes if c.casefold() in match][:1]
+            raise ValueError(
+                f"{where}: label {text!r} is not one of --classes "
+                f"{', '.join(classes)}"
+                + (f" (closest: {closest[0]!r})" if closest else "")
+                + "; correct it or add the class to --classes")
+        if classes is None and not numeric and text not in counts:
+            near = [(n, other, reason) for other, n in counts.items()
+                    if (reason := _near_copy(text, other))]
+            if near:
+                n, other, reason = max(near)
+                notes.append(f"{where}: label {text!r} differs from {other!r} "
+                             f"({n} rows) {reason}: a typo? Correct it, or pass "
+                             "--classes to list the classes")
+        labels.append((k, float(text) if numeric else text))
+    return labels, notes
+
+
+def _allowed(text, classes, numeric):
+    if numeric:
+        return any(is_number(c) and float(c) == float(text) for c in classes)
+    return text in {c.strip() for c in classes}
+
+
 def _near_copy(a, b):
     """How ``a`` and ``b`` differ if by case only, or by one edit; else ''."""
     if a == b:
