@@ -205,10 +205,11 @@ class BadgeSampler(ChunkedSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
-        if type_of_target(y) not in ("binary", "multiclass"):
+        target = type_of_target(y, input_name="y", raise_unknown=True)
+        if target not in ("binary", "multiclass"):
             raise ValueError(
                 f"BadgeSampler takes one class label per sample, but y is "
-                f"{type_of_target(y)!r}: the gradient embedding is that of a "
+                f"{target!r}: the gradient embedding is that of a "
                 "classifier's log loss. For regression use GreedySampler; for "
                 "a multilabel y, UncertaintySampler.")
         self.estimator_ = clone(self.estimator)
