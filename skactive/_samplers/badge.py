@@ -237,7 +237,8 @@ class BadgeSampler(ChunkedSampler):
         Returns
         -------
         residuals : ndarray of shape (n_samples, n_residuals)
-            ``p - onehot(argmax p)`` (one column for a binary model).
+            The first factor, ``p - onehot(argmax p)`` (one column for a
+            binary model).
 
         features : {ndarray, sparse matrix} of shape (n_samples, n_inputs + 1)
             The inputs of the last layer, and a column of ones; row ``i`` of

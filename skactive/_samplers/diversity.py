@@ -143,6 +143,11 @@ class DiversitySampler(ChunkedSampler):
         ``predict``, and ``n_clusters`` must be None. ``"coreset"`` refuses
         it.
 
+    metric : {"euclidean", "cosine"}, default="euclidean"
+        How embeddings are compared. ``"cosine"`` compares directions (as for
+        CLIP-like embeddings): embeddings are scaled to unit length, and
+        core-set scores are cosine distances, ``1 - cos``.
+
     delta : float, default=None
         ``"probcover"`` only: the radius of the balls, in the embedding
         space (after scaling for ``metric="cosine"``). None chooses it by
@@ -152,11 +157,6 @@ class DiversitySampler(ChunkedSampler):
     purity : float, default=None
         ``"probcover"`` only: the purity the radius keeps, in (0, 1]; None
         means 0.95, the paper's. Other strategies refuse it.
-
-    metric : {"euclidean", "cosine"}, default="euclidean"
-        How embeddings are compared. ``"cosine"`` compares directions (as for
-        CLIP-like embeddings): embeddings are scaled to unit length, and
-        core-set scores are cosine distances, ``1 - cos``.
 
     chunk_size : int, default=None
         Rows transformed, and compared with the reference set, at once per

@@ -35,8 +35,7 @@ _SEEDING_ROWS = 2**16
     prefer_skip_nested_validation=True,
 )
 def gradient_embedding_factors(probabilities, X):
-    """The two factors of BADGE's gradient embedding: ``p - onehot(argmax p)``
-    and ``[x, 1]``.
+    """The factors ``p - onehot(argmax p)`` and ``[x, 1]`` of BADGE's gradient.
 
     The gradient of the log loss ``-log p_ŷ`` of a softmax layer with
     respect to its weights and intercepts, at the predicted label
@@ -66,14 +65,14 @@ def gradient_embedding_factors(probabilities, X):
 
     Returns
     -------
-    residuals : ndarray of shape (n_samples, n_classes), or (n_samples, 1)
-        for two classes
-        ``p - onehot(argmax p)`` (exact ties to the first class, as
-        ``predict`` does).
+    residuals : ndarray of shape (n_samples, n_residuals)
+        The first factor, ``p - onehot(argmax p)`` (exact ties to the first
+        class, as ``predict`` does): ``n_residuals`` is ``n_classes``, or 1
+        for two classes.
 
     features : {ndarray, sparse matrix} of shape (n_samples, n_features + 1)
-        ``X`` with a column of ones, the intercept's input; CSR for sparse
-        ``X``.
+        The second factor: ``X`` with a column of ones, the intercept's
+        input; CSR for sparse ``X``.
 
     Examples
     --------
@@ -159,7 +158,7 @@ def gradient_embedding(probabilities, X):
 )
 def factored_kmeans_plusplus(residuals, features, n_select, *, random_state=None,
                              chunk_size=None):
-    """k-means++ seeding of the rows ``residuals[i] ⊗ features[i]``, from the factors.
+    """Seed k-means++ on the rows ``residuals[i] ⊗ features[i]``, from the factors.
 
     BADGE's batch (Ash et al., 2020): the first pick is the row of largest
     norm; each next one is drawn with probability proportional to its
