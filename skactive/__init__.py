@@ -2,6 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._samplers.badge import BadgeSampler
 from ._samplers.committee import CommitteeSampler
 from ._samplers.diversity import DiversitySampler
 from ._samplers.greedy import GreedySampler
@@ -12,6 +13,6 @@ from .acquisition import select_groups, select_within_budget
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["CommitteeSampler", "DiversitySampler", "GreedySampler", "HybridSampler",
-           "RandomSampler", "select_groups", "select_within_budget",
+__all__ = ["BadgeSampler", "CommitteeSampler", "DiversitySampler", "GreedySampler",
+           "HybridSampler", "RandomSampler", "select_groups", "select_within_budget",
            "UncertaintySampler", "__version__"]

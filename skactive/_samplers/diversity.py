@@ -4,7 +4,7 @@
 
 import warnings
 from dataclasses import replace
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
@@ -34,10 +34,15 @@ from ..utils._sklearn_compat import (
 from ..utils._validation import check_finite_target
 from .chunked import ChunkedSampler, _inherit_input_tags
 from .diversity_dask import coreset_scores, coreset_select, kmeans_select
+from .diversity_probcover import (
+    check_probcover_parameters,
+    probcover_scores,
+    probcover_select,
+)
 
 _DEFAULT_N_CLUSTERS = 10
 # Strategies that compare the pool with the labeled samples.
-_USES_REFERENCE = ("coreset", "typiclust")
+_USES_REFERENCE = ("coreset", "typiclust", "probcover")
 
 
 def _refuse_clustering(n_clusters, clusterer):
@@ -57,7 +62,7 @@ class DiversitySampler(ChunkedSampler):
     """Select batches that cover the input space, from embeddings alone.
 
     No classifier is needed: samples are compared by their embeddings, the
-    output of ``transformer`` (or ``X`` itself). Three strategies:
+    output of ``transformer`` (or ``X`` itself). Four strategies:
 
     ``"kmeans"``, Encord Active's *image diversity*
         The pool is clustered with k-means into ``n_clusters_`` clusters;
@@ -81,13 +86,27 @@ class DiversitySampler(ChunkedSampler):
         distance to its 20 nearest neighbours in the cluster). Made for the
         first batches, when labels are few or none.
 
+    ``"probcover"``, ProbCover (Yehuda et al., 2022), for the cold start
+        Balls of radius ``delta`` around the samples; labeling a sample
+        covers its ball. Each pick is the pool sample whose ball holds the
+        most samples not yet covered (by the labeled samples or the picks
+        before it): the greedy maximum coverage of
+        :func:`~skactive.acquisition.max_coverage` on the sparse
+        :func:`~skactive.acquisition.coverage_graph`. Without ``delta``,
+        the radius is the largest whose balls stay ``purity`` pure with
+        respect to ``n_clusters_`` k-means pseudo-labels of the pool and
+        the labeled samples (:func:`~skactive.acquisition.purity_radius`).
+        Beats TypiClust at the lowest budgets in the paper.
+
     Scores read higher = select earlier. For ``"kmeans"`` they depend on the
     whole pool (a sample's place in the round-robin): ``score_samples(X)[i]``
     is ``n_samples`` minus the position of sample ``i`` in the order, so the
     score of a sample changes when the pool changes. For ``"coreset"`` the
     score is the distance to the nearest reference sample, which depends on
     that sample alone; :meth:`select` then goes further and also keeps the
-    picks of a batch apart from each other.
+    picks of a batch apart from each other. For ``"probcover"`` it is the
+    number of uncovered pool samples in the sample's ball, which depends on
+    the pool; the first pick has the highest score.
 
     Parameters
     ----------
@@ -99,15 +118,17 @@ class DiversitySampler(ChunkedSampler):
         :class:`~sklearn.frozen.FrozenEstimator` is used as it is. None means
         ``X`` already holds the embeddings.
 
-    strategy : {"kmeans", "coreset", "typiclust"}, default="kmeans"
+    strategy : {"kmeans", "coreset", "typiclust", "probcover"}, default="kmeans"
         How the batch is built; see above. The scores of ``"typiclust"`` are
         typicalities within ``n_clusters_`` k-means clusters of the pool.
 
     n_clusters : int, default=None
-        Number of k-means clusters. None takes the number of distinct labels
-        in the ``y`` passed to :meth:`fit` (Encord Active's "number of classes in
-        the ontology"), or 10 without ``y``. A pool with fewer samples than
-        clusters is clustered into one cluster per sample, with a warning.
+        Number of k-means clusters (for ``"probcover"``: of the
+        pseudo-labels whose purity sets the radius). None takes the number of
+        distinct labels in the ``y`` passed to :meth:`fit` (Encord Active's
+        "number of classes in the ontology"), or 10 without ``y``. A pool
+        with fewer samples than clusters is clustered into one cluster per
+        sample, with a warning.
         ``"coreset"``, which clusters nothing, refuses it.
 
     clusterer : estimator, default=None
@@ -126,6 +147,16 @@ class DiversitySampler(ChunkedSampler):
         How embeddings are compared. ``"cosine"`` compares directions (as for
         CLIP-like embeddings): embeddings are scaled to unit length, and
         core-set scores are cosine distances, ``1 - cos``.
+
+    delta : float, default=None
+        ``"probcover"`` only: the radius of the balls, in the embedding
+        space (after scaling for ``metric="cosine"``). None chooses it by
+        ``purity``; ``n_clusters``, ``clusterer`` and ``purity`` must then
+        be None. Other strategies refuse it.
+
+    purity : float, default=None
+        ``"probcover"`` only: the purity the radius keeps, in (0, 1]; None
+        means 0.95, the paper's. Other strategies refuse it.
 
     chunk_size : int, default=None
         Rows transformed, and compared with the reference set, at once per
@@ -151,9 +182,10 @@ class DiversitySampler(ChunkedSampler):
 
     reference_ : {ndarray, sparse matrix} of shape (n_reference, \
             n_embedding_features) or None
-        Embeddings of the samples passed to :meth:`fit`, for ``"coreset"``
-        and ``"typiclust"``; None when fitted on no sample (the cold start)
-        and for ``"kmeans"``, which never compares the pool with them.
+        Embeddings of the samples passed to :meth:`fit`, for ``"coreset"``,
+        ``"typiclust"`` and ``"probcover"``; None when fitted on no sample
+        (the cold start) and for ``"kmeans"``, which never compares the pool
+        with them.
 
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -171,6 +203,11 @@ class DiversitySampler(ChunkedSampler):
     picks are the farthest from those before. ``"kmeans"`` never uses the
     reference set.
 
+    ProbCover's coverage graph is sparse: its memory is the number of pairs
+    of samples within ``delta`` (with the radius chosen by purity, a few
+    tens per sample on PCA embeddings of digits), never ``n_samples**2``; a
+    ``delta`` far above the gaps between samples makes it dense.
+
     Memory. The core-set never holds an ``n_samples x n_samples`` matrix nor
     the whole ``n_samples x n_reference`` one: distances are computed one
     chunk of the pool at a time, and the greedy keeps O(n_samples) numbers.
@@ -185,8 +222,8 @@ class DiversitySampler(ChunkedSampler):
     ``partial_fit``, or fits one that takes dask arrays (dask-ml's
     ``KMeans``), or takes a frozen one as fitted, and merges each block's
     closest members of each cluster into the round robin of the whole pool;
-    it selects, but does not score, a dask pool. ``"typiclust"`` needs the
-    pool in memory.
+    it selects, but does not score, a dask pool. ``"typiclust"`` and
+    ``"probcover"`` need the pool in memory.
 
     Examples
     --------
@@ -206,10 +243,12 @@ class DiversitySampler(ChunkedSampler):
     _parameter_constraints: dict = {
         **ChunkedSampler._parameter_constraints,
         "transformer": [HasMethods(["fit", "transform"]), None],
-        "strategy": [StrOptions({"kmeans", "coreset", "typiclust"})],
+        "strategy": [StrOptions({"kmeans", "coreset", "typiclust", "probcover"})],
         "n_clusters": [Interval(Integral, 1, None, closed="left"), None],
         "clusterer": [HasMethods(["fit"]), None],
         "metric": [StrOptions({"euclidean", "cosine"})],
+        "delta": [Interval(Real, 0, None, closed="neither"), None],
+        "purity": [Interval(Real, 0, 1, closed="right"), None],
     }
 
     def __init__(
@@ -220,6 +259,8 @@ class DiversitySampler(ChunkedSampler):
         n_clusters=None,
         clusterer=None,
         metric="euclidean",
+        delta=None,
+        purity=None,
         chunk_size=None,
         n_jobs=None,
         random_state=None,
@@ -229,6 +270,8 @@ class DiversitySampler(ChunkedSampler):
         self.n_clusters = n_clusters
         self.clusterer = clusterer
         self.metric = metric
+        self.delta = delta
+        self.purity = purity
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -254,6 +297,7 @@ class DiversitySampler(ChunkedSampler):
         """
         if self.strategy == "coreset":
             _refuse_clustering(self.n_clusters, self.clusterer)
+        check_probcover_parameters(self)
         if self.transformer is None:
             X = validate_data(self, X, accept_sparse="csr",
                               dtype=[np.float64, np.float32], ensure_min_samples=0)
@@ -346,6 +390,8 @@ class DiversitySampler(ChunkedSampler):
         if self.strategy == "typiclust":
             labels = self._cluster(embeddings, self.n_clusters_)[0]
             return typicality(embeddings, labels=labels)
+        if self.strategy == "probcover":
+            return probcover_scores(self, embeddings)
         return self._distance_to_reference(embeddings)
 
     def _select(self, X, batch_size):
@@ -357,6 +403,8 @@ class DiversitySampler(ChunkedSampler):
             return self._kmeans_order(embeddings)[:batch_size]
         if self.strategy == "typiclust":
             return self._typiclust(embeddings, batch_size)
+        if self.strategy == "probcover":
+            return probcover_select(self, embeddings, batch_size)
         _, embeddings, reference = self._scaled(embeddings)
         squared = None
         if reference is not None:

@@ -16,7 +16,13 @@ probabilities (:func:`label_probabilities` reads them from a model,
 :func:`label_count_model` predicts MMC's number of labels),
 :func:`expected_cost` weighs mistakes by a cost matrix, :func:`group_scores`
 and :func:`mean_object_confidence` turn per-detection values into per-image
-ones. Two selections from any sampler's scores, :func:`select_groups` (whole
+ones. :func:`badge` is BADGE's batch from the factors of the gradient
+embedding (:func:`gradient_embedding_factors`, seeded by
+:func:`factored_kmeans_plusplus`; :func:`gradient_embedding` forms the
+matrix for checking); :func:`probcover` is ProbCover's greedy
+:func:`max_coverage` of the balls of a :func:`coverage_graph`, with the
+radius from :func:`purity_radius` (the largest whose :func:`ball_purity`
+stays high). Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
 samplers are.
@@ -24,6 +30,12 @@ samplers are.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._badge import (
+    badge,
+    factored_kmeans_plusplus,
+    gradient_embedding,
+    gradient_embedding_factors,
+)
 from ._budget import select_within_budget
 from ._committee import bald, vote_entropy
 from ._diversity import (
@@ -44,6 +56,13 @@ from ._multilabel import (
     mmc,
     multilabel_uncertainty,
 )
+from ._probcover import (
+    ball_purity,
+    coverage_graph,
+    max_coverage,
+    probcover,
+    purity_radius,
+)
 from ._regression import greedy_distances, greedy_sampling, prediction_variance
 from ._uncertainty import (
     decision_margin,
@@ -56,12 +75,18 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "badge",
     "bald",
+    "ball_purity",
     "closest_to_centers",
     "composable_k_center_greedy",
+    "coverage_graph",
     "decision_margin",
     "entropy",
     "expected_cost",
+    "factored_kmeans_plusplus",
+    "gradient_embedding",
+    "gradient_embedding_factors",
     "greedy_distances",
     "greedy_sampling",
     "group_scores",
@@ -70,6 +95,7 @@ __all__ = [
     "label_probabilities",
     "least_confidence",
     "margin",
+    "max_coverage",
     "max_loss",
     "mean_max_loss",
     "mean_object_confidence",
@@ -77,6 +103,8 @@ __all__ = [
     "multilabel_uncertainty",
     "prediction_variance",
     "probability_variance",
+    "probcover",
+    "purity_radius",
     "ratio",
     "round_robin",
     "round_robin_quotas",

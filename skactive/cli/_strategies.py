@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sklearn.base import clone
 
 from .. import (
+    BadgeSampler,
     CommitteeSampler,
     DiversitySampler,
     GreedySampler,
@@ -28,7 +29,7 @@ TASKS = ("classification", "regression")
 class Strategy:
     """How to build one strategy's sampler for the model under evaluation."""
 
-    family: str  # uncertainty, diversity, hybrid, committee, greedy or random
+    family: str  # uncertainty, diversity, hybrid, badge, committee, greedy or random
     tasks: tuple  # the tasks it serves
     needs: str = ""  # "predict_proba" or "std": what the model must offer
     in_demo: bool = True  # run by default
@@ -43,6 +44,8 @@ class Strategy:
         if self.family == "hybrid":
             return HybridSampler(UncertaintySampler(estimator, strategy="margin"),
                                  DiversitySampler(clone(preprocessor)), strategy=name)
+        if self.family == "badge":  # gradients at the features the model sees
+            return BadgeSampler(estimator)
         if self.family == "committee":  # five bootstrap copies of the model
             return CommitteeSampler([estimator] * 5, strategy=name, bootstrap=True)
         if self.family == "greedy":
@@ -62,6 +65,8 @@ STRATEGIES = {
     "weighted_kmeans": Strategy("hybrid", _C, in_demo=False),
     "cluster_margin": Strategy("hybrid", _C, in_demo=False),
     "typiclust": Strategy("diversity", _C, in_demo=False),
+    "probcover": Strategy("diversity", _C, in_demo=False),
+    "badge": Strategy("badge", _C, needs="predict_proba", in_demo=False),
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
