@@ -462,3 +462,21 @@ def test_benchmark_help_offers_only_classification(monkeypatch, capsys):
             "gp"}.isdisjoint(words)
     assert {"margin", "coreset", "random", "logistic", "svc", "forest"} <= words
     assert {n for n, s in STRATEGIES.items() if "classification" in s.tasks} <= words
+
+
+def test_gp_runs_on_a_csv_with_a_categorical_column(tmp_path, capsys):
+    # The one-hot (or TF-IDF) columns make the preprocessor's output sparse,
+    # which GaussianProcessRegressor refused with a traceback.
+    pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 2))
+    plan = rng.choice([f"plan{k}" for k in range(20)], size=60)  # mostly zeros
+    y = X @ [1.5, -2.0] + (plan == "plan1") + rng.normal(scale=0.3, size=60)
+    data = tmp_path / "reg.csv"
+    data.write_text("a,b,plan,target\n" + "\n".join(
+        f"{a:.4f},{b:.4f},{p},{t:.4f}" for (a, b), p, t in zip(X, plan, y)) + "\n")
+    assert main(["run", "--data", str(data), "--target", "target", "--estimator",
+                 "gp", "--strategies", "std,random", "--output",
+                 str(tmp_path / "out"), *SMALL]) == 0
+    summary = (tmp_path / "out" / "summary.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in summary[1:]] == ["std", "random"]

@@ -118,7 +118,12 @@ def make_estimator(name, seed, preprocessor, task):
                            else RandomForestClassifier)(n_estimators=100,
                                                         random_state=seed),
     }
-    return make_pipeline(clone(preprocessor), models[name]())
+    preprocessor = clone(preprocessor)
+    if name == "gp" and "sparse_threshold" in preprocessor.get_params():
+        # GaussianProcessRegressor takes dense input only; one-hot and TF-IDF
+        # columns would otherwise make the encoded table sparse.
+        preprocessor.set_params(sparse_threshold=0.0)
+    return make_pipeline(preprocessor, models[name]())
 
 
 def make_samplers(names, estimator_name, estimator, preprocessor):
