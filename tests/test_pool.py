@@ -173,6 +173,9 @@ def test_minus_one_is_a_class_unless_it_is_the_missing_label():
     assert_array_equal(blanks.labeled_, [True, False, True, False])
     with pytest.raises(ValueError, match=r"label of sample 1 is missing"):
         blanks.teach([1], ["?"], requested=False)
+    pd = pytest.importorskip("pandas")
+    series = pd.Series(["spam", pd.NA, "ham"], dtype="string")
+    assert_array_equal(LabelingPool(TEXTS[:3], series).labeled_, [True, False, True])
 
 
 def test_querying_an_empty_pool_is_a_clear_error():
@@ -263,6 +266,67 @@ def test_a_multilabel_pool_through_query():
         pool.teach([199], [1], requested=False)
     partly = np.array([[1.0, 0.0], [np.nan, np.nan], [0.0, 1.0]])
     assert_array_equal(LabelingPool(X[:3], partly).labeled_, [True, False, True])
+
+
+def test_four_rounds_with_save_and_load_between_them(iris, tmp_path):
+    X, y = iris
+    path = tmp_path / "iris.json"
+    sampler = UncertaintySampler(LogisticRegression(max_iter=500), random_state=0)
+    names = np.array(["setosa", "versicolor", "virginica"], dtype=object)
+    pool = LabelingPool(X, classes=list(names))  # round 1: a seed set, a batch
+    pool.teach([0, 50, 100], ["setosa", "virginica", "virginica"], requested=False)
+    batch = pool.query(sampler, batch_size=10)
+    pool.teach(batch[:7], names[y[batch[:7]]])  # 3 stay pending
+    pool.save(path)
+    pool = LabelingPool.load(path, X)  # round 2: a correction, the rest
+    assert_array_equal(np.sort(pool.pending_), np.sort(batch[7:]))
+    pool.relabel([50], ["versicolor"])  # the seed label of 50 was wrong
+    pool.teach(batch[7:], names[y[batch[7:]]])
+    batch = pool.query(sampler, batch_size=10)
+    pool.teach(batch, names[y[batch]])
+    pool.save(path)
+    pool = LabelingPool.load(path, X)  # round 3: a label taken back
+    unsure = batch[0]
+    pool.unlabel([unsure])
+    pool.save(path)
+    pool = LabelingPool.load(path, X)  # round 4: it is asked again
+    batch = pool.query(sampler, batch_size=12)
+    pool.teach(batch, names[y[batch]])
+    pool.save(path)
+    final = LabelingPool.load(path, X)
+    labeled = np.flatnonzero(final.labeled_)
+    assert_array_equal(final.labels_[labeled], names[y[labeled]])
+    assert final.n_labeled == 3 + 10 + 10 - 1 + 12 and final.pending_.size == 0
+    assert [h["kind"] for h in final.history_] == [
+        "teach", "query", "teach", "relabel", "teach", "query", "teach", "unlabel",
+        "query", "teach"]
+    assert final.fit(LogisticRegression(max_iter=500)).score(X, names[y]) > 0.9
+
+
+def test_four_rounds_of_a_multilabel_pool_with_save_and_load(tmp_path):
+    X, Y = make_multilabel_classification(n_samples=150, n_classes=3, random_state=0)
+    path = tmp_path / "tags.json"
+    sampler = UncertaintySampler(OneVsRestClassifier(LogisticRegression(max_iter=500)),
+                                 strategy="max_loss", random_state=0)
+    wrong = Y[:10].copy()
+    wrong[4] = 1 - wrong[4]
+    pool = LabelingPool(X)
+    pool.teach(np.arange(10), wrong, requested=False)
+    pool.save(path)
+    for round_ in range(3):
+        pool = LabelingPool.load(path, X)
+        if round_ == 0:
+            pool.relabel([4], Y[[4]])
+        batch = pool.query(sampler, batch_size=8)
+        pool.teach(batch, Y[batch])
+        if round_ == 2:
+            pool.unlabel(batch[:1])
+        pool.save(path)
+    final = LabelingPool.load(path, X)
+    X_labeled, Y_labeled = final.labeled_data()
+    assert final.n_labeled == 10 + 24 - 1 and Y_labeled.shape == (33, 3)
+    assert_array_equal(Y_labeled, Y[final.labeled_])
+    assert_array_equal(X_labeled, X[final.labeled_])
 
 
 def test_labels_round_trip_with_their_types(tmp_path):

@@ -30,7 +30,7 @@ def kind(value):
 
 def is_missing(value, missing_label=None):
     """None and NaN are always missing; so is ``missing_label``, if given."""
-    if value is None:
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):  # pandas
         return True
     if isinstance(value, (float, np.floating)) and np.isnan(value):
         return True
