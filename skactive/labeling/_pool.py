@@ -176,7 +176,8 @@ class LabelingPool:
         fitted = self._fit_sampler(sampler)
         X_candidates = _safe_indexing(self.X, candidates)
         if budget is None:
-            chosen = fitted.select(X_candidates, batch_size=batch_size or 1)
+            chosen = fitted.select(X_candidates,
+                                   batch_size=1 if batch_size is None else batch_size)
         else:
             chosen = select_within_budget(
                 fitted.score_samples(X_candidates), costs[candidates], budget,
