@@ -97,18 +97,27 @@ class ParameterError(ValueError):
 
 
 class StateFileError(ValueError):
-    """A state file that cannot be used as it is: not a skactive state, of
-    another kind, corrupted or truncated, written for other data, or changed
-    on disk by another writer in a way that cannot be merged.
+    """A state file that cannot be used as it is.
 
-    Nothing is reset or overwritten when it is raised: the message names the
-    file and says what to do.
+    It is not a skactive state (a pickle written by an older skactive
+    included: it is never unpickled), is of another kind, was corrupted or
+    truncated, was written for other data, or was changed on disk by
+    another writer in a way that cannot be merged. Nothing is reset or
+    overwritten when it is raised: the message names the file and says what
+    to do. A ``ValueError``, so that code catching bad input catches it too.
 
     Examples
     --------
-    A ``ValueError``, so that code catching bad input catches it too:
-
+    >>> import tempfile
+    >>> from pathlib import Path
     >>> from skactive.exceptions import StateFileError
-    >>> issubclass(StateFileError, ValueError)
-    True
+    >>> from skactive.labeling import LabelingPool
+    >>> path = Path(tempfile.mkdtemp()) / "notes.txt"
+    >>> _ = path.write_text("not a pool")
+    >>> try:
+    ...     LabelingPool.load(path, ["a text", "another"])
+    ... except StateFileError as exc:
+    ...     print(str(exc).replace(str(path.parent), "<folder>"))
+    <folder>/notes.txt is not a skactive state file, or it was truncated or
+    corrupted: pass the file that save() wrote, or restore it from a backup.
     """
