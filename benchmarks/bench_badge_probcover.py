@@ -1,7 +1,8 @@
 """BADGE and ProbCover: the evidence of issue 26.
 
 Run: ``python benchmarks/bench_badge_probcover.py`` (about 15 minutes on two
-cores; ``--quick`` for a smoke run with 2 repeats and small pools).
+cores; ``--quick`` for a smoke run with 2 repeats and small pools;
+``--peer`` for (d) alone).
 
 (a) Cold start on the digits embedded by PCA (fitted on the pool, no label
     used), budgets 10, 20 and 40 labels, 10 repeats (a new stratified
@@ -20,6 +21,10 @@ cores; ``--quick`` for a smoke run with 2 repeats and small pools).
     factors against the same seeding on the explicit 100k x 650 matrix;
     ProbCover on 100k points in 16 dimensions (radius by purity, k-means
     pseudo-labels, a batch of 1,000): time and peak.
+(d) Peer: with scikit-activeml installed (``pip install '.[bench]'``), its
+    ``Badge`` and skactive's ``BadgeSampler`` choose a batch of 100 from the
+    same 20,000 x 64 pool with the same fitted logistic regression, 10
+    classes, in the same run: time and traced peak of each.
 """
 
 import os
@@ -178,8 +183,46 @@ def scale_probcover(n_samples=100_000, n_features=16, k=1000):
           "distinct picks")
 
 
+def peer_badge(n_samples=20_000, n_features=64, n_classes=10, k=100):
+    try:
+        from skactiveml.classifier import SklearnClassifier
+        from skactiveml.pool import Badge
+    except ImportError:
+        print("\n(d) scikit-activeml not installed: pip install '.[bench]'")
+        return
+    if QUICK:
+        n_samples, k = 5_000, 20
+    X, y = make_blobs(n_samples=n_samples + 200, n_features=n_features,
+                      centers=n_classes, cluster_std=8.0, random_state=0)
+    model = LogisticRegression(max_iter=1000).fit(X[:200], y[:200])
+    y_partial = np.full(X.shape[0], np.nan)
+    y_partial[:200] = y[:200]
+    clf = SklearnClassifier(model, classes=np.arange(n_classes),
+                            random_state=0).fit(X, y_partial)
+
+    def theirs():
+        return Badge(random_state=0).query(X, y_partial, clf, fit_clf=False,
+                                           batch_size=k)
+
+    sampler = BadgeSampler(model, random_state=0).fit(X[:200], y[:200])
+    _, their_time, their_peak = traced(theirs)
+    _, our_time, our_peak = traced(lambda: sampler.select(X[200:], k))
+    print(f"\n(d) BADGE against scikit-activeml's Badge, {n_samples:,} x "
+          f"{n_features}, {n_classes} classes, a batch of {k}")
+    print(f"   scikit-activeml Badge  {their_time:8.2f} s   peak "
+          f"{their_peak / 2**20:8.1f} MB")
+    print(f"   skactive BadgeSampler  {our_time:8.2f} s   peak "
+          f"{our_peak / 2**20:8.1f} MB")
+    print(f"   skactive: {their_time / our_time:.1f}x faster, "
+          f"{their_peak / our_peak:.1f}x less peak memory")
+
+
 if __name__ == "__main__":
+    if "--peer" in sys.argv:
+        peer_badge()
+        sys.exit()
     cold_start()
     batches()
     scale_badge()
     scale_probcover()
+    peer_badge()
