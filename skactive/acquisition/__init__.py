@@ -22,7 +22,12 @@ embedding (:func:`gradient_embedding_factors`, seeded by
 matrix for checking); :func:`probcover` is ProbCover's greedy
 :func:`max_coverage` of the balls of a :func:`coverage_graph`, with the
 radius from :func:`purity_radius` (the largest whose :func:`ball_purity`
-stays high). Two selections from any sampler's scores, :func:`select_groups` (whole
+stays high). For a stream, where each sample is labeled now or never,
+:func:`random_labeling`, :func:`fixed_uncertainty`,
+:func:`variable_uncertainty`, :func:`randomized_variable_uncertainty` and
+:func:`split_variable_uncertainty` decide from each sample's max posterior,
+within the labeling budget that :func:`budget_manager` keeps (Žliobaitė et
+al., 2014). Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
 samplers are.
@@ -64,6 +69,14 @@ from ._probcover import (
     purity_radius,
 )
 from ._regression import greedy_distances, greedy_sampling, prediction_variance
+from ._stream import (
+    budget_manager,
+    fixed_uncertainty,
+    random_labeling,
+    randomized_variable_uncertainty,
+    split_variable_uncertainty,
+    variable_uncertainty,
+)
 from ._uncertainty import (
     decision_margin,
     entropy,
@@ -78,6 +91,7 @@ __all__ = [
     "badge",
     "bald",
     "ball_purity",
+    "budget_manager",
     "closest_to_centers",
     "composable_k_center_greedy",
     "coverage_graph",
@@ -85,6 +99,7 @@ __all__ = [
     "entropy",
     "expected_cost",
     "factored_kmeans_plusplus",
+    "fixed_uncertainty",
     "gradient_embedding",
     "gradient_embedding_factors",
     "greedy_distances",
@@ -105,12 +120,16 @@ __all__ = [
     "probability_variance",
     "probcover",
     "purity_radius",
+    "random_labeling",
+    "randomized_variable_uncertainty",
     "ratio",
     "round_robin",
     "round_robin_quotas",
     "select_groups",
     "select_within_budget",
+    "split_variable_uncertainty",
     "typiclust",
     "typicality",
+    "variable_uncertainty",
     "vote_entropy",
 ]
