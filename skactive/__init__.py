@@ -8,6 +8,7 @@ from ._samplers.diversity import DiversitySampler
 from ._samplers.greedy import GreedySampler
 from ._samplers.hybrid import HybridSampler
 from ._samplers.random import RandomSampler
+from ._samplers.stream import StreamSampler
 from ._samplers.uncertainty import UncertaintySampler
 from .acquisition import select_groups, select_within_budget
 
@@ -15,4 +16,4 @@ __version__ = "0.1.0.dev0"
 
 __all__ = ["BadgeSampler", "CommitteeSampler", "DiversitySampler", "GreedySampler",
            "HybridSampler", "RandomSampler", "select_groups", "select_within_budget",
-           "UncertaintySampler", "__version__"]
+           "StreamSampler", "UncertaintySampler", "__version__"]

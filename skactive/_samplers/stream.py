@@ -1,0 +1,359 @@
+"""Stream-based active learning: decide as each sample arrives, under a budget."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, clone
+from sklearn.pipeline import Pipeline
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..acquisition import (
+    budget_manager,
+    fixed_uncertainty,
+    random_labeling,
+    randomized_variable_uncertainty,
+    split_variable_uncertainty,
+    variable_uncertainty,
+)
+from ..utils import SamplerTags
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
+
+_ADAPTIVE = {
+    "variable_uncertainty": variable_uncertainty,
+    "randomized_variable_uncertainty": randomized_variable_uncertainty,
+    "split": split_variable_uncertainty,
+}
+_STRATEGIES = {"random", "fixed_uncertainty", *_ADAPTIVE}
+
+
+class StreamSampler(BaseEstimator):
+    """Decide for each arriving sample whether to request its label.
+
+    Stream-based active learning (Žliobaitė, Bifet, Pfahringer & Holmes,
+    2014): samples arrive one by one or in mini-batches, and each is sent
+    for labeling now or never, within a budget (the fraction of the stream
+    that may be labeled), while the model learns as labels come back.
+    :meth:`fit` trains a clone of the estimator on what is labeled;
+    :meth:`decide` says which samples of a mini-batch to label (and moves
+    the budget manager and the threshold on); :meth:`update` learns the
+    labels that came back: with ``partial_fit`` when the estimator has it,
+    else by refitting on everything labeled so far, which the sampler keeps.
+
+    The rules are the functions of :mod:`skactive.acquisition` (see
+    :func:`~skactive.acquisition.variable_uncertainty`), applied to the
+    highest class probability of each sample; one budget manager
+    (:func:`~skactive.acquisition.budget_manager`) keeps the spent fraction
+    over a sliding window at the budget. See :ref:`stream`.
+
+    This is a :class:`~sklearn.base.BaseEstimator`, not a
+    :class:`~skactive.base.BaseSampler`: its decisions depend on the stream
+    so far (the budget spent, the threshold), not on the sample alone, so
+    it has no per-sample score and no ``select`` of a batch from a pool;
+    its state is that of an online learner, which :meth:`decide` and
+    :meth:`update` move on and which pickles with the sampler.
+
+    Parameters
+    ----------
+    estimator : classifier
+        A classifier with ``predict_proba`` (any for ``strategy="random"``).
+        With ``partial_fit`` (``SGDClassifier(loss="log_loss")``,
+        ``MultinomialNB``, ``Perceptron``, ``MLPClassifier``, a ``Pipeline``
+        whose last step has it) it learns incrementally; otherwise it is
+        refitted on all the labels at each :meth:`update`.
+
+    strategy : {"variable_uncertainty", "randomized_variable_uncertainty", \
+"split", "fixed_uncertainty", "random"}, default="variable_uncertainty"
+        The decision rule of Žliobaitė et al. (2014). The budget manager caps
+        every rule but ``"random"``, which, as in the paper, labels each
+        sample with probability ``budget`` and so spends the budget in
+        expectation.
+
+    budget : float in (0, 1], default=0.1
+        Fraction of the stream to label.
+
+    window : int, default=100
+        Sliding window of the budget manager, in samples.
+
+    threshold : float or None, default=None
+        Threshold on the max posterior: fixed for ``"fixed_uncertainty"``,
+        the starting value for the variable strategies. None means
+        ``1 / n_classes + budget * (1 - 1 / n_classes)`` for the fixed
+        strategy (more uncertain samples are wanted as the budget grows),
+        and 1 (the paper's start) for the variable ones.
+
+    step : float in [0, 1), default=0.01
+        Adjusting step of the variable threshold.
+
+    delta : float, default=1.0
+        Standard deviation of the threshold's random multiplier
+        (``"randomized_variable_uncertainty"``).
+
+    random_fraction : float in [0, 1], default=0.2
+        Fraction of the stream labeled at random (``"split"``).
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the random strategies' draws. Pass an int for the same
+        decisions at every run.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The clone of ``estimator`` that learns from the labels.
+
+    classes_ : ndarray of shape (n_classes,)
+        The classes, given to ``fit`` or found in its ``y``.
+
+    threshold_ : float
+        The threshold on the max posterior now in force.
+
+    spent_ : float
+        The budget manager's estimate ``u`` of the labels spent over the
+        window; ``spent_ / window`` is the estimated spent fraction.
+
+    n_seen_ : int
+        Number of samples decided on.
+
+    n_requested_ : int
+        Number of labels requested.
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``, when ``X`` has string
+        column names.
+
+    See Also
+    --------
+    skactive.UncertaintySampler : Pool-based counterpart.
+
+    References
+    ----------
+    I. Žliobaitė, A. Bifet, B. Pfahringer and G. Holmes, "Active learning
+    with drifting streaming data", IEEE Transactions on Neural Networks and
+    Learning Systems, 25(1), 27-39, 2014.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import SGDClassifier
+    >>> from skactive import StreamSampler
+    >>> X, y = make_classification(n_samples=2100, random_state=0)
+    >>> sampler = StreamSampler(SGDClassifier(loss="log_loss", random_state=0),
+    ...                         budget=0.1, random_state=0)
+    >>> sampler = sampler.fit(X[:100], y[:100])
+    >>> for start in range(100, 2100, 500):
+    ...     X_batch, y_batch = X[start:start + 500], y[start:start + 500]
+    ...     ask = sampler.decide(X_batch)
+    ...     sampler = sampler.update(X_batch[ask], y_batch[ask])
+    >>> sampler.n_seen_, bool(0.05 < sampler.n_requested_ / sampler.n_seen_ < 0.15)
+    (2000, True)
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit"])],
+        "strategy": [StrOptions(_STRATEGIES)],
+        "budget": [Interval(Real, 0, 1, closed="right")],
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "threshold": [Interval(Real, 0, None, closed="left"), None],
+        "step": [Interval(Real, 0, 1, closed="left")],
+        "delta": [Interval(Real, 0, None, closed="left")],
+        "random_fraction": [Interval(Real, 0, 1, closed="both")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, estimator, *, strategy="variable_uncertainty", budget=0.1,
+                 window=100, threshold=None, step=0.01, delta=1.0,
+                 random_fraction=0.2, random_state=None):
+        self.estimator = estimator
+        self.strategy = strategy
+        self.budget = budget
+        self.window = window
+        self.threshold = threshold
+        self.step = step
+        self.delta = delta
+        self.random_fraction = random_fraction
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, classes=None):
+        """Train a clone of the estimator on the labeled samples; reset the stream.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples labeled so far.
+
+        y : array-like of shape (n_samples,)
+            Their labels.
+
+        classes : array-like of shape (n_classes,), default=None
+            Every class the stream may hold, for ``partial_fit`` (which must
+            know them all from the start). None means the classes of ``y``.
+
+        Returns
+        -------
+        self : object
+            The fitted sampler.
+        """
+        X, y = validate_data(self, X, y, accept_sparse=True)
+        self.classes_ = np.unique(y) if classes is None else np.unique(classes)
+        missing = np.setdiff1d(np.unique(y), self.classes_)
+        if missing.size:
+            raise ValueError(f"y holds classes {missing.tolist()} that are not in "
+                             f"classes={self.classes_.tolist()}: add them.")
+        if self.strategy != "random" and not hasattr(self.estimator, "predict_proba"):
+            raise ValueError(
+                f"strategy={self.strategy!r} needs the estimator's predict_proba, "
+                f"which {type(self.estimator).__name__} lacks: use "
+                f"SGDClassifier(loss='log_loss'), a calibrated classifier "
+                f"(sklearn.calibration.CalibratedClassifierCV) or strategy='random'.")
+        self.estimator_ = clone(self.estimator)
+        # What a refitted estimator learns from; partial_fit keeps nothing.
+        incremental = _partial_fitter(self.estimator_) is not None
+        self._X_labeled, self._y_labeled = ([], []) if incremental else ([X], [y])
+        self._learn(X, y, first=True)
+        self.threshold_ = float(self._initial_threshold())
+        self.spent_, self.n_seen_, self.n_requested_ = 0.0, 0, 0
+        self._random = check_random_state(self.random_state)
+        return self
+
+    def _initial_threshold(self):
+        if self.threshold is not None:
+            return self.threshold
+        if self.strategy == "fixed_uncertainty":
+            n_classes = len(self.classes_)
+            return 1 / n_classes + self.budget * (1 - 1 / n_classes)
+        return 1.0
+
+    def _learn(self, X, y, first=False):
+        """Train on the first labels, then learn each update's."""
+        partial_fit = _partial_fitter(self.estimator_)
+        if first and (partial_fit is None
+                      or np.array_equal(np.unique(y), self.classes_)):
+            self.estimator_.fit(X, y)
+        elif first:  # partial_fit must be told the classes y lacks
+            if isinstance(self.estimator_, Pipeline):
+                self.estimator_[:-1].fit(X, y)
+            partial_fit(X, y, classes=self.classes_)
+        elif partial_fit is not None:
+            partial_fit(X, y)
+        else:
+            self._X_labeled.append(X)
+            self._y_labeled.append(y)
+            self.estimator_.fit(_stack(self._X_labeled),
+                                np.concatenate(self._y_labeled))
+
+    def decide(self, X):
+        """Whether to request the label of each arriving sample.
+
+        The samples are decided in order, as if they arrived one by one:
+        the budget manager and the threshold move on with each, and stay
+        moved for the next mini-batch.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The arriving mini-batch, in stream order.
+
+        Returns
+        -------
+        ask : ndarray of shape (n_samples,), dtype=bool
+            True for the samples whose label to request.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, accept_sparse=True,
+                          ensure_min_samples=0)
+        n_samples = X.shape[0]
+        if self.strategy == "random":
+            wanted = random_labeling(n_samples, self.budget, random_state=self._random)
+        elif self.strategy == "fixed_uncertainty":
+            wanted = fixed_uncertainty(self._max_proba(X), self.threshold_)
+        else:
+            ask, self.threshold_, self.spent_ = _ADAPTIVE[self.strategy](
+                self._max_proba(X), self.budget, **self._adaptive_params())
+        if self.strategy in ("random", "fixed_uncertainty"):
+            # The paper's random strategy spends the budget in expectation and
+            # is not capped: with a budget of 1 the manager never binds (u < w
+            # always) and only keeps the estimate of the labels spent.
+            cap = 1.0 if self.strategy == "random" else self.budget
+            ask, self.spent_ = budget_manager(wanted, cap, window=self.window,
+                                              spent=self.spent_)
+        self.n_seen_ += n_samples
+        self.n_requested_ += int(ask.sum())
+        return ask
+
+    def _max_proba(self, X):
+        if X.shape[0] == 0:
+            return np.empty(0)
+        return self.estimator_.predict_proba(X).max(axis=1)
+
+    def _adaptive_params(self):
+        params = {"threshold": self.threshold_, "step": self.step,
+                  "window": self.window, "spent": self.spent_}
+        if self.strategy == "randomized_variable_uncertainty":
+            params.update(delta=self.delta, random_state=self._random)
+        elif self.strategy == "split":
+            params.update(random_fraction=self.random_fraction,
+                          random_state=self._random)
+        return params
+
+    def update(self, X, y):
+        """Learn the labels that came back.
+
+        With ``partial_fit`` (of the estimator, or of a ``Pipeline``'s last
+        step, the other steps as fitted by :meth:`fit`), the estimator
+        learns ``X, y`` alone; otherwise it is refitted on everything
+        labeled so far, ``fit``'s samples included.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples whose labels came back; may be empty.
+
+        y : array-like of shape (n_samples,)
+            Their labels, among ``classes_``.
+
+        Returns
+        -------
+        self : object
+            The sampler.
+        """
+        check_is_fitted(self)
+        X, y = validate_data(self, X, y, reset=False, accept_sparse=True,
+                             ensure_min_samples=0)
+        unknown = np.setdiff1d(np.unique(y), self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y holds classes {unknown.tolist()} unseen by fit (classes_="
+                f"{self.classes_.tolist()}): pass every class to fit(..., classes=).")
+        if X.shape[0]:
+            self._learn(X, y)
+        return self
+
+    def __skactive_tags__(self):
+        # Not "ranking" (no batch from a pool); not "streaming" either, whose
+        # promise is a running top-k over a pool scored in chunks.
+        return SamplerTags(ranking=False, task_types=frozenset({"classification"}))
+
+
+def _partial_fitter(estimator):
+    """The ``partial_fit`` that learns for ``estimator``, or None."""
+    if isinstance(estimator, Pipeline):
+        last = estimator[-1]
+        if not hasattr(last, "partial_fit"):
+            return None
+        head = estimator[:-1]
+        return lambda X, y, **kw: last.partial_fit(head.transform(X), y, **kw)
+    return getattr(estimator, "partial_fit", None)
+
+
+def _stack(blocks):
+    """Stack the labeled blocks, dense or sparse."""
+    if any(sp.issparse(block) for block in blocks):
+        return sp.vstack(blocks, format="csr")
+    return np.concatenate(blocks)

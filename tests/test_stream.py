@@ -1,0 +1,177 @@
+"""Stream-based active learning: the rules of Žliobaitė et al. (2014) against
+hand-computed sequences, the budget manager on a long stream, and
+StreamSampler (determinism, pickling mid-stream, partial_fit and refit)."""
+
+
+import numpy as np
+import pytest
+
+from skactive.acquisition import (
+    budget_manager,
+    fixed_uncertainty,
+    random_labeling,
+    randomized_variable_uncertainty,
+    split_variable_uncertainty,
+    variable_uncertainty,
+)
+
+STRATEGIES = ["random", "fixed_uncertainty", "variable_uncertainty",
+              "randomized_variable_uncertainty", "split"]
+
+
+# The rules, against sequences computed by hand.
+
+
+def test_random_labeling_takes_the_draws_below_the_budget():
+    # RandomState(0).random_sample(6) = .549 .715 .603 .545 .424 .646
+    wanted = random_labeling(6, budget=0.5, random_state=0)
+    assert wanted.tolist() == [False, False, False, False, True, False]
+
+
+def test_fixed_uncertainty_wants_the_max_posteriors_below_the_threshold():
+    wanted = fixed_uncertainty([0.5, 0.8, 0.79, 1.0, 0.0], threshold=0.8)
+    assert wanted.tolist() == [True, False, True, False, True]
+
+
+def test_budget_manager_by_hand():
+    # w = 4, lambda = 3/4, budget 1/2: label while u < 2.
+    # u: 0 -> 1 -> 1.75 -> 2.3125 (full: skip) -> 1.734375 -> 2.30078125 -> skip
+    labeled, spent = budget_manager([True] * 6, budget=0.5, window=4)
+    assert labeled.tolist() == [True, True, True, False, True, False]
+    assert spent == pytest.approx(2.30078125 * 0.75)
+    # Unwanted samples only let u decay: w = 2, u = 1 after sample 0, then
+    # 0.5, 0.25 before sample 3, which is labeled: u = 0.125 + 1.
+    labeled, spent = budget_manager([True, False, False, True], budget=0.5, window=2)
+    assert labeled.tolist() == [True, False, False, True]
+    assert spent == pytest.approx(1.125)
+
+
+def _budget_manager_one_by_one(wanted, budget, window, spent=0.0):
+    """The paper's recurrence, sample by sample."""
+    labeled = []
+    for want in wanted:
+        label = bool(want) and spent / window < budget
+        spent = spent * (window - 1) / window + label
+        labeled.append(label)
+    return np.array(labeled), spent
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_budget_manager_is_the_recurrence_in_any_split(seed):
+    rng = np.random.RandomState(seed)
+    wanted = rng.random_sample(500) < 0.3
+    expected, expected_spent = _budget_manager_one_by_one(wanted, 0.1, 20)
+    labeled, spent = budget_manager(wanted, 0.1, window=20)
+    np.testing.assert_array_equal(labeled, expected)
+    assert spent == pytest.approx(expected_spent)
+    first, spent = budget_manager(wanted[:137], 0.1, window=20)
+    second, spent = budget_manager(wanted[137:], 0.1, window=20, spent=spent)
+    np.testing.assert_array_equal(np.concatenate([first, second]), expected)
+
+
+def test_variable_uncertainty_by_hand():
+    # theta = 1, s = 0.1, w = 2, budget 1/2 (label while u < 1).
+    max_proba = [0.9, 0.95, 0.5, 0.8, 0.85]
+    expected_labeled = [True, False, True, False, False]
+    # t0: 0.9 < 1 labeled, theta 0.9, u 1; t1: u = 1, budget spent, theta
+    # stays, u 0.5; t2: 0.5 < 0.9 labeled, theta 0.81, u 1.25; t3: spent,
+    # u 0.625; t4: 0.85 >= 0.81, theta 0.891, u 0.3125.
+    expected_thresholds = [0.9, 0.9, 0.81, 0.81, 0.891]
+    theta, spent, labeled, thresholds = 1.0, 0.0, [], []
+    for p in max_proba:
+        ask, theta, spent = variable_uncertainty([p], 0.5, threshold=theta, step=0.1,
+                                                 window=2, spent=spent)
+        labeled.append(bool(ask[0]))
+        thresholds.append(theta)
+    assert labeled == expected_labeled
+    assert thresholds == pytest.approx(expected_thresholds)
+    assert spent == pytest.approx(0.3125)
+    ask, theta, spent = variable_uncertainty(max_proba, 0.5, step=0.1, window=2)
+    assert ask.tolist() == expected_labeled
+    assert (theta, spent) == pytest.approx((0.891, 0.3125))
+
+
+def test_variable_uncertainty_threshold_follows_the_confidence():
+    # A budget that never binds: theta 0.8, s = 0.5.
+    # 0.5 < 0.8 labeled -> 0.4; 0.99 -> 0.6; 0.99 -> 0.9; 0.3 < 0.9 -> 0.45.
+    ask, theta, _ = variable_uncertainty([0.5, 0.99, 0.99, 0.3], 1.0, threshold=0.8,
+                                         step=0.5)
+    assert ask.tolist() == [True, False, False, True]
+    assert theta == pytest.approx(0.45)
+
+
+def test_randomized_variable_uncertainty_by_hand():
+    # eta = RandomState(0).normal(1, 0.5, 4), to 4 decimals:
+    eta = [1.8820, 1.2001, 1.4894, 2.1204]
+    np.testing.assert_allclose(np.random.RandomState(0).normal(1, 0.5, 4), eta,
+                               atol=1e-4)
+    # theta 0.5, s = 0.01: 0.6 < 0.5 * 1.882 labeled -> 0.495;
+    # 0.95 >= 0.495 * 1.2001 -> 0.49995; 0.7 < 0.49995 * 1.4894 labeled ->
+    # 0.4949505; 0.99 < 0.4949505 * 2.1204 labeled -> 0.490000995.
+    ask, theta, _ = randomized_variable_uncertainty(
+        [0.6, 0.95, 0.7, 0.99], 0.5, threshold=0.5, delta=0.5, random_state=0)
+    assert ask.tolist() == [True, False, True, True]
+    assert theta == pytest.approx(0.490000995)
+    # delta = 0 is variable uncertainty.
+    plain = variable_uncertainty([0.6, 0.95, 0.7, 0.99], 0.5, threshold=0.5)
+    no_noise = randomized_variable_uncertainty(
+        [0.6, 0.95, 0.7, 0.99], 0.5, threshold=0.5, delta=0.0, random_state=0)
+    assert no_noise[0].tolist() == plain[0].tolist()
+    assert no_noise[1:] == pytest.approx(plain[1:])
+
+
+def test_split_by_hand():
+    # RandomState(0).random_sample((4, 2)): the branch draw, then the coin.
+    draws = [[0.5488, 0.7152], [0.6028, 0.5449], [0.4237, 0.6459], [0.4376, 0.8918]]
+    np.testing.assert_allclose(np.random.RandomState(0).random_sample((4, 2)), draws,
+                               atol=1e-4)
+    # v = 0.5: samples 0 and 1 go to variable uncertainty (theta 1 ->
+    # 0.99 -> 0.9801, both labeled), 2 and 3 to the random strategy: labeled
+    # when the coin is below the budget 0.7 (0.6459 yes, 0.8918 no); theta
+    # does not move on them.
+    ask, theta, _ = split_variable_uncertainty(
+        [0.6, 0.95, 0.0, 0.0], 0.7, random_fraction=0.5, random_state=0)
+    assert ask.tolist() == [True, True, True, False]
+    assert theta == pytest.approx(0.9801)
+
+
+@pytest.mark.parametrize("budget", [0.05, 0.1, 0.3])
+def test_spent_fraction_on_a_long_stream_is_the_budget(budget):
+    # 100,000 samples whose max posterior is uniform on [0.5, 1]. The manager
+    # checks its estimate before each label, so the estimate sits about half
+    # a label above budget * w: the spent fraction is about budget + 1 / (2 w).
+    # Stated tolerance: every rule within 1 / w (0.01 for w = 100) of the
+    # budget, and the manager alone never below it.
+    rng = np.random.RandomState(0)
+    max_proba = rng.uniform(0.5, 1.0, 100_000)
+    wanted = np.ones(100_000, dtype=bool)
+    fractions = {
+        "manager": budget_manager(wanted, budget)[0].mean(),
+        "variable": variable_uncertainty(max_proba, budget)[0].mean(),
+        "randomized": randomized_variable_uncertainty(
+            max_proba, budget, random_state=0)[0].mean(),
+        "split": split_variable_uncertainty(
+            max_proba, budget, random_state=0)[0].mean(),
+    }
+    for rule, fraction in fractions.items():
+        assert abs(fraction - budget) < 1 / 100, (rule, fraction)
+    assert budget <= fractions["manager"] < budget + 1 / 100
+    # The random strategy, uncapped as in the paper, spends it in expectation.
+    assert abs(random_labeling(100_000, budget, random_state=0).mean() - budget) < 0.005
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: fixed_uncertainty([[0.5, 0.5]], 0.5), "must be 1-D"),
+        (lambda: fixed_uncertainty([0.5, 1.5], 0.5), r"in \[0, 1\]"),
+        (lambda: variable_uncertainty([0.5], 0.0), "budget"),
+        (lambda: variable_uncertainty([0.5], 0.1, step=1.0), "step"),
+        (lambda: budget_manager([True], 0.1, window=0), "window"),
+        (lambda: split_variable_uncertainty([0.5], 0.1, random_fraction=2),
+         "random_fraction"),
+    ],
+)
+def test_rules_reject_bad_inputs(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
