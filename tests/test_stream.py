@@ -2,10 +2,21 @@
 hand-computed sequences, the budget manager on a long stream, and
 StreamSampler (determinism, pickling mid-stream, partial_fit and refit)."""
 
+import pickle
 
 import numpy as np
 import pytest
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression, Perceptron, SGDClassifier
+from sklearn.naive_bayes import MultinomialNB
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from skactive import StreamSampler
 from skactive.acquisition import (
     budget_manager,
     fixed_uncertainty,
@@ -14,6 +25,7 @@ from skactive.acquisition import (
     split_variable_uncertainty,
     variable_uncertainty,
 )
+from skactive.utils import get_sampler_tags
 
 STRATEGIES = ["random", "fixed_uncertainty", "variable_uncertainty",
               "randomized_variable_uncertainty", "split"]
@@ -175,3 +187,181 @@ def test_spent_fraction_on_a_long_stream_is_the_budget(budget):
 def test_rules_reject_bad_inputs(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# StreamSampler.
+
+X_STREAM, Y_STREAM = make_classification(n_samples=3000, n_features=6,
+                                         random_state=0)
+
+
+def _sgd():
+    return SGDClassifier(loss="log_loss", random_state=0)
+
+
+def _run(sampler, X=X_STREAM, y=Y_STREAM, start=100, batch=250):
+    """Test-then-train over the stream; the decisions, in stream order."""
+    decisions = []
+    for begin in range(start, len(X), batch):
+        X_batch, y_batch = X[begin:begin + batch], y[begin:begin + batch]
+        ask = sampler.decide(X_batch)
+        sampler.update(X_batch[ask], y_batch[ask])
+        decisions.append(ask)
+    return np.concatenate(decisions)
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_same_seed_same_decisions(strategy):
+    runs = [_run(StreamSampler(_sgd(), strategy=strategy, random_state=0)
+                 .fit(X_STREAM[:100], Y_STREAM[:100])) for _ in range(2)]
+    np.testing.assert_array_equal(*runs)
+    assert 0 < runs[0].sum() < len(runs[0])
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_pickled_mid_stream_decides_as_the_uninterrupted(strategy):
+    sampler = StreamSampler(_sgd(), strategy=strategy, budget=0.2, random_state=0)
+    sampler.fit(X_STREAM[:100], Y_STREAM[:100])
+    _run(sampler, X_STREAM[:1600], Y_STREAM[:1600])
+    restored = pickle.loads(pickle.dumps(sampler))
+    expected = _run(sampler, X_STREAM[1600:], Y_STREAM[1600:], start=0)
+    np.testing.assert_array_equal(
+        _run(restored, X_STREAM[1600:], Y_STREAM[1600:], start=0), expected)
+    assert restored.threshold_ == sampler.threshold_
+    assert restored.spent_ == sampler.spent_
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_mini_batches_decide_as_one_batch(strategy):
+    # Without updates in between, a mini-batch split changes no decision.
+    def fitted():
+        return StreamSampler(_sgd(), strategy=strategy, random_state=0).fit(
+            X_STREAM[:100], Y_STREAM[:100])
+    whole = fitted().decide(X_STREAM[100:])
+    parts = fitted()
+    split = np.concatenate([parts.decide(X_STREAM[100:1037]),
+                            parts.decide(X_STREAM[1037:1037]),
+                            parts.decide(X_STREAM[1037:])])
+    np.testing.assert_array_equal(split, whole)
+
+
+def test_decide_applies_the_rule_to_the_max_posterior():
+    sampler = StreamSampler(_sgd(), step=0.05, window=10, budget=0.3).fit(
+        X_STREAM[:100], Y_STREAM[:100])
+    max_proba = sampler.estimator_.predict_proba(X_STREAM[100:300]).max(axis=1)
+    expected, theta, spent = variable_uncertainty(max_proba, 0.3, step=0.05,
+                                                  window=10)
+    np.testing.assert_array_equal(sampler.decide(X_STREAM[100:300]), expected)
+    assert (sampler.threshold_, sampler.spent_) == (theta, spent)
+    assert (sampler.n_seen_, sampler.n_requested_) == (200, expected.sum())
+
+
+def test_fixed_threshold_defaults_to_the_budget_between_chance_and_one():
+    sampler = StreamSampler(_sgd(), strategy="fixed_uncertainty", budget=0.2).fit(
+        X_STREAM[:100], Y_STREAM[:100])
+    assert sampler.threshold_ == pytest.approx(0.5 + 0.2 * 0.5)
+    assert StreamSampler(_sgd(), threshold=0.7).fit(
+        X_STREAM[:100], Y_STREAM[:100]).threshold_ == 0.7
+
+
+class CountingSGD(SGDClassifier):
+    """SGDClassifier that counts the calls of partial_fit."""
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        self.n_partial_fits_ = getattr(self, "n_partial_fits_", 0) + 1
+        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize(
+    "estimator, strategy",
+    [
+        (CountingSGD(loss="log_loss", random_state=0), "variable_uncertainty"),
+        (MultinomialNB(), "split"),
+        (Perceptron(random_state=0), "random"),
+        (MLPClassifier(hidden_layer_sizes=(5,), max_iter=50, random_state=0),
+         "randomized_variable_uncertainty"),
+        (make_pipeline(StandardScaler(), CountingSGD(loss="log_loss", random_state=0)),
+         "fixed_uncertainty"),
+    ],
+    ids=["sgd", "multinomial_nb", "perceptron", "mlp", "pipeline"],
+)
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_partial_fit_models_learn_each_update_alone(estimator, strategy):
+    X = X_STREAM - X_STREAM.min()  # non-negative for MultinomialNB
+    sampler = StreamSampler(estimator, strategy=strategy, budget=0.3,
+                            random_state=0).fit(X[:100], Y_STREAM[:100])
+    final = sampler.estimator_[-1] if hasattr(sampler.estimator_, "steps") \
+        else sampler.estimator_
+    before = getattr(final, "n_partial_fits_", 0)
+    ask = _run(sampler, X, Y_STREAM, batch=500)
+    assert ask.any()
+    # Nothing kept for a refit: partial_fit learned each update.
+    assert sampler._X_labeled == []
+    if isinstance(final, CountingSGD):
+        assert final.n_partial_fits_ - before == 6  # one per mini-batch
+    # The pipeline's scaler stays as fit left it.
+    if hasattr(sampler.estimator_, "steps"):
+        np.testing.assert_allclose(sampler.estimator_[0].mean_, X[:100].mean(axis=0))
+
+
+def test_partial_fit_is_told_the_classes_y_lacks():
+    # The first labels hold one class; partial_fit learns of both.
+    y = np.zeros(100, dtype=int)
+    sampler = StreamSampler(_sgd(), strategy="random", random_state=0).fit(
+        X_STREAM[:100], y, classes=[0, 1])
+    assert sampler.estimator_.classes_.tolist() == [0, 1]
+    sampler.update(X_STREAM[100:110], np.ones(10, dtype=int))
+
+
+def test_a_model_without_partial_fit_is_refitted_on_all_labels():
+    sampler = StreamSampler(LogisticRegression(), budget=0.3, random_state=0).fit(
+        X_STREAM[:100], Y_STREAM[:100])
+    ask = _run(sampler, batch=1000)
+    labeled = np.concatenate([np.arange(100), 100 + np.flatnonzero(ask)])
+    expected = clone(LogisticRegression()).fit(X_STREAM[labeled], Y_STREAM[labeled])
+    np.testing.assert_allclose(sampler.estimator_.coef_, expected.coef_)
+
+
+def test_tags_say_a_classifier_and_no_pool_ranking():
+    tags = get_sampler_tags(StreamSampler(_sgd()))
+    assert (tags.ranking, tags.streaming, tags.dask) == (False, False, False)
+    assert tags.task_types == {"classification"}
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"budget": 0.0}, "budget"),
+        ({"budget": 1.5}, "budget"),
+        ({"strategy": "uncertainty"}, "strategy"),
+        ({"window": 0}, "window"),
+        ({"step": -0.1}, "step"),
+        ({"random_fraction": 1.2}, "random_fraction"),
+        ({"estimator": "sgd"}, "estimator"),
+    ],
+)
+def test_bad_parameters_are_named(params, match):
+    sampler = StreamSampler(_sgd()).set_params(**params)
+    with pytest.raises(ValueError, match=match):
+        sampler.fit(X_STREAM[:100], Y_STREAM[:100])
+
+
+def test_bad_inputs_say_what_to_do():
+    with pytest.raises(ValueError, match="predict_proba.*strategy='random'"):
+        StreamSampler(Perceptron()).fit(X_STREAM[:100], Y_STREAM[:100])
+    with pytest.raises(NotFittedError):
+        StreamSampler(_sgd()).decide(X_STREAM[:10])
+    with pytest.raises(ValueError, match="not in classes"):
+        StreamSampler(_sgd()).fit(X_STREAM[:100], Y_STREAM[:100], classes=[0])
+    sampler = StreamSampler(_sgd()).fit(X_STREAM[:100], Y_STREAM[:100])
+    with pytest.raises(ValueError, match="features"):
+        sampler.decide(X_STREAM[:10, :3])
+    with pytest.raises(ValueError, match="unseen by fit"):
+        sampler.update(X_STREAM[:2], [0, 2])
+    assert sampler.decide(X_STREAM[:0]).shape == (0,)
+    assert sampler.update(X_STREAM[:0], Y_STREAM[:0]) is sampler
+
+
+@parametrize_with_checks([StreamSampler(_sgd(), random_state=0)])
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)

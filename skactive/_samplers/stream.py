@@ -21,6 +21,7 @@ from ..acquisition import (
 )
 from ..utils import SamplerTags
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
+from .chunked import _inherit_input_tags
 
 _ADAPTIVE = {
     "variable_uncertainty": variable_uncertainty,
@@ -334,6 +335,11 @@ class StreamSampler(BaseEstimator):
         if X.shape[0]:
             self._learn(X, y)
         return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return _inherit_input_tags(tags, [self.estimator], ("sparse",))
 
     def __skactive_tags__(self):
         # Not "ranking" (no batch from a pool); not "streaming" either, whose
