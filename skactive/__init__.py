@@ -6,6 +6,7 @@ from ._samplers.badge import BadgeSampler
 from ._samplers.committee import CommitteeSampler
 from ._samplers.diversity import DiversitySampler
 from ._samplers.greedy import GreedySampler
+from ._samplers.hierarchical import HierarchicalSampler
 from ._samplers.hybrid import HybridSampler
 from ._samplers.random import RandomSampler
 from ._samplers.uncertainty import UncertaintySampler
@@ -14,5 +15,5 @@ from .acquisition import select_groups, select_within_budget
 __version__ = "0.1.0.dev0"
 
 __all__ = ["BadgeSampler", "CommitteeSampler", "DiversitySampler", "GreedySampler",
-           "HybridSampler", "RandomSampler", "select_groups", "select_within_budget",
-           "UncertaintySampler", "__version__"]
+           "HierarchicalSampler", "HybridSampler", "RandomSampler", "select_groups",
+           "select_within_budget", "UncertaintySampler", "__version__"]

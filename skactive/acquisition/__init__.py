@@ -22,9 +22,13 @@ embedding (:func:`gradient_embedding_factors`, seeded by
 matrix for checking); :func:`probcover` is ProbCover's greedy
 :func:`max_coverage` of the balls of a :func:`coverage_graph`, with the
 radius from :func:`purity_radius` (the largest whose :func:`ball_purity`
-stays high). Two selections from any sampler's scores, :func:`select_groups` (whole
-images instead of detections) and :func:`select_within_budget` (samples
-that cost differently), are also exported by :mod:`skactive`, where the
+stays high). :func:`hierarchical_sampling` is Dasgupta & Hsu's sampling
+from the :func:`hierarchical_pruning` of a cluster tree (labels'
+:func:`label_proportion_bounds`, :func:`admissible_labels`; the chance of
+each leaf, :func:`hierarchical_probabilities`). Two selections from any
+sampler's scores, :func:`select_groups` (whole images instead of
+detections) and :func:`select_within_budget` (samples that cost
+differently), are also exported by :mod:`skactive`, where the
 samplers are.
 """
 
@@ -48,6 +52,13 @@ from ._diversity import (
     typiclust,
 )
 from ._groups import group_scores, mean_object_confidence, select_groups
+from ._hierarchical import (
+    admissible_labels,
+    hierarchical_probabilities,
+    hierarchical_pruning,
+    hierarchical_sampling,
+    label_proportion_bounds,
+)
 from ._multilabel import (
     label_count_model,
     label_probabilities,
@@ -75,6 +86,7 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "admissible_labels",
     "badge",
     "bald",
     "ball_purity",
@@ -90,8 +102,12 @@ __all__ = [
     "greedy_distances",
     "greedy_sampling",
     "group_scores",
+    "hierarchical_probabilities",
+    "hierarchical_pruning",
+    "hierarchical_sampling",
     "k_center_greedy",
     "label_count_model",
+    "label_proportion_bounds",
     "label_probabilities",
     "least_confidence",
     "margin",
