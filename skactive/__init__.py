@@ -8,6 +8,7 @@ from ._samplers.diversity import DiversitySampler
 from ._samplers.greedy import GreedySampler
 from ._samplers.hierarchical import HierarchicalSampler
 from ._samplers.hybrid import HybridSampler
+from ._samplers.margin_clusters import MarginClusterSampler
 from ._samplers.random import RandomSampler
 from ._samplers.uncertainty import UncertaintySampler
 from .acquisition import select_groups, select_within_budget
@@ -15,5 +16,6 @@ from .acquisition import select_groups, select_within_budget
 __version__ = "0.1.0.dev0"
 
 __all__ = ["BadgeSampler", "CommitteeSampler", "DiversitySampler", "GreedySampler",
-           "HierarchicalSampler", "HybridSampler", "RandomSampler", "select_groups",
-           "select_within_budget", "UncertaintySampler", "__version__"]
+           "HierarchicalSampler", "HybridSampler", "MarginClusterSampler",
+           "RandomSampler", "select_groups", "select_within_budget",
+           "UncertaintySampler", "__version__"]

@@ -25,7 +25,10 @@ radius from :func:`purity_radius` (the largest whose :func:`ball_purity`
 stays high). :func:`hierarchical_sampling` is Dasgupta & Hsu's sampling
 from the :func:`hierarchical_pruning` of a cluster tree (labels'
 :func:`label_proportion_bounds`, :func:`admissible_labels`; the chance of
-each leaf, :func:`hierarchical_probabilities`). Two selections from any
+each leaf, :func:`hierarchical_probabilities`); :func:`margin_cluster_mean`
+(MCM: the candidates :func:`within_margin` nearest k-means centers) and
+:func:`cluster_proportional_margin` (InfoDiv) shape a margin batch by a
+clustering. Two selections from any
 sampler's scores, :func:`select_groups` (whole images instead of
 detections) and :func:`select_within_budget` (samples that cost
 differently), are also exported by :mod:`skactive`, where the
@@ -59,6 +62,11 @@ from ._hierarchical import (
     hierarchical_sampling,
     label_proportion_bounds,
 )
+from ._margin_clusters import (
+    cluster_proportional_margin,
+    margin_cluster_mean,
+    within_margin,
+)
 from ._multilabel import (
     label_count_model,
     label_probabilities,
@@ -91,6 +99,7 @@ __all__ = [
     "bald",
     "ball_purity",
     "closest_to_centers",
+    "cluster_proportional_margin",
     "composable_k_center_greedy",
     "coverage_graph",
     "decision_margin",
@@ -111,6 +120,7 @@ __all__ = [
     "label_probabilities",
     "least_confidence",
     "margin",
+    "margin_cluster_mean",
     "max_coverage",
     "max_loss",
     "mean_max_loss",
@@ -129,4 +139,5 @@ __all__ = [
     "typiclust",
     "typicality",
     "vote_entropy",
+    "within_margin",
 ]
