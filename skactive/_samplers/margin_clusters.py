@@ -6,7 +6,6 @@ from dataclasses import replace
 from numbers import Integral
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.cluster import KMeans
 from sklearn.frozen import FrozenEstimator
@@ -64,7 +63,7 @@ class MarginClusterSampler(ChunkedSampler):
         on the pool; the lowest margins, each cluster's share of the batch
         capped at its share of the pool
         (:func:`~skactive.acquisition.cluster_proportional_margin`). With
-        ``batch_size=1`` it is plain margin sampling.
+        ``batch_size=1`` it is plain margin sampling (no clustering is done).
 
     Clustering is on the features the final model sees: ``X``, or for a
     :class:`~sklearn.pipeline.Pipeline` the output of its other steps.
@@ -242,17 +241,18 @@ class MarginClusterSampler(ChunkedSampler):
             return self._random_ranking(
                 X, top=(batch_size, tie_seed(self.random_state)))
         margins = self._margins(X)
-        features = self._features(X)
         if self.strategy == "cluster_mean":
             candidates = within_margin(margins, self.labeled_margin_)
-            return margin_cluster_mean(margins, features, batch_size,
+            return margin_cluster_mean(margins, self._features(X), batch_size,
                                        candidates=candidates,
                                        random_state=self.random_state)
-        n_clusters = min(self.n_clusters_, features.shape[0])
-        if sp.issparse(features):
-            features = features.tocsr()
-        labels = KMeans(n_clusters=n_clusters, n_init=1,
-                        random_state=self.random_state).fit(features).labels_
+        if batch_size == 1:  # every cluster accepts its first sample
+            labels = np.zeros(margins.shape[0], dtype=np.intp)
+        else:
+            features = self._features(X)
+            n_clusters = min(self.n_clusters_, features.shape[0])
+            labels = KMeans(n_clusters=n_clusters, n_init=1,
+                            random_state=self.random_state).fit(features).labels_
         return cluster_proportional_margin(margins, labels, batch_size,
                                            random_state=self.random_state)
 

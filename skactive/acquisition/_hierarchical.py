@@ -156,20 +156,34 @@ def _check_tree(children, labels, n_classes):
     return children.astype(np.intp), labels, n_classes
 
 
-def _counts_and_sizes(children, labels, n_classes):
+def _levels(children):
+    """Internal nodes grouped by height, lowest first: the nodes of one level
+    depend only on lower levels, so each level is one vector operation."""
+    n_leaves = children.shape[0] + 1
+    height = [0] * (2 * n_leaves - 1)
+    for i, (a, b) in enumerate(children.tolist()):
+        height[n_leaves + i] = 1 + max(height[a], height[b])
+    internal = np.asarray(height[n_leaves:], dtype=np.intp)
+    order = np.argsort(internal, kind="stable")
+    bounds = np.flatnonzero(np.diff(internal[order])) + 1
+    return np.split(order, bounds) if order.size else []
+
+
+def _counts_and_sizes(children, labels, n_classes, levels):
     """Labels of each class and leaves under every node, bottom-up."""
     n_leaves = labels.shape[0]
     counts = np.zeros((2 * n_leaves - 1, n_classes))
     seen = np.flatnonzero(labels >= 0)
     counts[seen, labels[seen]] = 1.0
     sizes = np.ones(2 * n_leaves - 1)
-    for i, (a, b) in enumerate(children):
-        counts[n_leaves + i] = counts[a] + counts[b]
-        sizes[n_leaves + i] = sizes[a] + sizes[b]
+    for level in levels:
+        a, b = children[level, 0], children[level, 1]
+        counts[n_leaves + level] = counts[a] + counts[b]
+        sizes[n_leaves + level] = sizes[a] + sizes[b]
     return counts, sizes
 
 
-def _best_splits(children, counts, sizes, admissible):
+def _best_splits(children, counts, sizes, admissible, levels):
     """Each node's adjusted error, best label and whether splitting it into
     its children's best prunings lowers the error (bottom-up)."""
     n_leaves = children.shape[0] + 1
@@ -181,12 +195,11 @@ def _best_splits(children, counts, sizes, admissible):
     score = error[np.arange(error.shape[0]), best]
     has_admissible = admissible.any(axis=1)
     split = np.zeros(error.shape[0], dtype=bool)
-    for i, (a, b) in enumerate(children):
-        v = n_leaves + i
-        if has_admissible[v]:
-            below = (sizes[a] * score[a] + sizes[b] * score[b]) / sizes[v]
-            if below < score[v]:
-                score[v], split[v] = below, True
+    for level in levels:
+        a, b, v = children[level, 0], children[level, 1], n_leaves + level
+        below = (sizes[a] * score[a] + sizes[b] * score[b]) / sizes[v]
+        better = has_admissible[v] & (below < score[v])
+        score[v[better]], split[v[better]] = below[better], True
     majority = np.argmax(counts, axis=1)
     return np.where(has_admissible, best, -1), split, majority
 
@@ -243,10 +256,11 @@ def hierarchical_pruning(children, labels, *, beta=2.0, n_classes=None):
 
 
 def _pruning(children, labels, beta, n_classes):
-    counts, sizes = _counts_and_sizes(children, labels, n_classes)
+    levels = _levels(children)
+    counts, sizes = _counts_and_sizes(children, labels, n_classes, levels)
     lower, upper = label_proportion_bounds(counts)
     best, split, majority = _best_splits(
-        children, counts, sizes, admissible_labels(lower, upper, beta=beta))
+        children, counts, sizes, admissible_labels(lower, upper, beta=beta), levels)
     n_leaves = labels.shape[0]
     root = 2 * n_leaves - 2
     root_label = best[root] if best[root] >= 0 else majority[root]
@@ -262,24 +276,27 @@ def _pruning(children, labels, beta, n_classes):
     order = np.argsort(pruning)
     pruning = np.asarray(pruning, dtype=np.intp)[order]
     pruning_labels = np.asarray(pruning_labels, dtype=np.intp)[order]
-    return pruning, pruning_labels, lower, sizes
+    return pruning, pruning_labels, lower, sizes, levels
 
 
-def _owners(children, pruning, n_leaves):
-    """The pruning node above each leaf."""
+def _owners(children, pruning, n_leaves, levels):
+    """The pruning node above each leaf, top-down one level at a time."""
     owner = np.full(2 * n_leaves - 1, -1, dtype=np.intp)
     owner[pruning] = pruning
-    for i in range(n_leaves - 2, -1, -1):
-        if owner[n_leaves + i] >= 0:
-            owner[children[i]] = owner[n_leaves + i]
+    for level in reversed(levels):
+        above = owner[n_leaves + level]
+        below = above >= 0
+        owner[children[level[below], 0]] = above[below]
+        owner[children[level[below], 1]] = above[below]
     return owner[:n_leaves]
 
 
 def _node_weights(children, labels, beta, n_classes):
     """Pruning nodes, the owner of each leaf and each node's sampling weight:
     its number of leaves times ``1 - lower bound of its label``."""
-    pruning, pruning_labels, lower, sizes = _pruning(children, labels, beta, n_classes)
-    owners = _owners(children, pruning, labels.shape[0])
+    pruning, pruning_labels, lower, sizes, levels = _pruning(children, labels, beta,
+                                                             n_classes)
+    owners = _owners(children, pruning, labels.shape[0], levels)
     weights = sizes[pruning] * (1.0 - lower[pruning, pruning_labels])
     return pruning, owners, weights
 

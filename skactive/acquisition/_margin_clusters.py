@@ -223,8 +223,11 @@ def margin_cluster_mean(margins, X, n_select, *, candidates=None, random_state=N
     members = np.flatnonzero(candidates)
     if members.shape[0] < n_select:
         return order[:n_select].astype(np.intp)
-    kmeans = KMeans(n_clusters=n_select, n_init=1, random_state=rng).fit(X[members])
-    nearest = members[np.unique(pairwise_distances_argmin(kmeans.cluster_centers_,
-                                                          X[members]))]
+    if n_select == 1:  # one cluster: k-means' center is the mean
+        centers = np.asarray(X[members].mean(axis=0)).reshape(1, -1)
+    else:
+        centers = KMeans(n_clusters=n_select, n_init=1,
+                         random_state=rng).fit(X[members]).cluster_centers_
+    nearest = members[np.unique(pairwise_distances_argmin(centers, X[members]))]
     rank = np.argsort(order)
     return _filled(nearest[np.argsort(rank[nearest])], order, n_select)
