@@ -52,10 +52,10 @@ def _filled(picks, order, n_select):
 )
 def cluster_proportional_margin(margins, labels, n_select, *, proportions=None,
                                 random_state=None):
-    """InfoDiv: the lowest margins, each cluster's share of the batch capped
-    at its share of the data.
+    """InfoDiv: the lowest margins, each cluster's share capped at its share.
 
-    Google's ``informative_diverse`` sampler: walk the pool by increasing
+    The batch's share of each cluster is capped at the cluster's share of
+    the data. Google's ``informative_diverse`` sampler: walk the pool by increasing
     margin and add a sample while its cluster's count in the batch, divided
     by ``n_select``, is below the cluster's proportion (``count / n_select
     < proportion``, checked before adding it); if the batch is not full at
