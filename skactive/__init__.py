@@ -6,7 +6,9 @@ from ._samplers.badge import BadgeSampler
 from ._samplers.committee import CommitteeSampler
 from ._samplers.diversity import DiversitySampler
 from ._samplers.greedy import GreedySampler
+from ._samplers.hierarchical import HierarchicalSampler
 from ._samplers.hybrid import HybridSampler
+from ._samplers.margin_clusters import MarginClusterSampler
 from ._samplers.random import RandomSampler
 from ._samplers.stream import StreamSampler
 from ._samplers.uncertainty import UncertaintySampler
@@ -15,5 +17,6 @@ from .acquisition import select_groups, select_within_budget
 __version__ = "0.1.0.dev0"
 
 __all__ = ["BadgeSampler", "CommitteeSampler", "DiversitySampler", "GreedySampler",
-           "HybridSampler", "RandomSampler", "select_groups", "select_within_budget",
+           "HierarchicalSampler", "HybridSampler", "MarginClusterSampler",
+           "RandomSampler", "select_groups", "select_within_budget",
            "StreamSampler", "UncertaintySampler", "__version__"]

@@ -22,7 +22,13 @@ embedding (:func:`gradient_embedding_factors`, seeded by
 matrix for checking); :func:`probcover` is ProbCover's greedy
 :func:`max_coverage` of the balls of a :func:`coverage_graph`, with the
 radius from :func:`purity_radius` (the largest whose :func:`ball_purity`
-stays high). For a stream, where each sample is labeled now or never,
+stays high). :func:`hierarchical_sampling` is Dasgupta & Hsu's sampling
+from the :func:`hierarchical_pruning` of a cluster tree (labels'
+:func:`label_proportion_bounds`, :func:`admissible_labels`; the chance of
+each leaf, :func:`hierarchical_probabilities`); :func:`margin_cluster_mean`
+(MCM: the candidates :func:`within_margin` nearest k-means centers) and
+:func:`cluster_proportional_margin` (InfoDiv) shape a margin batch by a
+clustering. For a stream, where each sample is labeled now or never,
 :func:`random_labeling`, :func:`fixed_uncertainty`,
 :func:`variable_uncertainty`, :func:`randomized_variable_uncertainty` and
 :func:`split_variable_uncertainty` decide from each sample's max posterior,
@@ -53,6 +59,18 @@ from ._diversity import (
     typiclust,
 )
 from ._groups import group_scores, mean_object_confidence, select_groups
+from ._hierarchical import (
+    admissible_labels,
+    hierarchical_probabilities,
+    hierarchical_pruning,
+    hierarchical_sampling,
+    label_proportion_bounds,
+)
+from ._margin_clusters import (
+    cluster_proportional_margin,
+    margin_cluster_mean,
+    within_margin,
+)
 from ._multilabel import (
     label_count_model,
     label_probabilities,
@@ -88,11 +106,13 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "admissible_labels",
     "badge",
     "bald",
     "ball_purity",
     "budget_manager",
     "closest_to_centers",
+    "cluster_proportional_margin",
     "composable_k_center_greedy",
     "coverage_graph",
     "decision_margin",
@@ -105,11 +125,16 @@ __all__ = [
     "greedy_distances",
     "greedy_sampling",
     "group_scores",
+    "hierarchical_probabilities",
+    "hierarchical_pruning",
+    "hierarchical_sampling",
     "k_center_greedy",
     "label_count_model",
+    "label_proportion_bounds",
     "label_probabilities",
     "least_confidence",
     "margin",
+    "margin_cluster_mean",
     "max_coverage",
     "max_loss",
     "mean_max_loss",
@@ -132,4 +157,5 @@ __all__ = [
     "typicality",
     "variable_uncertainty",
     "vote_entropy",
+    "within_margin",
 ]

@@ -17,7 +17,9 @@ from .. import (
     CommitteeSampler,
     DiversitySampler,
     GreedySampler,
+    HierarchicalSampler,
     HybridSampler,
+    MarginClusterSampler,
     RandomSampler,
     UncertaintySampler,
 )
@@ -29,7 +31,8 @@ TASKS = ("classification", "regression")
 class Strategy:
     """How to build one strategy's sampler for the model under evaluation."""
 
-    family: str  # uncertainty, diversity, hybrid, badge, committee, greedy or random
+    family: str  # uncertainty, diversity, hybrid, badge, committee, greedy,
+    # hierarchical, margin_clusters or random
     tasks: tuple  # the tasks it serves
     needs: str = ""  # "predict_proba" or "std": what the model must offer
     in_demo: bool = True  # run by default
@@ -50,6 +53,10 @@ class Strategy:
             return CommitteeSampler([estimator] * 5, strategy=name, bootstrap=True)
         if self.family == "greedy":
             return GreedySampler(estimator, strategy=name)
+        if self.family == "hierarchical":  # the tree of the preprocessed data
+            return HierarchicalSampler(clone(preprocessor))
+        if self.family == "margin_clusters":  # MCM and InfoDiv
+            return MarginClusterSampler(estimator, strategy=name)
         return RandomSampler()
 
 
@@ -67,6 +74,9 @@ STRATEGIES = {
     "typiclust": Strategy("diversity", _C, in_demo=False),
     "probcover": Strategy("diversity", _C, in_demo=False),
     "badge": Strategy("badge", _C, needs="predict_proba", in_demo=False),
+    "hierarchical": Strategy("hierarchical", _C, in_demo=False),
+    "cluster_mean": Strategy("margin_clusters", _C, in_demo=False),
+    "cluster_proportions": Strategy("margin_clusters", _C, in_demo=False),
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
