@@ -22,7 +22,12 @@ embedding (:func:`gradient_embedding_factors`, seeded by
 matrix for checking); :func:`probcover` is ProbCover's greedy
 :func:`max_coverage` of the balls of a :func:`coverage_graph`, with the
 radius from :func:`purity_radius` (the largest whose :func:`ball_purity`
-stays high). Two selections from any sampler's scores, :func:`select_groups` (whole
+stays high). :func:`information_density` weighs an uncertainty by the
+:func:`mean_similarity` to the pool, :func:`graph_density` and
+:func:`graph_density_selection` pick dense, spread samples of a
+nearest-neighbour graph, and :func:`pre_clustering`,
+:func:`cluster_label_probabilities` and :func:`density_weighted_uncertainty`
+are DWUS. Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
 samplers are.
@@ -38,6 +43,15 @@ from ._badge import (
 )
 from ._budget import select_within_budget
 from ._committee import bald, vote_entropy
+from ._density import (
+    cluster_label_probabilities,
+    density_weighted_uncertainty,
+    graph_density,
+    graph_density_selection,
+    information_density,
+    mean_similarity,
+    pre_clustering,
+)
 from ._diversity import (
     closest_to_centers,
     composable_k_center_greedy,
@@ -79,17 +93,22 @@ __all__ = [
     "bald",
     "ball_purity",
     "closest_to_centers",
+    "cluster_label_probabilities",
     "composable_k_center_greedy",
     "coverage_graph",
     "decision_margin",
+    "density_weighted_uncertainty",
     "entropy",
     "expected_cost",
     "factored_kmeans_plusplus",
     "gradient_embedding",
     "gradient_embedding_factors",
+    "graph_density",
+    "graph_density_selection",
     "greedy_distances",
     "greedy_sampling",
     "group_scores",
+    "information_density",
     "k_center_greedy",
     "label_count_model",
     "label_probabilities",
@@ -99,8 +118,10 @@ __all__ = [
     "max_loss",
     "mean_max_loss",
     "mean_object_confidence",
+    "mean_similarity",
     "mmc",
     "multilabel_uncertainty",
+    "pre_clustering",
     "prediction_variance",
     "probability_variance",
     "probcover",
