@@ -408,3 +408,18 @@ def test_every_input_form(input_name, strategy):
                              strategy=strategy, random_state=0)
     check_select_returns_distinct_indices(sampler, X, y, X_pool)
     check_n_jobs_and_chunks_invariance(sampler, X, y, X_pool)
+
+
+def test_command_line_runs_the_three_strategies(tmp_path):
+    pytest.importorskip("matplotlib")
+    from skactive.cli import main
+
+    from .test_cli import SMALL
+
+    out = tmp_path / "out"
+    assert main(["demo", "--dataset", "iris", "--strategies",
+                 "information_density,graph_density,dwus", "--output", str(out),
+                 *SMALL]) == 0
+    summary = (out / "summary.csv").read_text()
+    for name in ("information_density", "graph_density", "dwus"):
+        assert name in summary

@@ -15,6 +15,7 @@ from sklearn.base import clone
 from .. import (
     BadgeSampler,
     CommitteeSampler,
+    DensitySampler,
     DiversitySampler,
     GreedySampler,
     HybridSampler,
@@ -46,6 +47,9 @@ class Strategy:
                                  DiversitySampler(clone(preprocessor)), strategy=name)
         if self.family == "badge":  # gradients at the features the model sees
             return BadgeSampler(estimator)
+        if self.family == "density":  # density after the preprocessor
+            model = estimator if name == "information_density" else None
+            return DensitySampler(model, clone(preprocessor), strategy=name)
         if self.family == "committee":  # five bootstrap copies of the model
             return CommitteeSampler([estimator] * 5, strategy=name, bootstrap=True)
         if self.family == "greedy":
@@ -67,6 +71,10 @@ STRATEGIES = {
     "typiclust": Strategy("diversity", _C, in_demo=False),
     "probcover": Strategy("diversity", _C, in_demo=False),
     "badge": Strategy("badge", _C, needs="predict_proba", in_demo=False),
+    "information_density": Strategy("density", _C, needs="predict_proba",
+                                    in_demo=False),
+    "graph_density": Strategy("density", _C, in_demo=False),
+    "dwus": Strategy("density", _C, in_demo=False),
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
