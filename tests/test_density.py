@@ -423,3 +423,17 @@ def test_command_line_runs_the_three_strategies(tmp_path):
     summary = (out / "summary.csv").read_text()
     for name in ("information_density", "graph_density", "dwus"):
         assert name in summary
+
+
+def test_graph_density_scores_are_the_densities_after_the_labeled_picks():
+    X, _ = data(10, 0)
+    X_pool, _ = data(30, 1)
+    joined = np.vstack([X, X_pool])
+    density, _ = brute_graph(joined, 4, 1 / 3)
+    _, A = brute_graph(joined, 4, 1 / 3)
+    for i in range(10):
+        density[A[i]] -= density[i]
+    sampler = DensitySampler(strategy="graph_density", n_neighbors=4).fit(X)
+    scores = sampler.score_samples(X_pool)
+    assert_allclose(scores, density[10:])
+    assert sampler.select(X_pool, 1)[0] == np.argmax(scores)

@@ -25,7 +25,6 @@ from ..acquisition import (
     mean_similarity,
     pre_clustering,
 )
-from ..acquisition._density import apply_selected
 from ..utils._selection import tie_seed
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from ..utils._validation import check_finite_target
@@ -40,9 +39,10 @@ _UNCERTAINTIES = {
 
 
 class DensitySampler(ChunkedSampler):
-    """Informative samples of dense regions: information density, graph
-    density and density-weighted uncertainty sampling (DWUS).
+    """Informative samples of dense regions: information density, graph, DWUS.
 
+    Three strategies: information density, graph density and
+    density-weighted uncertainty sampling (DWUS).
     Uncertainty sampling likes outliers: a sample far from every other is
     often uncertain, and labeling it teaches the model little about the
     rest of the pool. These strategies weigh a sample by how representative
@@ -343,7 +343,7 @@ class DensitySampler(ChunkedSampler):
             return self._information_density(X, embeddings)
         if self.strategy == "graph_density":
             density, graph, n_labeled = self._graph(embeddings)
-            return apply_selected(density, graph, np.arange(n_labeled))[n_labeled:]
+            return _after_picks(density, graph, n_labeled)[n_labeled:]
         return self._dwus(embeddings)
 
     def _select(self, X, batch_size):
@@ -425,6 +425,17 @@ class DensitySampler(ChunkedSampler):
         if self.transformer is None:  # X itself is compared: numbers only
             tags.input_tags.allow_nan = tags.input_tags.string = False
         return tags
+
+
+def _after_picks(density, graph, n_picked):
+    """The densities once the first ``n_picked`` samples were picked in order:
+    each pick's graph neighbours lose its current density (the state that
+    :func:`~skactive.acquisition.graph_density_selection` starts from)."""
+    density = density.copy()
+    for index in range(n_picked):
+        neighbours = graph.indices[graph.indptr[index]:graph.indptr[index + 1]]
+        density[neighbours] -= density[index]
+    return density
 
 
 def _in_canonical_order(X):

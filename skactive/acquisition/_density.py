@@ -316,35 +316,6 @@ def graph_density_selection(density, graph, n_select, *, selected=None,
     return picks
 
 
-def apply_selected(density, graph, selected):
-    """The densities after the picks ``selected``, in order (a copy).
-
-    What :func:`graph_density_selection` starts from: each pick's graph
-    neighbours lose its current density. The picks keep their own density.
-
-    Parameters
-    ----------
-    density : array-like of shape (n_samples,)
-        Starting densities.
-
-    graph : sparse matrix of shape (n_samples, n_samples)
-        The neighbourhoods.
-
-    selected : array-like of int
-        Indices picked, in order.
-
-    Returns
-    -------
-    density : ndarray of shape (n_samples,)
-        The reduced densities.
-    """
-    density = np.array(density, dtype=np.float64)
-    graph = sp.csr_matrix(graph)
-    _apply(density, graph, np.asarray(selected, dtype=np.intp),
-           np.ones(density.shape[0], dtype=bool))
-    return density
-
-
 def _apply(density, graph, selected, available):
     for index in selected:
         _take(density, graph, index, available)
