@@ -4,6 +4,7 @@
 
 from ._samplers.badge import BadgeSampler
 from ._samplers.committee import CommitteeSampler
+from ._samplers.density import DensitySampler
 from ._samplers.diversity import DiversitySampler
 from ._samplers.greedy import GreedySampler
 from ._samplers.hierarchical import HierarchicalSampler
@@ -16,7 +17,8 @@ from .acquisition import select_groups, select_within_budget
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["BadgeSampler", "CommitteeSampler", "DiversitySampler", "GreedySampler",
-           "HierarchicalSampler", "HybridSampler", "MarginClusterSampler",
-           "RandomSampler", "select_groups", "select_within_budget",
-           "StreamSampler", "UncertaintySampler", "__version__"]
+__all__ = ["BadgeSampler", "CommitteeSampler", "DensitySampler", "DiversitySampler",
+           "GreedySampler", "HierarchicalSampler", "HybridSampler",
+           "MarginClusterSampler", "RandomSampler", "select_groups",
+           "select_within_budget", "StreamSampler", "UncertaintySampler",
+           "__version__"]

@@ -33,7 +33,12 @@ clustering. For a stream, where each sample is labeled now or never,
 :func:`variable_uncertainty`, :func:`randomized_variable_uncertainty` and
 :func:`split_variable_uncertainty` decide from each sample's max posterior,
 within the labeling budget that :func:`budget_manager` keeps (Žliobaitė et
-al., 2014). Two selections from any sampler's scores, :func:`select_groups` (whole
+al., 2014). :func:`information_density` weighs an uncertainty by the
+:func:`mean_similarity` to the pool, :func:`graph_density` and
+:func:`graph_density_selection` pick dense, spread samples of a
+nearest-neighbour graph, and :func:`pre_clustering`,
+:func:`cluster_label_probabilities` and :func:`density_weighted_uncertainty`
+are DWUS. Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
 samplers are.
@@ -49,6 +54,15 @@ from ._badge import (
 )
 from ._budget import select_within_budget
 from ._committee import bald, vote_entropy
+from ._density import (
+    cluster_label_probabilities,
+    density_weighted_uncertainty,
+    graph_density,
+    graph_density_selection,
+    information_density,
+    mean_similarity,
+    pre_clustering,
+)
 from ._diversity import (
     closest_to_centers,
     composable_k_center_greedy,
@@ -113,21 +127,26 @@ __all__ = [
     "budget_manager",
     "closest_to_centers",
     "cluster_proportional_margin",
+    "cluster_label_probabilities",
     "composable_k_center_greedy",
     "coverage_graph",
     "decision_margin",
+    "density_weighted_uncertainty",
     "entropy",
     "expected_cost",
     "factored_kmeans_plusplus",
     "fixed_uncertainty",
     "gradient_embedding",
     "gradient_embedding_factors",
+    "graph_density",
+    "graph_density_selection",
     "greedy_distances",
     "greedy_sampling",
     "group_scores",
     "hierarchical_probabilities",
     "hierarchical_pruning",
     "hierarchical_sampling",
+    "information_density",
     "k_center_greedy",
     "label_count_model",
     "label_proportion_bounds",
@@ -139,8 +158,10 @@ __all__ = [
     "max_loss",
     "mean_max_loss",
     "mean_object_confidence",
+    "mean_similarity",
     "mmc",
     "multilabel_uncertainty",
+    "pre_clustering",
     "prediction_variance",
     "probability_variance",
     "probcover",

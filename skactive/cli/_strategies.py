@@ -15,6 +15,7 @@ from sklearn.base import clone
 from .. import (
     BadgeSampler,
     CommitteeSampler,
+    DensitySampler,
     DiversitySampler,
     GreedySampler,
     HierarchicalSampler,
@@ -31,8 +32,8 @@ TASKS = ("classification", "regression")
 class Strategy:
     """How to build one strategy's sampler for the model under evaluation."""
 
-    family: str  # uncertainty, diversity, hybrid, badge, committee, greedy,
-    # hierarchical, margin_clusters or random
+    family: str  # uncertainty, diversity, hybrid, badge, density, committee,
+    # greedy, hierarchical, margin_clusters or random
     tasks: tuple  # the tasks it serves
     needs: str = ""  # "predict_proba" or "std": what the model must offer
     in_demo: bool = True  # run by default
@@ -49,6 +50,9 @@ class Strategy:
                                  DiversitySampler(clone(preprocessor)), strategy=name)
         if self.family == "badge":  # gradients at the features the model sees
             return BadgeSampler(estimator)
+        if self.family == "density":  # density after the preprocessor
+            model = estimator if name == "information_density" else None
+            return DensitySampler(model, clone(preprocessor), strategy=name)
         if self.family == "committee":  # five bootstrap copies of the model
             return CommitteeSampler([estimator] * 5, strategy=name, bootstrap=True)
         if self.family == "greedy":
@@ -77,6 +81,10 @@ STRATEGIES = {
     "hierarchical": Strategy("hierarchical", _C, in_demo=False),
     "cluster_mean": Strategy("margin_clusters", _C, in_demo=False),
     "cluster_proportions": Strategy("margin_clusters", _C, in_demo=False),
+    "information_density": Strategy("density", _C, needs="predict_proba",
+                                    in_demo=False),
+    "graph_density": Strategy("density", _C, in_demo=False),
+    "dwus": Strategy("density", _C, in_demo=False),
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
