@@ -5,14 +5,17 @@
 from ._samplers.badge import BadgeSampler
 from ._samplers.committee import CommitteeSampler
 from ._samplers.diversity import DiversitySampler
+from ._samplers.error_reduction import ExpectedErrorReductionSampler
 from ._samplers.greedy import GreedySampler
 from ._samplers.hybrid import HybridSampler
 from ._samplers.random import RandomSampler
 from ._samplers.uncertainty import UncertaintySampler
+from ._samplers.variance_reduction import VarianceReductionSampler
 from .acquisition import select_groups, select_within_budget
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["BadgeSampler", "CommitteeSampler", "DiversitySampler", "GreedySampler",
+__all__ = ["BadgeSampler", "CommitteeSampler", "DiversitySampler",
+           "ExpectedErrorReductionSampler", "GreedySampler",
            "HybridSampler", "RandomSampler", "select_groups", "select_within_budget",
-           "UncertaintySampler", "__version__"]
+           "UncertaintySampler", "VarianceReductionSampler", "__version__"]

@@ -22,7 +22,12 @@ embedding (:func:`gradient_embedding_factors`, seeded by
 matrix for checking); :func:`probcover` is ProbCover's greedy
 :func:`max_coverage` of the balls of a :func:`coverage_graph`, with the
 radius from :func:`purity_radius` (the largest whose :func:`ball_purity`
-stays high). Two selections from any sampler's scores, :func:`select_groups` (whole
+stays high). :func:`expected_error` is expected error reduction's
+criterion from the refitted models' probabilities (:func:`future_error` per
+sample; :func:`gaussian_nb_future_probabilities` refits a Gaussian naive
+Bayes model in closed form), :func:`variance_reduction` the variance
+reduction of a logistic regression from its :func:`fisher_information`.
+Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
 samplers are.
@@ -46,6 +51,13 @@ from ._diversity import (
     round_robin_quotas,
     typicality,
     typiclust,
+)
+from ._error_reduction import (
+    expected_error,
+    fisher_information,
+    future_error,
+    gaussian_nb_future_probabilities,
+    variance_reduction,
 )
 from ._groups import group_scores, mean_object_confidence, select_groups
 from ._multilabel import (
@@ -84,6 +96,10 @@ __all__ = [
     "decision_margin",
     "entropy",
     "expected_cost",
+    "expected_error",
+    "fisher_information",
+    "future_error",
+    "gaussian_nb_future_probabilities",
     "factored_kmeans_plusplus",
     "gradient_embedding",
     "gradient_embedding_factors",
@@ -112,5 +128,6 @@ __all__ = [
     "select_within_budget",
     "typiclust",
     "typicality",
+    "variance_reduction",
     "vote_entropy",
 ]
