@@ -145,10 +145,9 @@ def expected_error(label_probabilities, future_probabilities, *, loss="zero_one"
 def gaussian_nb_future_probabilities(means, variances, counts, X_candidates, X_pool,
                                      *, feature_means, feature_variances,
                                      var_smoothing=1e-9, priors=None):
-    """Pool probabilities of a Gaussian naive Bayes model refitted with one more
-    sample, for every candidate and label, in closed form.
+    """Pool probabilities of a GaussianNB refitted with one more sample, in closed form.
 
-    The exact result of
+    For every candidate and label. The exact result of
     ``GaussianNB(var_smoothing=..., priors=...).fit(X + [x_i], y + [c])
     .predict_proba(X_pool)`` without refitting: class ``c``'s mean and
     (population) variance take ``x_i`` in by the one-sample update of
@@ -325,8 +324,7 @@ def _quadratic_blocks(G, L, X):
     prefer_skip_nested_validation=True,
 )
 def fisher_information(probabilities_labeled, X_labeled, *, sigma=1.0):
-    """Fisher information of a logistic regression on the labeled samples,
-    plus ``I / sigma``.
+    """Fisher information of a logistic regression on labeled samples, plus I / sigma.
 
     For the multinomial model ``p = softmax(W [x, 1])`` and one sample,
     ``F_x = (diag(p) - p p^T) ⊗ [x, 1][x, 1]^T``, whatever its label; for two
@@ -373,8 +371,9 @@ def fisher_information(probabilities_labeled, X_labeled, *, sigma=1.0):
     prefer_skip_nested_validation=True,
 )
 def variance_reduction(fisher, probabilities_pool, X_pool):
-    """How much labeling each pool sample shrinks the variance of a logistic
-    regression's predictions over the pool (A-optimality).
+    """Shrinkage of a logistic regression's prediction variance by each candidate.
+
+    The A-optimality criterion of variance reduction.
 
     Schein & Ungar (2007): with the parameters' covariance approximated by
     the inverse Fisher information ``F^-1`` (:func:`fisher_information`),
