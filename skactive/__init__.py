@@ -6,6 +6,7 @@ from ._samplers.badge import BadgeSampler
 from ._samplers.committee import CommitteeSampler
 from ._samplers.density import DensitySampler
 from ._samplers.diversity import DiversitySampler
+from ._samplers.error_reduction import ExpectedErrorReductionSampler
 from ._samplers.greedy import GreedySampler
 from ._samplers.hierarchical import HierarchicalSampler
 from ._samplers.hybrid import HybridSampler
@@ -13,12 +14,13 @@ from ._samplers.margin_clusters import MarginClusterSampler
 from ._samplers.random import RandomSampler
 from ._samplers.stream import StreamSampler
 from ._samplers.uncertainty import UncertaintySampler
+from ._samplers.variance_reduction import VarianceReductionSampler
 from .acquisition import select_groups, select_within_budget
 
 __version__ = "0.1.0.dev0"
 
 __all__ = ["BadgeSampler", "CommitteeSampler", "DensitySampler", "DiversitySampler",
-           "GreedySampler", "HierarchicalSampler", "HybridSampler",
-           "MarginClusterSampler", "RandomSampler", "select_groups",
-           "select_within_budget", "StreamSampler", "UncertaintySampler",
-           "__version__"]
+           "ExpectedErrorReductionSampler", "GreedySampler", "HierarchicalSampler",
+           "HybridSampler", "MarginClusterSampler", "RandomSampler",
+           "select_groups", "select_within_budget", "StreamSampler",
+           "UncertaintySampler", "VarianceReductionSampler", "__version__"]

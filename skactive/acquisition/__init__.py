@@ -38,7 +38,12 @@ al., 2014). :func:`information_density` weighs an uncertainty by the
 :func:`graph_density_selection` pick dense, spread samples of a
 nearest-neighbour graph, and :func:`pre_clustering`,
 :func:`cluster_label_probabilities` and :func:`density_weighted_uncertainty`
-are DWUS. Two selections from any sampler's scores, :func:`select_groups` (whole
+are DWUS. :func:`expected_error` is expected error reduction's
+criterion from the refitted models' probabilities (:func:`future_error` per
+sample; :func:`gaussian_nb_future_probabilities` refits a Gaussian naive
+Bayes model in closed form), :func:`variance_reduction` the variance
+reduction of a logistic regression from its :func:`fisher_information`.
+Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
 samplers are.
@@ -71,6 +76,13 @@ from ._diversity import (
     round_robin_quotas,
     typicality,
     typiclust,
+)
+from ._error_reduction import (
+    expected_error,
+    fisher_information,
+    future_error,
+    gaussian_nb_future_probabilities,
+    variance_reduction,
 )
 from ._groups import group_scores, mean_object_confidence, select_groups
 from ._hierarchical import (
@@ -134,6 +146,10 @@ __all__ = [
     "density_weighted_uncertainty",
     "entropy",
     "expected_cost",
+    "expected_error",
+    "fisher_information",
+    "future_error",
+    "gaussian_nb_future_probabilities",
     "factored_kmeans_plusplus",
     "fixed_uncertainty",
     "gradient_embedding",
@@ -177,6 +193,7 @@ __all__ = [
     "typiclust",
     "typicality",
     "variable_uncertainty",
+    "variance_reduction",
     "vote_entropy",
     "within_margin",
 ]
