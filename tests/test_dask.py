@@ -508,3 +508,28 @@ def test_nullable_string_columns_with_missing_values_reach_the_pipeline(
     np.testing.assert_allclose(scores, sampler.score(pool), rtol=1e-12)
     np.testing.assert_array_equal(batch, sampler.select(pool, 25))
     assert pool["colour"].isna().sum() == 143  # the pool itself is unchanged
+
+
+def test_a_scatter_that_meets_a_restarting_worker_is_tried_again():
+    # Under load, the next select after a worker's death scattered the model
+    # while the nanny was restarting it: CommClosedError (an OSError), and
+    # the select failed although the cluster was recovering.
+    from skactive.utils._dask import _scatter
+
+    class Client:
+        def __init__(self, failures):
+            self.failures, self.waits = failures, 0
+
+        def scatter(self, values, broadcast, hash):
+            if self.failures:
+                self.failures -= 1
+                raise distributed.comm.CommClosedError("Stream is closed")
+            return values
+
+        def wait_for_workers(self, n_workers, timeout):
+            self.waits += 1
+
+    client = Client(failures=2)
+    assert _scatter(client, "model") == "model" and client.waits == 2
+    with pytest.raises(distributed.comm.CommClosedError):
+        _scatter(Client(failures=3), "model")

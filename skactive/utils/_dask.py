@@ -131,10 +131,26 @@ def shared(value):
 
     client = getattr(get_scheduler(), "__self__", None)
     if hasattr(client, "scatter"):  # a distributed.Client
-        # In a list, so that a tuple is scattered whole, as one future.
-        return client.scatter([value], broadcast=True, hash=False)[0]
+        return _scatter(client, value)
     return delayed(value, name=f"skactive-shared-{uuid.uuid4().hex}",
                    traverse=False)
+
+
+def _scatter(client, value, attempts=3):
+    """``value`` scattered to every worker, as one future.
+
+    A worker that a nanny is restarting (after it died) closes the
+    connection of a scatter in flight (``CommClosedError``, an OSError):
+    then wait for a worker and try again, a few times.
+    """
+    for attempt in range(attempts):
+        try:
+            # In a list, so that a tuple is scattered whole, as one future.
+            return client.scatter([value], broadcast=True, hash=False)[0]
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+            client.wait_for_workers(1, timeout=60)
 
 
 def with_shared(value, func, /):
