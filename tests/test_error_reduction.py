@@ -160,12 +160,19 @@ def test_eer_refuses_bad_inputs():
         ExpectedErrorReductionSampler(LogisticRegression()).fit(X, np.c_[y, y])
     with pytest.raises(ValueError, match="loss"):
         ExpectedErrorReductionSampler(LogisticRegression(), loss="hinge").fit(X, y)
-    with pytest.raises(ValueError, match="at least 2 samples"):
-        ExpectedErrorReductionSampler(GaussianNB()).fit(X, y).score_samples(X_pool[:1])
     with pytest.raises(ValueError, match="future_probabilities has shape"):
         expected_error([[0.5, 0.5]], np.full((1, 2, 3, 3), 1 / 3))
     with pytest.raises(ValueError, match="last axis"):
         future_error([[1.0]])
+
+
+@pytest.mark.parametrize("method", ["auto", "refit"])
+def test_a_pool_of_one_sample_is_selected(method):
+    # The last round of a whole-pool experiment: no other sample to err on.
+    X, y, X_pool = tiny()
+    sampler = ExpectedErrorReductionSampler(GaussianNB(), method=method).fit(X, y)
+    assert_array_equal(sampler.expected_errors(X_pool[:1]), [0.0])
+    assert_array_equal(sampler.select(X_pool[:1]), [0])
 
 
 def test_single_class_ranks_at_random():

@@ -253,10 +253,8 @@ class ExpectedErrorReductionSampler(BaseSampler):
         if self.method_ == "random":
             return self._random_ranking(X)
         n_pool = _num_samples(X)
-        if n_pool < 2:
-            raise ValueError(
-                "Expected error reduction needs a pool of at least 2 samples: "
-                "the error is counted on the pool without the candidate.")
+        if n_pool == 1:  # no other sample to err on: the sum is empty
+            return np.zeros(1)
         label_probabilities = self.estimator_.predict_proba(X)
         candidates = self._candidates(n_pool)
         if self.method_ == "gaussian_nb":
