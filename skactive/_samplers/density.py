@@ -56,9 +56,9 @@ class DensitySampler(ChunkedSampler):
         ``chunk_size`` rows at a time, never as a ``U x U`` matrix.
         Cost: the model's ``predict_proba`` plus ``O(U^2 d)``.
 
-    ``"graph_density"`` (Ebert, Fritz & Schiele, 2012; Google's
-    ``graph_density`` sampler)
-        No model: the mean weight ``exp(-gamma |x_i - x_j|_1)`` of each
+    ``"graph_density"`` (Ebert, Fritz & Schiele, 2012)
+        Google's ``graph_density`` sampler. No model: the mean weight
+        ``exp(-gamma |x_i - x_j|_1)`` of each
         sample's edges in the symmetric ``n_neighbors``-nearest-neighbour
         graph of the labeled and pool samples
         (:func:`~skactive.acquisition.graph_density`); picks by highest

@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone
 from sklearn.pipeline import Pipeline
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, metadata_routing
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..acquisition import (
@@ -154,6 +154,9 @@ class StreamSampler(BaseEstimator):
     >>> sampler.n_seen_, bool(0.05 < sampler.n_requested_ / sampler.n_seen_ < 0.15)
     (2000, True)
     """
+
+    # fit's ``classes`` is not metadata to route (no set_fit_request).
+    __metadata_request__fit = {"classes": metadata_routing.UNUSED}
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit"])],
