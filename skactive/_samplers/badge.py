@@ -13,12 +13,12 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.utils import check_array
 from sklearn.utils.extmath import row_norms, safe_sparse_dot
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from ..acquisition import factored_kmeans_plusplus, gradient_embedding_factors
 from ..utils._selection import scaled_for_distances, tie_seed, unscaled
 from ..utils._sklearn_compat import HasMethods, _fit_context
+from ..utils._validation import check_one_label_per_sample
 from .chunked import ChunkedSampler, _inherit_input_tags, _warn_single_class
 from .uncertainty import _split_pipeline
 
@@ -205,13 +205,11 @@ class BadgeSampler(ChunkedSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
-        target = type_of_target(y, input_name="y", raise_unknown=True)
-        if target not in ("binary", "multiclass"):
-            raise ValueError(
-                f"BadgeSampler takes one class label per sample, but y is "
-                f"{target!r}: the gradient embedding is that of a "
-                "classifier's log loss. For regression use GreedySampler; for "
-                "a multilabel y, UncertaintySampler.")
+        check_one_label_per_sample(
+            y, "BadgeSampler",
+            "the gradient embedding is that of a classifier's log loss. For "
+            "regression use GreedySampler; for a multilabel y, "
+            "UncertaintySampler.")
         self.estimator_ = clone(self.estimator)
         if isinstance(self.estimator_, FrozenEstimator):
             n_classes = len(self.estimator_.classes_)

@@ -10,7 +10,6 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.cluster import KMeans
 from sklearn.frozen import FrozenEstimator
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import validate_data
 
 from ..acquisition import (
@@ -27,7 +26,7 @@ from ..acquisition import (
 )
 from ..utils._selection import tie_seed
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
-from ..utils._validation import check_finite_target
+from ..utils._validation import check_finite_target, check_one_label_per_sample
 from .chunked import ChunkedSampler, _inherit_input_tags, _warn_single_class
 from .diversity import fit_kmeans
 
@@ -293,11 +292,7 @@ class DensitySampler(ChunkedSampler):
             raise ValueError(
                 f"strategy={self.strategy!r} requires y to be passed, but the "
                 "target y is None: pass the labels of the labeled samples.")
-        target = type_of_target(y, input_name="y", raise_unknown=True)
-        if target not in ("binary", "multiclass"):
-            raise ValueError(
-                f"strategy={self.strategy!r} takes one class label per sample, "
-                f"but y is {target!r}.")
+        check_one_label_per_sample(y, f"strategy={self.strategy!r}")
 
     def _validate_labeled_samples(self, X, y):
         if self.transformer is None:

@@ -12,7 +12,6 @@ from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.naive_bayes import GaussianNB
 from sklearn.utils import check_array, check_random_state, gen_batches, gen_even_slices
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 
 from ..acquisition import expected_error, future_error, gaussian_nb_future_probabilities
@@ -26,6 +25,7 @@ from ..utils._sklearn_compat import (
     _num_samples,
     _safe_indexing,
 )
+from ..utils._validation import check_one_label_per_sample
 from .chunked import _inherit_input_tags, _warn_single_class
 
 # Bytes of future probabilities computed at once on the closed-form path.
@@ -200,12 +200,9 @@ class ExpectedErrorReductionSampler(BaseSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
-        target = type_of_target(y, input_name="y", raise_unknown=True)
-        if target not in ("binary", "multiclass"):
-            raise ValueError(
-                f"ExpectedErrorReductionSampler takes one class label per "
-                f"sample, but y is {target!r}: it refits a classifier with "
-                "each possible label of a candidate.")
+        check_one_label_per_sample(
+            y, "ExpectedErrorReductionSampler",
+            "it refits a classifier with each possible label of a candidate.")
         if isinstance(self.estimator, FrozenEstimator):
             raise ValueError(
                 "ExpectedErrorReductionSampler refits the model for every "

@@ -11,11 +11,11 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import validate_data
 
 from ..acquisition import hierarchical_probabilities, hierarchical_sampling
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
+from ..utils._validation import check_one_label_per_sample
 from .chunked import ChunkedSampler, _inherit_input_tags
 
 
@@ -157,11 +157,8 @@ class HierarchicalSampler(ChunkedSampler):
                                  dtype=[np.float64, np.float32])
         else:
             self._validate_labeled(X, y)
-        target = type_of_target(y, input_name="y", raise_unknown=True)
-        if target not in ("binary", "multiclass"):
-            raise ValueError(
-                f"HierarchicalSampler takes one class label per sample, but y "
-                f"is {target!r}: the pruning is labeled by classes.")
+        check_one_label_per_sample(y, "HierarchicalSampler",
+                                   "the pruning is labeled by classes.")
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         self.labeled_codes_ = encoder.transform(y)

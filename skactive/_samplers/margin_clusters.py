@@ -10,7 +10,6 @@ from sklearn.base import clone
 from sklearn.cluster import KMeans
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_array
-from sklearn.utils.multiclass import type_of_target
 
 from ..acquisition import (
     cluster_proportional_margin,
@@ -21,6 +20,7 @@ from ..acquisition import (
 )
 from ..utils._selection import tie_seed
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
+from ..utils._validation import check_one_label_per_sample
 from .chunked import ChunkedSampler, _inherit_input_tags, _warn_single_class
 from .uncertainty import _split_pipeline
 
@@ -189,11 +189,8 @@ class MarginClusterSampler(ChunkedSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
-        target = type_of_target(y, input_name="y", raise_unknown=True)
-        if target not in ("binary", "multiclass"):
-            raise ValueError(
-                f"MarginClusterSampler takes one class label per sample, but y "
-                f"is {target!r}: margins are those of a classifier.")
+        check_one_label_per_sample(y, "MarginClusterSampler",
+                                   "margins are those of a classifier.")
         if self.strategy == "cluster_mean" and self.n_clusters is not None:
             raise ValueError(
                 f"n_clusters={self.n_clusters!r} sets the clusters of "

@@ -12,11 +12,11 @@ from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.utils import check_array
-from sklearn.utils.multiclass import type_of_target
 
 from ..acquisition import fisher_information, variance_reduction
 from ..utils._selection import tie_seed
 from ..utils._sklearn_compat import HasMethods, Interval, _fit_context
+from ..utils._validation import check_one_label_per_sample
 from .chunked import ChunkedSampler, _inherit_input_tags, _warn_single_class
 from .uncertainty import _split_pipeline
 
@@ -152,12 +152,9 @@ class VarianceReductionSampler(ChunkedSampler):
             The fitted sampler.
         """
         self._validate_labeled(X, y)
-        target = type_of_target(y, input_name="y", raise_unknown=True)
-        if target not in ("binary", "multiclass"):
-            raise ValueError(
-                f"VarianceReductionSampler takes one class label per sample, "
-                f"but y is {target!r}: it reduces the variance of a logistic "
-                "regression's class probabilities.")
+        check_one_label_per_sample(
+            y, "VarianceReductionSampler",
+            "it reduces the variance of a logistic regression's class probabilities.")
         final = _split_pipeline(self.estimator)[1]
         if not isinstance(final, (LogisticRegression, LogisticRegressionCV)):
             raise TypeError(

@@ -8,6 +8,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.utils import assert_all_finite, check_array
+from sklearn.utils.multiclass import type_of_target
 
 
 def check_integer(value, name, *, min_value=1, hint=""):
@@ -124,3 +125,12 @@ def check_finite_target(y):
         raise ValueError(f"{error} Fit the sampler on labeled samples only, each "
                          "with a finite target (drop the rows whose target is "
                          "missing).") from None
+
+
+def check_one_label_per_sample(y, who, why=""):
+    """Refuse a ``y`` that is not one class label per sample (binary or
+    multiclass), naming the sampler (``who``) and, after a colon, ``why``."""
+    target = type_of_target(y, input_name="y", raise_unknown=True)
+    if target not in ("binary", "multiclass"):
+        raise ValueError(f"{who} takes one class label per sample, but y is "
+                         f"{target!r}" + (f": {why}" if why else "."))
