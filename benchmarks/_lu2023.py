@@ -52,8 +52,13 @@ PUBLISHED = {
 
 
 def task_model(probability=False):
-    """The protocol's task model, SVC with an RBF kernel and gamma="auto"."""
-    return SVC(kernel="rbf", gamma="auto", probability=probability)
+    """The protocol's task model, SVC with an RBF kernel and gamma="auto".
+
+    ``probability`` is passed only when asked for: scikit-learn 1.9 warns
+    on the parameter (deprecated) even when it is False."""
+    if probability:
+        return SVC(kernel="rbf", gamma="auto", probability=True)
+    return SVC(kernel="rbf", gamma="auto")
 
 
 def wdbc_split(seed):
