@@ -326,3 +326,22 @@ def test_every_input(make_sampler, input_name):
     sampler = make_sampler(prep)
     check_select_returns_distinct_indices(sampler, X, y, X_pool)
     check_n_jobs_and_chunks_invariance(sampler, X, y, X_pool)
+
+
+def test_command_line_runs_eer_and_vr(tmp_path):
+    # Lu et al.'s names on the command line: eer refits the model under
+    # evaluation, vr a logistic regression on the preprocessed data.
+    from skactive.cli import main
+
+    data = tmp_path / "data.csv"
+    rng = np.random.RandomState(0)
+    lines = ["a,b,label"] + [
+        f"{i % 2 + rng.normal(scale=0.5):.3f},{rng.normal():.3f},{'xy'[i % 2]}"
+        for i in range(60)]
+    data.write_text("\n".join(lines) + "\n")
+    assert main(["run", "--data", str(data), "--target", "label", "--strategies",
+                 "eer,vr,random", "--batch-size", "2", "--rounds", "2",
+                 "--repeats", "1", "--n-jobs", "1", "--no-progress",
+                 "--output", str(tmp_path / "out")]) == 0
+    summary = (tmp_path / "out" / "summary.csv").read_text()
+    assert "eer" in summary and "vr" in summary

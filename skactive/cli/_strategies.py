@@ -11,18 +11,22 @@ drops strategies a model cannot serve are all derived from
 from dataclasses import dataclass
 
 from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
 
 from .. import (
     BadgeSampler,
     CommitteeSampler,
     DensitySampler,
     DiversitySampler,
+    ExpectedErrorReductionSampler,
     GreedySampler,
     HierarchicalSampler,
     HybridSampler,
     MarginClusterSampler,
     RandomSampler,
     UncertaintySampler,
+    VarianceReductionSampler,
 )
 
 TASKS = ("classification", "regression")
@@ -33,7 +37,7 @@ class Strategy:
     """How to build one strategy's sampler for the model under evaluation."""
 
     family: str  # uncertainty, diversity, hybrid, badge, density, committee,
-    # greedy, hierarchical, margin_clusters or random
+    # greedy, hierarchical, margin_clusters, error_reduction or random
     tasks: tuple  # the tasks it serves
     needs: str = ""  # "predict_proba" or "std": what the model must offer
     in_demo: bool = True  # run by default
@@ -61,6 +65,13 @@ class Strategy:
             return HierarchicalSampler(clone(preprocessor))
         if self.family == "margin_clusters":  # MCM and InfoDiv
             return MarginClusterSampler(estimator, strategy=name)
+        if self.family == "error_reduction":
+            if name == "eer":  # refits of the model under evaluation
+                return ExpectedErrorReductionSampler(estimator)
+            # Variance reduction is defined for logistic regression only (as
+            # in Lu et al.): on the preprocessed data, whatever the model.
+            return VarianceReductionSampler(make_pipeline(
+                clone(preprocessor), LogisticRegression(max_iter=1000)))
         return RandomSampler()
 
 
@@ -85,6 +96,8 @@ STRATEGIES = {
                                     in_demo=False),
     "graph_density": Strategy("density", _C, in_demo=False),
     "dwus": Strategy("density", _C, in_demo=False),
+    "eer": Strategy("error_reduction", _C, needs="predict_proba", in_demo=False),
+    "vr": Strategy("error_reduction", _C, in_demo=False),
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
