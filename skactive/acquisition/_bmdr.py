@@ -201,7 +201,9 @@ def solve_selection_qp(P, q, *, batch_size, weights=None):
     Returns
     -------
     alpha : ndarray of shape (n_pool,)
-        The solution, clipped to ``[0, 1]`` (the solver's tolerance aside).
+        The solution, clipped to ``[0, 1]`` and rounded to 8 decimals (the
+        solver's accuracy), so that samples in symmetric positions tie
+        exactly.
 
     Raises
     ------
@@ -236,7 +238,7 @@ def solve_selection_qp(P, q, *, batch_size, weights=None):
         cones.insert(0, clarabel.ZeroConeT(1))
     alpha, _ = _solve(P, q, sp.vstack(rows), np.concatenate(right), cones,
                       "the batch selection problem")
-    return np.clip(alpha, 0.0, 1.0)
+    return np.round(np.clip(alpha, 0.0, 1.0), 8)
 
 
 @validate_params(
