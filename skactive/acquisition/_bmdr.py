@@ -56,6 +56,7 @@ def _solve(P, q, A, b, cones, what):
     return np.asarray(solution.x), np.asarray(solution.z)
 
 
+@validate_params({"decision": ["array-like"]}, prefer_skip_nested_validation=True)
 def worst_case_loss(decision):
     """Squared loss of ``f`` under the worse of the labels ±1, less its constant.
 

@@ -14,6 +14,7 @@ from sklearn.base import clone
 
 from .. import (
     BadgeSampler,
+    BMDRSampler,
     CommitteeSampler,
     DensitySampler,
     DiversitySampler,
@@ -22,6 +23,7 @@ from .. import (
     HybridSampler,
     MarginClusterSampler,
     RandomSampler,
+    SPALSampler,
     UncertaintySampler,
 )
 
@@ -61,6 +63,9 @@ class Strategy:
             return HierarchicalSampler(clone(preprocessor))
         if self.family == "margin_clusters":  # MCM and InfoDiv
             return MarginClusterSampler(estimator, strategy=name)
+        if self.family == "bmdr":  # their own kernel model, after the preprocessor
+            Sampler = BMDRSampler if name == "bmdr" else SPALSampler
+            return Sampler(clone(preprocessor))
         return RandomSampler()
 
 
@@ -85,6 +90,8 @@ STRATEGIES = {
                                     in_demo=False),
     "graph_density": Strategy("density", _C, in_demo=False),
     "dwus": Strategy("density", _C, in_demo=False),
+    "bmdr": Strategy("bmdr", _C, in_demo=False),
+    "spal": Strategy("bmdr", _C, in_demo=False),
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
