@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 from ._samplers.badge import BadgeSampler
+from ._samplers.bmdr import BMDRSampler
 from ._samplers.committee import CommitteeSampler
 from ._samplers.density import DensitySampler
 from ._samplers.diversity import DiversitySampler
@@ -12,6 +13,7 @@ from ._samplers.hierarchical import HierarchicalSampler
 from ._samplers.hybrid import HybridSampler
 from ._samplers.margin_clusters import MarginClusterSampler
 from ._samplers.random import RandomSampler
+from ._samplers.spal import SPALSampler
 from ._samplers.stream import StreamSampler
 from ._samplers.uncertainty import UncertaintySampler
 from ._samplers.variance_reduction import VarianceReductionSampler
@@ -19,8 +21,9 @@ from .acquisition import select_groups, select_within_budget
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["BadgeSampler", "CommitteeSampler", "DensitySampler", "DiversitySampler",
-           "ExpectedErrorReductionSampler", "GreedySampler", "HierarchicalSampler",
-           "HybridSampler", "MarginClusterSampler", "RandomSampler",
-           "select_groups", "select_within_budget", "StreamSampler",
+__all__ = ["BadgeSampler", "BMDRSampler", "CommitteeSampler", "DensitySampler",
+           "DiversitySampler", "ExpectedErrorReductionSampler", "GreedySampler",
+           "HierarchicalSampler", "HybridSampler", "MarginClusterSampler",
+           "RandomSampler",
+           "select_groups", "select_within_budget", "SPALSampler", "StreamSampler",
            "UncertaintySampler", "VarianceReductionSampler", "__version__"]

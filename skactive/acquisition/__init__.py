@@ -43,6 +43,11 @@ criterion from the refitted models' probabilities (:func:`future_error` per
 sample; :func:`gaussian_nb_future_probabilities` refits a Gaussian naive
 Bayes model in closed form), :func:`variance_reduction` the variance
 reduction of a logistic regression from its :func:`fisher_information`.
+BMDR and SPAL choose a batch by the quadratic program of
+:func:`bmdr_qp_terms` (:func:`worst_case_loss` plus the MMD), solved by
+:func:`solve_selection_qp`, alternating with the model step
+:func:`worst_case_kernel_least_squares`; SPAL's easiness is
+:func:`self_paced_weights`.
 Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
@@ -56,6 +61,13 @@ from ._badge import (
     factored_kmeans_plusplus,
     gradient_embedding,
     gradient_embedding_factors,
+)
+from ._bmdr import (
+    bmdr_qp_terms,
+    self_paced_weights,
+    solve_selection_qp,
+    worst_case_kernel_least_squares,
+    worst_case_loss,
 )
 from ._budget import select_within_budget
 from ._committee import bald, vote_entropy
@@ -136,6 +148,7 @@ __all__ = [
     "badge",
     "bald",
     "ball_purity",
+    "bmdr_qp_terms",
     "budget_manager",
     "closest_to_centers",
     "cluster_proportional_margin",
@@ -189,6 +202,8 @@ __all__ = [
     "round_robin_quotas",
     "select_groups",
     "select_within_budget",
+    "self_paced_weights",
+    "solve_selection_qp",
     "split_variable_uncertainty",
     "typiclust",
     "typicality",
@@ -196,4 +211,6 @@ __all__ = [
     "variance_reduction",
     "vote_entropy",
     "within_margin",
+    "worst_case_kernel_least_squares",
+    "worst_case_loss",
 ]

@@ -16,6 +16,7 @@ from sklearn.pipeline import make_pipeline
 
 from .. import (
     BadgeSampler,
+    BMDRSampler,
     CommitteeSampler,
     DensitySampler,
     DiversitySampler,
@@ -25,6 +26,7 @@ from .. import (
     HybridSampler,
     MarginClusterSampler,
     RandomSampler,
+    SPALSampler,
     UncertaintySampler,
     VarianceReductionSampler,
 )
@@ -72,6 +74,9 @@ class Strategy:
             # in Lu et al.): on the preprocessed data, whatever the model.
             return VarianceReductionSampler(make_pipeline(
                 clone(preprocessor), LogisticRegression(max_iter=1000)))
+        if self.family == "bmdr":  # their own kernel model, after the preprocessor
+            Sampler = BMDRSampler if name == "bmdr" else SPALSampler
+            return Sampler(clone(preprocessor))
         return RandomSampler()
 
 
@@ -98,6 +103,8 @@ STRATEGIES = {
     "dwus": Strategy("density", _C, in_demo=False),
     "eer": Strategy("error_reduction", _C, needs="predict_proba", in_demo=False),
     "vr": Strategy("error_reduction", _C, in_demo=False),
+    "bmdr": Strategy("bmdr", _C, in_demo=False),
+    "spal": Strategy("bmdr", _C, in_demo=False),
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),

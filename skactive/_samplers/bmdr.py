@@ -1,0 +1,242 @@
+"""BMDR: discriminative and representative batches by quadratic programming
+(Wang & Ye, 2013)."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from dataclasses import replace
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.linalg
+from sklearn.base import clone
+from sklearn.metrics.pairwise import rbf_kernel
+from sklearn.utils import check_array
+
+from ..acquisition import (
+    bmdr_qp_terms,
+    solve_selection_qp,
+    worst_case_kernel_least_squares,
+)
+from ..base import BaseSampler
+from ..utils._selection import tie_seed, top_k
+from ..utils._sklearn_compat import HasMethods, Interval, _fit_context, _num_samples
+from ..utils._validation import check_one_label_per_sample
+from .chunked import _warn_single_class
+
+
+class _KernelQPSampler(BaseSampler):
+    """What BMDR and SPAL share: the kernel model on the labeled samples, and
+    the alternation between the selection QP and the model step."""
+
+    _parameter_constraints: dict = {
+        **BaseSampler._parameter_constraints,
+        "transformer": [HasMethods(["fit", "transform"]), None],
+        "gamma": [Interval(Real, 0, None, closed="neither")],
+        "gamma_kernel": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit the kernel least-squares model on the labeled samples.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Labeled samples: numbers, or any input ``transformer`` takes.
+
+        y : array-like of shape (n_samples,)
+            Their labels, of two classes.
+
+        Returns
+        -------
+        self : object
+            The fitted sampler.
+        """
+        name = type(self).__name__
+        self._validate_labeled(X, y)
+        check_one_label_per_sample(
+            y, name, "its model is a binary kernel least squares.")
+        y = np.asarray(y)
+        self.classes_ = np.unique(y)
+        if self.classes_.shape[0] > 2:
+            raise ValueError(
+                f"{name} is for binary classification, but y holds "
+                f"{self.classes_.shape[0]} classes: use it one class against "
+                "the rest, or another sampler (UncertaintySampler, "
+                "DensitySampler).")
+        self.transformer_ = None
+        if self.transformer is not None:
+            self.transformer_ = clone(self.transformer).fit(X, y)
+        self.X_labeled_ = self._features(X)
+        self.y_signed_ = np.where(y == self.classes_[-1], 1.0, -1.0)
+        self.coef_ = None
+        if self.classes_.shape[0] < 2:
+            _warn_single_class()
+            return self
+        K = rbf_kernel(self.X_labeled_, gamma=self.gamma_kernel)
+        self.kernel_labeled_ = K
+        self.coef_ = scipy.linalg.solve(K + self.gamma * np.eye(K.shape[0]),
+                                        self.y_signed_, assume_a="pos")
+        return self
+
+    def _features(self, X):
+        if self.transformer_ is not None:
+            X = self.transformer_.transform(X)
+        return check_array(X, accept_sparse="csr", dtype=np.float64)
+
+    def _inner_validates(self):
+        return self.transformer_ is not None
+
+    def _kernels(self, X):
+        Z = self._features(X)
+        return (rbf_kernel(Z, self.X_labeled_, gamma=self.gamma_kernel),
+                rbf_kernel(Z, gamma=self.gamma_kernel))
+
+    def _score(self, X):
+        if self.coef_ is None:
+            return self._random_ranking(X)
+        return self._selection_weights(X, 1)
+
+    def _select(self, X, batch_size):
+        if self.coef_ is None:
+            return self._random_ranking(
+                X, top=(batch_size, tie_seed(self.random_state)))
+        return top_k(self._selection_weights(X, batch_size), batch_size,
+                     self.random_state)
+
+    def _model_step(self, K_UL, weights):
+        """The model refitted with the worst-case loss on weighted pool samples
+        (weights below 1e-6, the solver's noise, left out)."""
+        used = np.flatnonzero(weights > 1e-6)
+        return worst_case_kernel_least_squares(
+            self.kernel_labeled_, self.y_signed_, K_UL[used].T, weights[used],
+            gamma=self.gamma)
+
+    def __skactive_tags__(self):
+        return replace(super().__skactive_tags__(), ranking=False,
+                       task_types={"classification"})
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+class BMDRSampler(_KernelQPSampler):
+    """Discriminative and representative batches (BMDR; Wang & Ye, 2013).
+
+    A kernel least-squares model :math:`f = \\sum_{j \\in L} \\tau_j k(x_j,
+    \\cdot)` (RBF kernel, labels ±1) is fitted on the labeled samples. The
+    batch of :math:`b` pool samples minimizes the worst-case squared loss
+    of :math:`f` on the batch, :math:`\\max_{y = \\pm 1} (y - f(x))^2 = f^2
+    + 2|f| + 1` (small near the boundary: *discriminative*), plus
+    :math:`\\beta` times the maximum mean discrepancy between the labeled
+    samples with the batch and the rest of the pool (*representative*).
+    Relaxed to weights :math:`\\alpha \\in [0, 1]^{n_u}` with :math:`\\sum
+    \\alpha = b`, that is a quadratic program
+    (:func:`~skactive.acquisition.bmdr_qp_terms`), solved with Clarabel
+    (:func:`~skactive.acquisition.solve_selection_qp`); the batch is the
+    :math:`b` largest :math:`\\alpha`. The model is then refitted with the
+    batch's worst-case labels
+    (:func:`~skactive.acquisition.worst_case_kernel_least_squares`, solved
+    exactly through its dual where Wang & Ye and ALiPy run ADMM, hence no
+    ``rho``), and the two steps alternate until the batch repeats, at most
+    ``max_iter`` times. Scores are the weights :math:`\\alpha` of a batch of
+    one.
+
+    The method brings its own model (a kernel least squares), so it takes no
+    classifier; ``transformer`` maps any input to the features its kernel
+    compares. Cost per call: the pool's kernel (:math:`n_u^2` memory) and a
+    dense QP of :math:`n_u` variables per alternation.
+
+    Parameters
+    ----------
+    transformer : transformer, default=None
+        Maps samples to numeric features (fitted on the labeled samples in
+        :meth:`fit`); None compares ``X`` itself.
+
+    beta : float, default=1000.0
+        Weight of the MMD (representativeness) term.
+
+    gamma : float, default=0.1
+        Weight of the model's RKHS norm.
+
+    gamma_kernel : float, default=1.0
+        The RBF kernel's ``gamma``: ``exp(-gamma_kernel ||x - x'||^2)``.
+
+    max_iter : int, default=16
+        At most this many selection QPs per call (ALiPy's limit).
+
+    random_state : int, RandomState instance or None, default=None
+        Breaks exact ties between weights (and orders the pool when the
+        labeled data hold a single class).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labels; the last is +1 for the model.
+
+    coef_ : ndarray of shape (n_labeled,) or None
+        :math:`\\tau` of the model fitted on the labeled samples; None when
+        they hold a single class.
+
+    transformer_ : transformer or None
+        The fitted clone of ``transformer``.
+
+    n_features_in_ : int
+        Number of features seen during ``fit``, when ``X`` has a shape.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``, when ``X`` has string column
+        names.
+
+    See Also
+    --------
+    skactive.SPALSampler : BMDR with self-paced easiness weights.
+
+    References
+    ----------
+    Wang, Z., & Ye, J. (2013). Querying discriminative and representative
+    samples for batch mode active learning. KDD, 158-166.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skactive import BMDRSampler
+    >>> X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    >>> sampler = BMDRSampler(gamma_kernel=0.5, random_state=0).fit(X[:10], y[:10])
+    >>> sampler.select(X[10:], batch_size=2).shape
+    (2,)
+    """
+
+    _parameter_constraints: dict = {
+        **_KernelQPSampler._parameter_constraints,
+        "beta": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(self, transformer=None, *, beta=1000.0, gamma=0.1, gamma_kernel=1.0,
+                 max_iter=16, random_state=None):
+        self.transformer = transformer
+        self.beta = beta
+        self.gamma = gamma
+        self.gamma_kernel = gamma_kernel
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def _selection_weights(self, X, batch_size):
+        K_UL, K_UU = self._kernels(X)
+        coef, previous = self.coef_, None
+        for _ in range(self.max_iter):
+            P, q = bmdr_qp_terms(K_UL, K_UU, K_UL @ coef, batch_size=batch_size,
+                                 beta=self.beta)
+            alpha = solve_selection_qp(P, q, batch_size=batch_size)
+            batch = set(top_k(alpha, batch_size, self.random_state).tolist())
+            if batch == previous:
+                break
+            previous = batch
+            in_batch = np.zeros(_num_samples(K_UL))
+            in_batch[list(batch)] = 1.0
+            coef = self._model_step(K_UL, in_batch)
+        return alpha

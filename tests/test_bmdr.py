@@ -1,0 +1,240 @@
+"""BMDR and SPAL: their QPs against a second solver and the KKT conditions,
+the model step against a direct minimization, the samplers' contract."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy.optimize import minimize
+from sklearn.datasets import make_classification
+from sklearn.metrics.pairwise import rbf_kernel
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skactive import BMDRSampler, SPALSampler
+from skactive.acquisition import (
+    bmdr_qp_terms,
+    self_paced_weights,
+    solve_selection_qp,
+    worst_case_kernel_least_squares,
+    worst_case_loss,
+)
+from skactive.utils.estimator_checks import (
+    check_n_jobs_and_chunks_invariance,
+    check_select_returns_distinct_indices,
+    parametrize_with_sampler_checks,
+)
+
+from .test_inputs import INPUTS
+
+
+def _problem(seed, n_labeled=5, n_pool=7):
+    X, y = make_classification(n_samples=n_labeled + n_pool, n_features=3,
+                               n_informative=2, n_redundant=0, random_state=seed)
+    return X[:n_labeled], np.where(y[:n_labeled] == 1, 1.0, -1.0), X[n_labeled:]
+
+
+def test_qp_terms_are_the_mmd_written_out():
+    X_l, _, X_u = _problem(0)
+    K_UL, K_UU = rbf_kernel(X_u, X_l, gamma=0.5), rbf_kernel(X_u, gamma=0.5)
+    decision = np.linspace(-1, 1, X_u.shape[0])
+    beta, b = 3.0, 2
+    P, q = bmdr_qp_terms(K_UL, K_UU, decision, batch_size=b, beta=beta)
+    n_l, n_u = X_l.shape[0], X_u.shape[0]
+    K = rbf_kernel(np.vstack([X_l, X_u]), gamma=0.5)
+    n, offsets = n_l + n_u, []
+    scale = (n / ((n_l + b) * (n_u - b))) ** 2
+    for batch in ([0, 1], [2, 5], [3, 6], [4, 0]):  # the MMD of 0/1 batches
+        alpha = np.zeros(n_u)
+        alpha[batch] = 1.0
+        left = np.concatenate([np.ones(n_l), alpha]) / (n_l + b)
+        right = np.concatenate([np.zeros(n_l), 1 - alpha]) / (n_u - b)
+        mmd = (left - right) @ K @ (left - right)
+        objective = 0.5 * alpha @ P @ alpha + q @ alpha
+        # objective = beta / 4 (mmd / scale + a constant) + losses
+        offsets.append(objective - worst_case_loss(decision) @ alpha
+                       - beta / 4 * mmd / scale)
+    assert_allclose(offsets, offsets[0], atol=1e-10)
+
+
+def _kkt_violation(P, q, alpha, weights, b):
+    """Largest violation of the KKT conditions of the selection QP."""
+    g = P @ alpha + q
+    free = (alpha > 1e-6) & (alpha < 1 - 1e-6) & (weights > 0)
+    nu = np.median(g[free] / weights[free])
+    at_zero, at_one = alpha <= 1e-6, alpha >= 1 - 1e-6
+    return max(np.max(np.maximum(0, nu * weights - g)[at_zero], initial=0),
+               np.max(np.maximum(0, g - nu * weights)[at_one], initial=0),
+               np.max(np.abs(g - nu * weights)[free]),
+               abs(weights @ alpha - b))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_selection_qp_against_kkt_and_slsqp(weighted):
+    X_l, y, X_u = _problem(1)
+    K_UL, K_UU = rbf_kernel(X_u, X_l), rbf_kernel(X_u)
+    weights = np.linspace(0.3, 1.0, X_u.shape[0]) if weighted else np.ones(X_u.shape[0])
+    P, q = bmdr_qp_terms(K_UL, K_UU, K_UL @ y / 3, batch_size=2, beta=5.0,
+                         easiness=weights)
+    alpha = solve_selection_qp(P, q, batch_size=2, weights=weights)
+    assert _kkt_violation(P, q, alpha, weights, 2) < 1e-6
+    reference = minimize(lambda a: 0.5 * a @ P @ a + q @ a, np.full(7, 2 / 7),
+                         jac=lambda a: P @ a + q, method="SLSQP",
+                         bounds=[(0, 1)] * 7, options={"ftol": 1e-12},
+                         constraints={"type": "eq", "fun": lambda a: weights @ a - 2})
+    assert_allclose(alpha, reference.x, atol=1e-4)
+
+
+def test_selection_qp_drops_an_infeasible_sum():
+    alpha = solve_selection_qp(np.eye(2), [-1.0, 1.0], batch_size=1,
+                               weights=[0.2, 0.3])
+    assert_allclose(alpha, [1.0, 0.0], atol=1e-4)
+
+
+def test_model_step_against_a_direct_minimization():
+    X_l, y, X_u = _problem(2)
+    K, C = rbf_kernel(X_l), rbf_kernel(X_l, X_u[:3])
+    m, gamma = np.array([1.0, 0.5, 0.2]), 0.1
+    tau = worst_case_kernel_least_squares(K, y, C, m, gamma=gamma)
+
+    def objective(t):
+        f = C.T @ t
+        return (np.sum((y - K @ t) ** 2) + gamma * t @ K @ t
+                + m @ (f ** 2 + 2 * np.abs(f)))
+
+    reference = minimize(objective, np.linalg.solve(K + gamma * np.eye(5), y),
+                         method="Powell", options={"xtol": 1e-10, "ftol": 1e-14,
+                                                   "maxiter": 100000})
+    assert objective(tau) <= reference.fun + 1e-8
+    # Optimality: 0 is a subgradient, with s_j = sign(f_j) where f_j != 0 and
+    # some s_j in [-1, 1] where f_j = 0.
+    f = C.T @ tau
+    zero = np.abs(f) < 1e-7
+    smooth = 2 * K @ (K @ tau - y) + 2 * gamma * K @ tau + 2 * C @ (m * f)
+    residual = smooth + 2 * C[:, ~zero] @ (m[~zero] * np.sign(f[~zero]))
+    s, *_ = np.linalg.lstsq(2 * C[:, zero] * m[zero], -residual, rcond=None)
+    assert zero.any() and np.all(np.abs(s) <= 1 + 1e-6)
+    assert_allclose(2 * C[:, zero] * m[zero] @ s, -residual, atol=1e-6)
+    # Without weighted samples: kernel ridge regression in closed form.
+    assert_allclose(worst_case_kernel_least_squares(K, y, C[:, :0], [], gamma=gamma),
+                    np.linalg.solve(K + gamma * np.eye(5), y), atol=1e-8)
+
+
+def test_self_paced_weights_minimize_the_regularized_loss():
+    losses, pace = np.array([0.0, 0.03, 0.09, 0.5]), 0.1
+    grid = np.linspace(0, 1, 100001)
+    brute = [grid[np.argmin(grid * loss + pace * (grid ** 2 / 2 - grid))]
+             for loss in losses]
+    assert_allclose(self_paced_weights(losses, pace), brute, atol=1e-5)
+
+
+def test_bmdr_pick_is_the_argmax_of_its_last_qp():
+    X_l, y, X_u = _problem(3, n_pool=9)
+    sampler = BMDRSampler(gamma_kernel=0.5, beta=10.0, random_state=0).fit(X_l, y)
+    scores = sampler.score_samples(X_u)
+    assert sampler.select(X_u)[0] == np.argmax(scores)
+    assert_allclose(scores.sum(), 1.0, atol=1e-6)
+
+
+def test_bmdr_with_a_huge_beta_is_pure_mmd():
+    # beta dominates the losses: the pick minimizes the MMD alone.
+    X_l, y, X_u = _problem(4, n_pool=8)
+    pick = BMDRSampler(beta=1e6, gamma_kernel=0.5).fit(X_l, y).select(X_u)[0]
+    K = rbf_kernel(np.vstack([X_l, X_u]), gamma=0.5)
+    n_l, n_u = 5, 8
+
+    def mmd(i):
+        chosen = np.zeros(n_u)
+        chosen[i] = 1
+        d = (np.concatenate([np.ones(n_l), chosen]) / (n_l + 1)
+             - np.concatenate([np.zeros(n_l), 1 - chosen]) / (n_u - 1))
+        return d @ K @ d
+
+    assert pick == np.argmin([mmd(i) for i in range(n_u)])
+
+
+def test_ties_are_broken_by_the_seed():
+    X_l = np.array([[-1.0, 0.0], [1.0, 0.0]])
+    X_u = np.array([[0.0, 5.0], [0.0, -5.0], [0.0, 5.0], [0.0, -5.0]])
+    picks = {int(BMDRSampler(random_state=seed).fit(X_l, [0, 1]).select(X_u)[0])
+             for seed in range(20)}
+    assert len(picks) > 1
+    sampler = BMDRSampler(random_state=3).fit(X_l, [0, 1])
+    assert_array_equal(sampler.select(X_u, 2), sampler.select(X_u, 2))
+
+
+def test_spal_pace_and_easiness():
+    X_l, y, X_u = _problem(5, n_pool=9)
+    sampler = SPALSampler(gamma_kernel=0.5, lambda_pace=0.0, random_state=0)
+    assert sampler.fit(X_l, y).pace_ == 0.1
+    assert SPALSampler(lambda_pace=0.02).fit(X_l, y).pace_ == pytest.approx(0.2)
+    scores = sampler.score_samples(X_u)
+    assert np.all(scores >= 0) and sampler.select(X_u)[0] == np.argmax(scores)
+
+
+@pytest.mark.parametrize("Sampler", [BMDRSampler, SPALSampler])
+def test_refuses_bad_inputs(Sampler):
+    X, y = make_classification(n_samples=30, n_classes=3, n_informative=3,
+                               random_state=0)
+    with pytest.raises(ValueError, match="binary classification"):
+        Sampler().fit(X, y)
+    with pytest.raises(ValueError, match="gamma"):
+        Sampler(gamma=-1.0).fit(X, y % 2)
+    with pytest.raises(ValueError, match="P has shape"):
+        solve_selection_qp(np.eye(2), [1.0, 2.0, 3.0], batch_size=1)
+    with pytest.raises(ValueError, match="non-negative"):
+        solve_selection_qp(np.eye(2), [1.0, 2.0], batch_size=1, weights=[-1, 1])
+    with pytest.raises(ValueError, match="kernel_pool_labeled has shape"):
+        bmdr_qp_terms(np.eye(2), np.eye(3), [0.0, 0.0], batch_size=1, beta=1.0)
+
+
+def test_clarabel_failure_is_a_clear_error():
+    with pytest.raises(RuntimeError, match="Clarabel did not solve"):
+        solve_selection_qp(np.eye(2), [np.nan, 1.0], batch_size=1)
+
+
+SAMPLERS = [BMDRSampler(gamma_kernel=0.1, random_state=0),
+            SPALSampler(gamma_kernel=0.1, random_state=0)]
+POOL_WEIGHTS = ("the weights solve one problem over the whole pool, so they "
+                "change with the pool, by design")
+
+
+BINARY_ONLY = ("the check fits on three or more classes; the method is binary "
+               "and refuses them with a clear error (test_refuses_bad_inputs)")
+MULTICLASS_CHECKS = (
+    "check_dict_unchanged", "check_dont_overwrite_parameters", "check_dtype_object",
+    "check_estimator_sparse_array", "check_estimator_sparse_matrix",
+    "check_estimator_sparse_tag", "check_estimators_fit_returns_self",
+    "check_estimators_overwrite_params", "check_f_contiguous_array_estimator",
+    "check_fit2d_predict1d", "check_fit_score_takes_y",
+    "check_methods_sample_order_invariance", "check_n_features_in_after_fitting",
+    "check_positive_only_tag_during_fit", "check_readonly_memmap_input")
+
+
+@parametrize_with_checks(SAMPLERS, expected_failed_checks=lambda e: {
+    "check_methods_subset_invariance": POOL_WEIGHTS,
+    **dict.fromkeys(MULTICLASS_CHECKS, BINARY_ONLY)})
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+_X, _y = make_classification(n_samples=80, n_features=4, random_state=0)
+
+
+@parametrize_with_sampler_checks(SAMPLERS, _X[:20], _y[:20], _X[20:])
+def test_sampler_contract(sampler, check):
+    check(sampler)
+
+
+@pytest.mark.parametrize("input_name", list(INPUTS))
+@pytest.mark.parametrize("Sampler", [BMDRSampler, SPALSampler])
+def test_every_input(Sampler, input_name):
+    make, prep = INPUTS[input_name]
+    X, y = make(12, 0)
+    X_pool, _ = make(10, 1)
+    y = np.asarray(y) % 2
+    transformer = None if prep is None else make_pipeline(prep(), StandardScaler(
+        with_mean=input_name not in ("csr", "text")))
+    sampler = Sampler(transformer, gamma_kernel=0.1, random_state=0)
+    check_select_returns_distinct_indices(sampler, X, y, X_pool)
+    check_n_jobs_and_chunks_invariance(sampler, X, y, X_pool)
