@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from .. import __version__
-from . import _benchmark, _demo, _run, _select
+from . import _benchmark, _demo, _run, _select, _stream
 from ._common import Interrupted, UsageError
 
 
@@ -19,13 +19,14 @@ def build_parser():
         "benchmark compare strategies on labeled data (a bundled data set, your "
         "CSV file, several data sets): simulated labeling rounds, learning "
         "curves and their area (AUBC). select picks the rows of your CSV file "
-        "to label next and says whether to stop.",
+        "to label next and says whether to stop. stream replays your CSV file as "
+        "a stream, each label requested now or never within a budget.",
     )
     parser.add_argument("--version", action="version",
                         version=f"skactive {__version__}")
     commands = parser.add_subparsers(dest="command", required=True,
-                                     metavar="{demo,run,select,benchmark}")
-    for command in (_demo, _run, _benchmark, _select):
+                                     metavar="{demo,run,select,benchmark,stream}")
+    for command in (_demo, _run, _benchmark, _select, _stream):
         command.add_parser(commands)
     return parser
 

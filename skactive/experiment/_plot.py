@@ -34,6 +34,9 @@ class BudgetCurveDisplay:
         ``{(strategy, criterion): mean labels at the stop}``; each is marked
         on the strategy's curve.
 
+    x_label : str, default="number of labeled samples"
+        Label of the x axis ("samples seen" for a stream).
+
     Attributes
     ----------
     lines_ : dict of matplotlib Line2D
@@ -63,13 +66,14 @@ class BudgetCurveDisplay:
     """
 
     def __init__(self, n_labeled, mean, std, *, aubc=None, score_name="score",
-                 stops=None):
+                 stops=None, x_label="number of labeled samples"):
         self.n_labeled = n_labeled
         self.mean = mean
         self.std = std
         self.aubc = aubc
         self.score_name = score_name
         self.stops = stops
+        self.x_label = x_label
 
     def _draw_curve(self, ax, strategy, is_reference, std_display_style, line_kw,
                     fill_between_kw, errorbar_kw):
@@ -127,7 +131,7 @@ class BudgetCurveDisplay:
     @classmethod
     def from_result(cls, result, *, ax=None, score_name="score", reference=None,
                     line_kw=None, fill_between_kw=None, errorbar_kw=None,
-                    std_display_style="fill_between"):
+                    std_display_style="fill_between", column="score"):
         """Build the display from an :class:`ExperimentResult` and plot it.
 
         Parameters
@@ -151,6 +155,12 @@ class BudgetCurveDisplay:
                 default="fill_between"
             How the standard deviation is shown; see :meth:`plot`.
 
+        column : str, default="score"
+            The column drawn (see :meth:`ExperimentResult.curves`): for a
+            stream, ``"score"`` is the cumulative prequential accuracy,
+            ``"window_score"`` the accuracy over the last samples and
+            ``"n_labeled"`` the labels spent, against the samples seen.
+
         Returns
         -------
         display : BudgetCurveDisplay
@@ -158,12 +168,16 @@ class BudgetCurveDisplay:
         """
         n_labeled, mean, std = {}, {}, {}
         for strategy in result.strategies:
-            n_labeled[strategy], scores = result.curves(strategy)
+            n_labeled[strategy], scores = result.curves(strategy, column)
             mean[strategy] = scores.mean(axis=0)
             std[strategy] = (scores.std(axis=0, ddof=1) if len(scores) > 1
                              else 0 * mean[strategy])
-        areas = {s: m for s, (m, _) in result.aubc().items()}
-        display = cls(n_labeled, mean, std, aubc=areas, score_name=score_name)
+        if result.x == "n_seen":  # a stream: no budget curve, no area
+            display = cls(n_labeled, mean, std, score_name=score_name,
+                          x_label="samples seen")
+        else:
+            areas = {s: m for s, (m, _) in result.aubc().items()}
+            display = cls(n_labeled, mean, std, aubc=areas, score_name=score_name)
         display.stops = {(r["strategy"], r["criterion"]): r["labels_at_stop"]
                          for r in result.stopping()}
         return display.plot(
@@ -241,7 +255,7 @@ class BudgetCurveDisplay:
             self._draw_curve(ax, strategy, strategy == reference, std_display_style,
                              line_kw, fill_between_kw, errorbar_kw)
         self._mark_stops(ax)
-        ax.set_xlabel("number of labeled samples")
+        ax.set_xlabel(self.x_label)
         ax.set_ylabel(self.score_name)
         ax.grid(alpha=0.3)
         if len(strategies) > 4:

@@ -9,6 +9,12 @@ import numpy as np
 from ..utils._sklearn_compat import validate_params
 
 COLUMNS = ("strategy", "repeat", "round", "n_labeled", "score")
+# A stream experiment's table: the x axis is the samples seen, the score the
+# cumulative prequential accuracy; n_labeled counts the labels spent so far and
+# window_score is the accuracy over the last samples.
+STREAM_COLUMNS = ("strategy", "repeat", "round", "n_seen", "score", "n_labeled",
+                  "window_score")
+_DTYPES = {"strategy": object, "score": np.float64, "window_score": np.float64}
 
 
 @validate_params({"n_labeled": ["array-like"], "scores": ["array-like"]},
@@ -78,12 +84,25 @@ class ExperimentResult:
     criteria : list of str, default=()
         Stopping-criterion names, in the order they were given.
 
+    stream : bool, default=False
+        Rows of a stream experiment (:func:`run_stream_experiment`):
+        ``(strategy, repeat, round, n_seen, score, n_labeled, window_score)``,
+        the x axis being the samples seen.
+
     Attributes
     ----------
     table : dict of ndarray
         The tidy table: one array per column (strategy, repeat, round,
-        n_labeled, score), rows sorted by strategy (in the given order),
-        repeat and round.
+        n_labeled, score; for a stream strategy, repeat, round, n_seen,
+        score, n_labeled, window_score), rows sorted by strategy (in the
+        given order), repeat and round.
+
+    columns : tuple of str
+        The names of the table's columns, in order.
+
+    x : str
+        The column of the curves' x axis: ``"n_labeled"``, or ``"n_seen"``
+        for a stream.
 
     strategies : list of str
         Strategy names, in the order they were given.
@@ -97,18 +116,20 @@ class ExperimentResult:
     {'margin': (0.6, 0.0)}
     """
 
-    def __init__(self, rows, strategies, *, stops=(), criteria=()):
+    def __init__(self, rows, strategies, *, stops=(), criteria=(), stream=False):
+        self.stream = stream
+        self.columns = STREAM_COLUMNS if stream else COLUMNS
+        self.x = "n_seen" if stream else "n_labeled"
         self.strategies = list(strategies)
         self.criteria = list(criteria)
         self.stops = sorted(stops, key=lambda s: (self.strategies.index(s[0]), s[1],
                                                   self.criteria.index(s[2])))
         position = {name: i for i, name in enumerate(self.strategies)}
         rows = sorted(rows, key=lambda r: (position[r[0]], r[1], r[2]))
-        columns = list(zip(*rows)) if rows else [()] * len(COLUMNS)
-        dtypes = (object, np.intp, np.intp, np.intp, np.float64)
+        columns = list(zip(*rows)) if rows else [()] * len(self.columns)
         self.table = {
-            name: np.array(values, dtype=dtype)
-            for name, values, dtype in zip(COLUMNS, columns, dtypes)
+            name: np.array(values, dtype=_DTYPES.get(name, np.intp))
+            for name, values in zip(self.columns, columns)
         }
 
     def __len__(self):
@@ -122,8 +143,9 @@ class ExperimentResult:
         if not isinstance(other, ExperimentResult):
             return NotImplemented
         return (self.strategies == other.strategies and self.stops == other.stops
+                and self.columns == other.columns
                 and all(np.array_equal(self.table[c], other.table[c])
-                        for c in COLUMNS))
+                        for c in self.columns))
 
     def rows(self):
         """The table as a list of tuples.
@@ -131,11 +153,12 @@ class ExperimentResult:
         Returns
         -------
         rows : list of tuple
-            ``(strategy, repeat, round, n_labeled, score)``, in table order.
+            ``(strategy, repeat, round, n_labeled, score)`` (the
+            :attr:`columns`), in table order.
         """
-        return list(zip(*(self.table[c].tolist() for c in COLUMNS)))
+        return list(zip(*(self.table[c].tolist() for c in self.columns)))
 
-    def curves(self, strategy):
+    def curves(self, strategy, column="score"):
         """Learning curves of one strategy.
 
         Parameters
@@ -143,24 +166,34 @@ class ExperimentResult:
         strategy : str
             A strategy name.
 
+        column : str, default="score"
+            The column to return per repeat; for a stream, also
+            ``"window_score"`` (accuracy over the last samples) or
+            ``"n_labeled"`` (labels spent).
+
         Returns
         -------
-        n_labeled : ndarray of shape (n_rounds,)
-            Labeled-set size at each round (the same in every repeat).
+        x : ndarray of shape (n_rounds,)
+            The x axis (:attr:`x`): labeled-set size at each round, or
+            samples seen for a stream (the same in every repeat).
 
         scores : ndarray of shape (n_repeats, n_rounds)
-            Test score of each repeat at each round.
+            ``column`` of each repeat at each round: the test score, or
+            the prequential accuracy for a stream.
         """
         if strategy not in self.strategies:
             raise ValueError(
                 f"Unknown strategy {strategy!r}; this result has {self.strategies}."
             )
+        if column not in self.columns[3:]:
+            raise ValueError(f"Unknown column {column!r}; choose from "
+                             f"{list(self.columns[3:])}.")
         mask = self.table["strategy"] == strategy
         repeats = self.table["repeat"][mask]
         n_repeats = np.unique(repeats).size
-        scores = self.table["score"][mask].reshape(n_repeats, -1)
-        n_labeled = self.table["n_labeled"][mask].reshape(n_repeats, -1)[0]
-        return n_labeled, scores
+        scores = self.table[column][mask].reshape(n_repeats, -1)
+        x = self.table[self.x][mask].reshape(n_repeats, -1)[0]
+        return x, scores
 
     def aubc(self):
         """Area under the budget curve of each strategy, mean and std over repeats.
@@ -212,13 +245,18 @@ class ExperimentResult:
     def summary(self):
         """A printable table: strategy, AUBC mean ± std, final score mean ± std.
 
-        Strategies are sorted by decreasing mean AUBC.
+        Strategies are sorted by decreasing mean AUBC. For a stream: the
+        prequential accuracy over the whole stream (the final cumulative
+        score), the accuracy over the last window, and the fraction of the
+        stream labeled, each mean ± std, by decreasing accuracy.
 
         Returns
         -------
         table : str
             One line per strategy, under a header line.
         """
+        if self.stream:
+            return self._stream_summary()
         areas, final = self.aubc(), self.final_scores()
         order = sorted(self.strategies, key=lambda s: -areas[s][0])
         width = max(len("strategy"), *(len(s) for s in order))
@@ -228,6 +266,24 @@ class ExperimentResult:
                 f"{s:<{width}}  {areas[s][0]:>7.4f} ± {areas[s][1]:.4f}"
                 f"  {final[s][0]:>7.4f} ± {final[s][1]:.4f}"
             )
+        return "\n".join(lines)
+
+    def _stream_summary(self):
+        def last(strategy, column, per_sample=False):
+            seen, values = self.curves(strategy, column)
+            values = values[:, -1] / (seen[-1] if per_sample else 1)
+            std = values.std(ddof=1) if values.size > 1 else 0.0
+            return f"{values.mean():>7.4f} ± {std:.4f}"
+
+        final = self.final_scores()
+        order = sorted(self.strategies, key=lambda s: -final[s][0])
+        width = max(len("strategy"), *(len(s) for s in order))
+        lines = [f"{'strategy':<{width}}  {'accuracy':>16}  {'last window':>16}  "
+                 f"{'labeled':>16}"]
+        for s in order:
+            lines.append(f"{s:<{width}}  {last(s, 'score'):>16}  "
+                         f"{last(s, 'window_score'):>16}  "
+                         f"{last(s, 'n_labeled', per_sample=True):>16}")
         return "\n".join(lines)
 
     def stopping(self):
@@ -301,7 +357,7 @@ class ExperimentResult:
         """
         with open(path, "w", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow(COLUMNS)
+            writer.writerow(self.columns)
             writer.writerows(self.rows())
 
     def to_frame(self):
@@ -310,7 +366,8 @@ class ExperimentResult:
         Returns
         -------
         frame : pandas.DataFrame
-            Columns strategy, repeat, round, n_labeled, score.
+            The :attr:`columns`: strategy, repeat, round, n_labeled, score
+            (for a stream, n_seen, score, n_labeled, window_score).
         """
         try:
             import pandas as pd
@@ -318,7 +375,7 @@ class ExperimentResult:
             raise ImportError(
                 "to_frame needs pandas: pip install pandas (or use to_csv)."
             ) from exc
-        return pd.DataFrame({c: self.table[c] for c in COLUMNS})
+        return pd.DataFrame({c: self.table[c] for c in self.columns})
 
     def plot(self, ax=None, **kwargs):
         """Plot the mean learning curve of each strategy with a ± std band.
