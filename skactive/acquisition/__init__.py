@@ -43,6 +43,8 @@ criterion from the refitted models' probabilities (:func:`future_error` per
 sample; :func:`gaussian_nb_future_probabilities` refits a Gaussian naive
 Bayes model in closed form), :func:`variance_reduction` the variance
 reduction of a logistic regression from its :func:`fisher_information`.
+:func:`hintsvm_qp`, :func:`solve_hintsvm` and :func:`hintsvm_decision` are
+HintSVM's dual quadratic program, its solution and its decision values.
 Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
@@ -92,6 +94,7 @@ from ._hierarchical import (
     hierarchical_sampling,
     label_proportion_bounds,
 )
+from ._hintsvm import hintsvm_decision, hintsvm_qp, solve_hintsvm
 from ._margin_clusters import (
     cluster_proportional_margin,
     margin_cluster_mean,
@@ -160,6 +163,8 @@ __all__ = [
     "greedy_sampling",
     "group_scores",
     "hierarchical_probabilities",
+    "hintsvm_decision",
+    "hintsvm_qp",
     "hierarchical_pruning",
     "hierarchical_sampling",
     "information_density",
@@ -189,6 +194,7 @@ __all__ = [
     "round_robin_quotas",
     "select_groups",
     "select_within_budget",
+    "solve_hintsvm",
     "split_variable_uncertainty",
     "typiclust",
     "typicality",
