@@ -267,9 +267,11 @@ class HintSVMSampler(ChunkedSampler):
             raise ValueError(
                 "The labeled data held a single class: there is no boundary "
                 "to draw until a second class is labeled.")
-        if self.transformer_ is None:  # scikit-learn's message for a 1d X
-            X = validate_data(self, X, reset=False, accept_sparse="csr",
-                              dtype=np.float64)
+        if np.ndim(X) == 1:
+            raise ValueError(
+                "Expected 2D array, got 1D array instead: the pool must have "
+                "shape (n_samples, n_features). Reshape your data with "
+                "X.reshape(1, -1) for a single sample.")
         return self._decision(self._validate_pool(X))
 
     def _kernel_params(self):
@@ -319,9 +321,9 @@ class HintSVMSampler(ChunkedSampler):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         tags.classifier_tags = ClassifierTags(multi_class=False)
-        if self.transformer is None:
-            tags.input_tags.allow_nan = False
-            return tags
-        return _inherit_input_tags(tags, [self.transformer],
-                                   ("allow_nan", "sparse", "string", "categorical"))
+        if self.transformer is not None:
+            _inherit_input_tags(tags, [self.transformer],
+                                ("sparse", "string", "categorical"))
+        tags.input_tags.allow_nan = False  # the kernel takes no NaN
+        return tags
 
