@@ -77,16 +77,25 @@ def intercept_from_kkt(K, y, c, Cl, Ch, epsilon, tol=1e-5):
 def test_qp_is_the_dual_written_out():
     K = rbf(*[np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [0.5, 0.5]])] * 2)
     y = np.array([1.0, -1.0])
-    P, q, a, upper, D = hintsvm_qp(K, y, Cl=2.0, Ch=0.5, epsilon=0.2)
-    # x = (alpha_1, alpha_2, beta_1, beta_2, beta*_1, beta*_2)
-    signs = np.array([1.0, -1.0, -1.0, -1.0, 1.0, 1.0])
-    points = [0, 1, 2, 3, 2, 3]
-    expected = signs[:, None] * signs[None, :] * K[np.ix_(points, points)]
-    assert_allclose(P, expected)
-    assert_allclose(q, [-1, -1, 0.2, 0.2, 0.2, 0.2])
-    assert_allclose(a, signs)
-    assert_allclose(upper, [2, 2, 0.5, 0.5, 0.5, 0.5])
-    assert_allclose(D @ np.arange(1.0, 7.0), [1, -2, 5 - 3, 6 - 4])
+    P, q, a, G, h = hintsvm_qp(K, y, Cl=2.0, Ch=0.5, epsilon=0.2)
+    # v = (coef_1, coef_2, coef_h1, coef_h2, t_1, t_2)
+    expected_P = np.zeros((6, 6))
+    expected_P[:4, :4] = K
+    assert_allclose(P, expected_P)
+    assert_allclose(q, [-1, 1, 0, 0, 0.2, 0.2])
+    assert_allclose(a, [1, 1, 1, 1, 0, 0])
+    expected_G = [[-1, 0, 0, 0, 0, 0],    # y_1 coef_1 >= 0
+                  [0, 1, 0, 0, 0, 0],     # y_2 coef_2 >= 0
+                  [1, 0, 0, 0, 0, 0],     # y_1 coef_1 <= Cl
+                  [0, -1, 0, 0, 0, 0],    # y_2 coef_2 <= Cl
+                  [0, 0, 1, 0, -1, 0],    # coef_h1 <= t_1
+                  [0, 0, 0, 1, 0, -1],
+                  [0, 0, -1, 0, -1, 0],   # -coef_h1 <= t_1
+                  [0, 0, 0, -1, 0, -1],
+                  [0, 0, 0, 0, 1, 0],     # t_1 <= Ch
+                  [0, 0, 0, 0, 0, 1]]
+    assert_allclose(G.toarray(), expected_G)
+    assert_allclose(h, [0, 0, 2, 2, 0, 0, 0, 0, 0.5, 0.5])
 
 
 @pytest.mark.parametrize("Cl, Ch, epsilon", [(1.0, 1.0, 0.1), (0.1, 10.0, 0.0)])

@@ -10,11 +10,11 @@ The primal problem, with the labeled samples :math:`(x_i, y_i)`,
          -(w . phi(h_j) + b) <= epsilon + zeta*_j,  all slacks >= 0:
 
 a soft-margin SVM on the labeled samples and an epsilon-insensitive
-regression of the hints to the value 0, the boundary. Its dual, in the
-variables ``x = (alpha, beta, beta*)``, is the quadratic program that
-:func:`hintsvm_qp` writes out and :func:`solve_hintsvm` solves with
-Clarabel; the model is ``f(z) = sum_k coef_k K(z_k, z) + intercept`` over
-the labeled samples then the hints (:func:`hintsvm_decision`).
+regression of the hints to the value 0, the boundary. Its dual is the
+quadratic program that :func:`hintsvm_qp` writes out and
+:func:`solve_hintsvm` solves with Clarabel; the model is
+``f(z) = sum_k coef_k K(z_k, z) + intercept`` over the labeled samples then
+the hints (:func:`hintsvm_decision`).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -50,18 +50,26 @@ def _check_problem(kernel, y):
     prefer_skip_nested_validation=True,
 )
 def hintsvm_qp(kernel, y, *, Cl=0.1, Ch=0.1, epsilon=0.1):
-    """The dual quadratic program of HintSVM, written out.
+    """The dual quadratic program of HintSVM, in the model's coefficients.
 
-    With ``n_labeled = len(y)`` labeled samples and ``n_hints`` hints, the
-    variables are ``x = (alpha, beta, beta*)`` (``n_labeled + 2 n_hints``)
-    and the coefficients of the model ``coef = D x``: ``y_i alpha_i`` for a
-    labeled sample, ``beta*_j - beta_j`` for a hint. The program is::
+    The dual's variables are ``alpha_i`` in ``[0, Cl]`` for a labeled
+    sample and ``beta_j, beta*_j`` in ``[0, Ch]`` for a hint (the
+    multipliers of its two band constraints); it reads::
 
-        min  1/2 x' P x + q' x   s.t.  a' x = 0,  0 <= x <= upper,
+        min  1/2 coef' K coef - sum_i alpha_i + epsilon sum_j (beta_j + beta*_j)
+        s.t. sum(coef) = 0,
 
-    with ``P = D' K D``, ``q = (-1, ..., -1, epsilon, ..., epsilon)``,
-    ``a = D' 1`` (that is, ``sum(coef) = 0``) and ``upper`` equal to ``Cl``
-    for the labeled samples and ``Ch`` for the hints.
+    with the model's coefficients ``coef_i = y_i alpha_i`` and ``coef_j =
+    beta*_j - beta_j``. At an optimum a hint's two multipliers are not both
+    positive, so ``beta_j + beta*_j = |coef_j|``: the program is written in
+    ``v = (coef, t)``, ``t_j >= |coef_j|`` (half as many quadratic
+    variables as in ``(alpha, beta, beta*)``)::
+
+        min  1/2 v' P v + q' v   s.t.  a' v = 0,  G v <= h,
+
+    ``P = [[K, 0], [0, 0]]``, ``q = (-y, 0, epsilon)``, ``a = (1, 0)``,
+    and the rows of ``G v <= h``: ``0 <= y_i coef_i <= Cl``, ``coef_j <=
+    t_j``, ``-coef_j <= t_j`` and ``t_j <= Ch``.
 
     Parameters
     ----------
@@ -78,37 +86,67 @@ def hintsvm_qp(kernel, y, *, Cl=0.1, Ch=0.1, epsilon=0.1):
         Weight of the hints' epsilon-insensitive losses.
 
     epsilon : float, default=0.1
-        Width of the band around the boundary in which a hint costs nothing.
+        Half-width of the band around the boundary in which a hint costs
+        nothing.
 
     Returns
     -------
     P : ndarray of shape (n_variables, n_variables)
+        ``n_variables = n_labeled + 2 n_hints``: the coefficients, then
+        ``t``.
     q : ndarray of shape (n_variables,)
     a : ndarray of shape (n_variables,)
-    upper : ndarray of shape (n_variables,)
-    D : ndarray of shape (n_labeled + n_hints, n_variables)
-        Maps a solution ``x`` to the model's coefficients, ``coef = D @ x``.
+    G : sparse matrix of shape (2 n_labeled + 3 n_hints, n_variables)
+    h : ndarray of shape (2 n_labeled + 3 n_hints,)
 
     Examples
     --------
     >>> import numpy as np
     >>> from skactive.acquisition import hintsvm_qp
     >>> X = np.array([[-1.0], [1.0], [0.2]])   # two labeled samples, one hint
-    >>> P, q, a, upper, D = hintsvm_qp(X @ X.T, [-1, 1], Cl=1.0, Ch=0.5)
-    >>> P.shape, q.tolist(), a.tolist(), upper.tolist()
-    ((4, 4), [-1.0, -1.0, 0.1, 0.1], [-1.0, 1.0, -1.0, 1.0], [1.0, 1.0, 0.5, 0.5])
+    >>> P, q, a, G, h = hintsvm_qp(X @ X.T, [-1, 1], Cl=1.0, Ch=0.5)
+    >>> P.shape, q.tolist(), a.tolist()
+    ((4, 4), [1.0, -1.0, 0.0, 0.1], [1.0, 1.0, 1.0, 0.0])
+    >>> G.toarray()
+    array([[ 1.,  0.,  0.,  0.],
+           [ 0., -1.,  0.,  0.],
+           [-1.,  0.,  0.,  0.],
+           [ 0.,  1.,  0.,  0.],
+           [ 0.,  0.,  1., -1.],
+           [ 0.,  0., -1., -1.],
+           [ 0.,  0.,  0.,  1.]])
+    >>> h.tolist()
+    [0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.5]
     """
     kernel, y = _check_problem(kernel, y)
     n_labeled, n_hints = y.shape[0], kernel.shape[0] - y.shape[0]
-    D = np.zeros((n_labeled + n_hints, n_labeled + 2 * n_hints))
-    D[:n_labeled, :n_labeled] = np.diag(y)
-    D[n_labeled:, n_labeled:n_labeled + n_hints] = -np.eye(n_hints)
-    D[n_labeled:, n_labeled + n_hints:] = np.eye(n_hints)
-    P = D.T @ kernel @ D
-    q = np.concatenate([-np.ones(n_labeled), np.full(2 * n_hints, float(epsilon))])
-    upper = np.concatenate([np.full(n_labeled, float(Cl)),
-                            np.full(2 * n_hints, float(Ch))])
-    return P, q, D.sum(axis=0), upper, D
+    n = n_labeled + n_hints
+    P = np.zeros((n + n_hints, n + n_hints))
+    P[:n, :n] = kernel
+    q = np.concatenate([-y, np.zeros(n_hints), np.full(n_hints, float(epsilon))])
+    a = np.concatenate([np.ones(n), np.zeros(n_hints)])
+    G = _constraint_matrix(y, n_hints)
+    h = np.concatenate([np.zeros(n_labeled), np.full(n_labeled, float(Cl)),
+                        np.zeros(2 * n_hints), np.full(n_hints, float(Ch))])
+    return P, q, a, G, h
+
+
+def _constraint_matrix(y, n_hints):
+    """``G`` of :func:`hintsvm_qp`, built from its nonzeros."""
+    n_labeled = y.shape[0]
+    n = n_labeled + n_hints
+    labeled, hint = np.arange(n_labeled), np.arange(n_hints)
+    rows = np.concatenate([labeled, n_labeled + labeled,  # the boxes of y_i coef_i
+                           2 * n_labeled + hint, 2 * n_labeled + hint,  # coef_j <= t_j
+                           2 * n_labeled + n_hints + hint,  # -coef_j <= t_j
+                           2 * n_labeled + n_hints + hint,
+                           2 * n_labeled + 2 * n_hints + hint])  # t_j <= Ch
+    cols = np.concatenate([labeled, labeled, n_labeled + hint, n + hint,
+                           n_labeled + hint, n + hint, n + hint])
+    ones = np.ones(n_hints)
+    values = np.concatenate([-y, y, ones, -ones, -ones, -ones, ones])
+    return sp.csc_matrix((values, (rows, cols)),
+                         shape=(2 * n_labeled + 3 * n_hints, n + n_hints))
 
 
 def _clarabel():
@@ -170,24 +208,22 @@ def solve_hintsvm(kernel, y, *, Cl=0.1, Ch=0.1, epsilon=0.1):
     >>> hintsvm_decision(X @ X.T, coef, intercept).round(3)
     array([-1.   ,  0.833,  0.1  ])
     """
-    P, q, a, upper, D = hintsvm_qp(kernel, y, Cl=Cl, Ch=Ch, epsilon=epsilon)
+    P, q, a, G, h = hintsvm_qp(kernel, y, Cl=Cl, Ch=Ch, epsilon=epsilon)
     clarabel = _clarabel()
-    n = q.shape[0]
-    eye = sp.identity(n, format="csc")
-    A = sp.vstack([sp.csc_matrix(a[None, :]), -eye, eye], format="csc")
-    b = np.concatenate([[0.0], np.zeros(n), upper])
-    cones = [clarabel.ZeroConeT(1), clarabel.NonnegativeConeT(2 * n)]
+    A = sp.vstack([sp.csc_matrix(a[None, :]), G], format="csc")
+    b = np.concatenate([[0.0], h])
+    cones = [clarabel.ZeroConeT(1), clarabel.NonnegativeConeT(h.shape[0])]
     settings = clarabel.DefaultSettings()
     settings.verbose = False
-    P = sp.triu(sp.csc_matrix((P + P.T) / 2), format="csc")
+    P = sp.csc_matrix(np.triu(P))  # the kernel is symmetric
     solution = clarabel.DefaultSolver(P, q, A, b, cones, settings).solve()
     if solution.status != clarabel.SolverStatus.Solved:
         raise RuntimeError(
             f"Clarabel did not solve HintSVM's quadratic program (status "
             f"{solution.status}). Check the kernel matrix for NaN or huge "
             "values, or scale the features.")
-    x = np.clip(np.asarray(solution.x), 0.0, upper)
-    return D @ x, float(solution.z[0])
+    n = kernel.shape[0] if hasattr(kernel, "shape") else len(kernel)
+    return np.asarray(solution.x)[:n], float(solution.z[0])
 
 
 @validate_params(

@@ -19,6 +19,7 @@ from .. import (
     DiversitySampler,
     GreedySampler,
     HierarchicalSampler,
+    HintSVMSampler,
     HybridSampler,
     MarginClusterSampler,
     RandomSampler,
@@ -59,6 +60,8 @@ class Strategy:
             return GreedySampler(estimator, strategy=name)
         if self.family == "hierarchical":  # the tree of the preprocessed data
             return HierarchicalSampler(clone(preprocessor))
+        if self.family == "hintsvm":  # Lu, Li & Lin's settings, after the preprocessor
+            return HintSVMSampler(clone(preprocessor), Cl=1.0, Ch=1.0, kernel="rbf")
         if self.family == "margin_clusters":  # MCM and InfoDiv
             return MarginClusterSampler(estimator, strategy=name)
         return RandomSampler()
@@ -85,6 +88,7 @@ STRATEGIES = {
                                     in_demo=False),
     "graph_density": Strategy("density", _C, in_demo=False),
     "dwus": Strategy("density", _C, in_demo=False),
+    "hintsvm": Strategy("hintsvm", _C, in_demo=False),  # binary only
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
