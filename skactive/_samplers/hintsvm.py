@@ -48,8 +48,7 @@ def _decision_chunk(X, *, train, coef, intercept, kernel_params):
 
 
 class HintSVMSampler(ChunkedSampler):
-    """HintSVM, active learning with hinted support vector machines
-    (Li, Ferng & Lin, 2012).
+    """HintSVM: active learning with a hinted SVM (Li, Ferng & Lin, 2012).
 
     Some pool samples, the *hints* (a random ``hint_ratio`` of the pool,
     seeded by ``random_state``), are asked to lie near the boundary of an

@@ -92,12 +92,20 @@ def hintsvm_qp(kernel, y, *, Cl=0.1, Ch=0.1, epsilon=0.1):
     Returns
     -------
     P : ndarray of shape (n_variables, n_variables)
-        ``n_variables = n_labeled + 2 n_hints``: the coefficients, then
-        ``t``.
+        The quadratic term; ``n_variables = n_labeled + 2 n_hints``: the
+        coefficients, then ``t``.
+
     q : ndarray of shape (n_variables,)
+        The linear term.
+
     a : ndarray of shape (n_variables,)
+        The equality constraint ``a' v = 0``.
+
     G : sparse matrix of shape (2 n_labeled + 3 n_hints, n_variables)
+        The inequality constraints ``G v <= h``, CSC.
+
     h : ndarray of shape (2 n_labeled + 3 n_hints,)
+        Their right-hand side.
 
     Examples
     --------
@@ -251,6 +259,7 @@ def hintsvm_decision(kernel, coef, intercept):
     Returns
     -------
     decision : ndarray of shape (n_samples,)
+        ``f`` of each sample, positive on the side of the labels +1.
 
     Examples
     --------
