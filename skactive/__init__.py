@@ -10,6 +10,7 @@ from ._samplers.diversity import DiversitySampler
 from ._samplers.error_reduction import ExpectedErrorReductionSampler
 from ._samplers.greedy import GreedySampler
 from ._samplers.hierarchical import HierarchicalSampler
+from ._samplers.hintsvm import HintSVMSampler
 from ._samplers.hybrid import HybridSampler
 from ._samplers.margin_clusters import MarginClusterSampler
 from ._samplers.random import RandomSampler
@@ -23,7 +24,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = ["BadgeSampler", "BMDRSampler", "CommitteeSampler", "DensitySampler",
            "DiversitySampler", "ExpectedErrorReductionSampler", "GreedySampler",
-           "HierarchicalSampler", "HybridSampler", "MarginClusterSampler",
-           "RandomSampler",
-           "select_groups", "select_within_budget", "SPALSampler", "StreamSampler",
-           "UncertaintySampler", "VarianceReductionSampler", "__version__"]
+           "HierarchicalSampler", "HintSVMSampler", "HybridSampler",
+           "MarginClusterSampler", "RandomSampler", "select_groups",
+           "select_within_budget", "SPALSampler", "StreamSampler", "UncertaintySampler",
+           "VarianceReductionSampler", "__version__"]

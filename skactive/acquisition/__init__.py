@@ -48,6 +48,8 @@ BMDR and SPAL choose a batch by the quadratic program of
 :func:`solve_selection_qp`, alternating with the model step
 :func:`worst_case_kernel_least_squares`; SPAL's easiness is
 :func:`self_paced_weights`.
+:func:`hintsvm_qp`, :func:`solve_hintsvm` and :func:`hintsvm_decision` are
+HintSVM's dual quadratic program, its solution and its decision values.
 Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
@@ -104,6 +106,7 @@ from ._hierarchical import (
     hierarchical_sampling,
     label_proportion_bounds,
 )
+from ._hintsvm import hintsvm_decision, hintsvm_qp, solve_hintsvm
 from ._margin_clusters import (
     cluster_proportional_margin,
     margin_cluster_mean,
@@ -173,6 +176,8 @@ __all__ = [
     "greedy_sampling",
     "group_scores",
     "hierarchical_probabilities",
+    "hintsvm_decision",
+    "hintsvm_qp",
     "hierarchical_pruning",
     "hierarchical_sampling",
     "information_density",
@@ -204,6 +209,7 @@ __all__ = [
     "select_within_budget",
     "self_paced_weights",
     "solve_selection_qp",
+    "solve_hintsvm",
     "split_variable_uncertainty",
     "typiclust",
     "typicality",

@@ -23,6 +23,7 @@ from .. import (
     ExpectedErrorReductionSampler,
     GreedySampler,
     HierarchicalSampler,
+    HintSVMSampler,
     HybridSampler,
     MarginClusterSampler,
     RandomSampler,
@@ -65,6 +66,8 @@ class Strategy:
             return GreedySampler(estimator, strategy=name)
         if self.family == "hierarchical":  # the tree of the preprocessed data
             return HierarchicalSampler(clone(preprocessor))
+        if self.family == "hintsvm":  # Lu, Li & Lin's settings, after the preprocessor
+            return HintSVMSampler(clone(preprocessor), Cl=1.0, Ch=1.0, kernel="rbf")
         if self.family == "margin_clusters":  # MCM and InfoDiv
             return MarginClusterSampler(estimator, strategy=name)
         if self.family == "error_reduction":
@@ -105,6 +108,7 @@ STRATEGIES = {
     "vr": Strategy("error_reduction", _C, in_demo=False),
     "bmdr": Strategy("bmdr", _C, in_demo=False),
     "spal": Strategy("bmdr", _C, in_demo=False),
+    "hintsvm": Strategy("hintsvm", _C, in_demo=False),  # binary only
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
