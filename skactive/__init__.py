@@ -2,6 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._samplers.albl import ALBLSampler
 from ._samplers.badge import BadgeSampler
 from ._samplers.committee import CommitteeSampler
 from ._samplers.density import DensitySampler
@@ -19,7 +20,8 @@ from .acquisition import select_groups, select_within_budget
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["BadgeSampler", "CommitteeSampler", "DensitySampler", "DiversitySampler",
+__all__ = ["ALBLSampler",
+           "BadgeSampler", "CommitteeSampler", "DensitySampler", "DiversitySampler",
            "ExpectedErrorReductionSampler", "GreedySampler", "HierarchicalSampler",
            "HybridSampler", "MarginClusterSampler", "RandomSampler",
            "select_groups", "select_within_budget", "StreamSampler",

@@ -43,6 +43,10 @@ criterion from the refitted models' probabilities (:func:`future_error` per
 sample; :func:`gaussian_nb_future_probabilities` refits a Gaussian naive
 Bayes model in closed form), :func:`variance_reduction` the variance
 reduction of a logistic regression from its :func:`fisher_information`.
+:func:`exp4p_probabilities`, :func:`exp4p_update` and
+:func:`importance_weighted_accuracy` are the bandit of active learning by
+learning (ALBL): EXP4.P over strategies, rewarded by the importance-weighted
+accuracy.
 Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
@@ -51,6 +55,11 @@ samplers are.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._albl import (
+    exp4p_probabilities,
+    exp4p_update,
+    importance_weighted_accuracy,
+)
 from ._badge import (
     badge,
     factored_kmeans_plusplus,
@@ -147,6 +156,8 @@ __all__ = [
     "entropy",
     "expected_cost",
     "expected_error",
+    "exp4p_probabilities",
+    "exp4p_update",
     "fisher_information",
     "future_error",
     "gaussian_nb_future_probabilities",
@@ -162,6 +173,7 @@ __all__ = [
     "hierarchical_probabilities",
     "hierarchical_pruning",
     "hierarchical_sampling",
+    "importance_weighted_accuracy",
     "information_density",
     "k_center_greedy",
     "label_count_model",

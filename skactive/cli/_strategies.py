@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sklearn.base import clone
 
 from .. import (
+    ALBLSampler,
     BadgeSampler,
     CommitteeSampler,
     DensitySampler,
@@ -33,7 +34,7 @@ class Strategy:
     """How to build one strategy's sampler for the model under evaluation."""
 
     family: str  # uncertainty, diversity, hybrid, badge, density, committee,
-    # greedy, hierarchical, margin_clusters or random
+    # greedy, hierarchical, margin_clusters, albl or random
     tasks: tuple  # the tasks it serves
     needs: str = ""  # "predict_proba" or "std": what the model must offer
     in_demo: bool = True  # run by default
@@ -61,6 +62,9 @@ class Strategy:
             return HierarchicalSampler(clone(preprocessor))
         if self.family == "margin_clusters":  # MCM and InfoDiv
             return MarginClusterSampler(estimator, strategy=name)
+        if self.family == "albl":  # a bandit over margin and the uniform arm
+            return ALBLSampler(
+                [UncertaintySampler(estimator, strategy="margin")], estimator)
         return RandomSampler()
 
 
@@ -85,6 +89,7 @@ STRATEGIES = {
                                     in_demo=False),
     "graph_density": Strategy("density", _C, in_demo=False),
     "dwus": Strategy("density", _C, in_demo=False),
+    "albl": Strategy("albl", _C, in_demo=False),
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
