@@ -242,9 +242,12 @@ def test_bad_inputs_are_refused():
     with pytest.raises(TypeError, match=r"samplers\[0\] is a LogisticRegression"):
         ALBLSampler([LogisticRegression()],
                                         LogisticRegression()).fit(X, y)
-    sampler = albl(p_min=0.5).fit(X[:10], y[:10])
     with pytest.raises(ParameterError, match="p_min=0.5 is more than 1 / 3"):
-        sampler.select(X[10:])
+        albl(p_min=0.5).fit(X[:10], y[:10])
+    # The default floor is capped at 1 / n_arms on a pool smaller than that.
+    sampler = albl(random_state=0).fit(X[:10], y[:10])
+    assert_array_equal(np.sort(sampler.select(X[10:12], 2)), [0, 1])
+    assert sampler.p_min_ == pytest.approx(1 / 3)
     with pytest.raises(ValueError, match="one class label per sample|multilabel"):
         albl().fit(X[:10], np.eye(2)[y[:10]])
 

@@ -89,7 +89,7 @@ class ALBLSampler(BaseSampler):
     p_min : float, default=None
         The floor of each arm's probability, at most ``1 / n_arms``. None
         uses ``sqrt(ln(n_arms) / (n_arms T))`` (Beygelzimer et al.), ``T``
-        the budget.
+        the budget, or ``1 / n_arms`` if that is smaller.
 
     delta : float, default=0.1
         EXP4.P's confidence parameter (Lu, Li & Lin use 0.1).
@@ -209,6 +209,11 @@ class ALBLSampler(BaseSampler):
         self._check_samplers()
         y = np.asarray(y)
         n_arms = len(self.samplers) + bool(self.uniform)
+        if self.p_min is not None and self.p_min * n_arms > 1:
+            raise ParameterError(
+                "p_min", self.p_min, f"is more than 1 / {n_arms}, for {n_arms} arms "
+                "(their floors would add up to more than 1)",
+                f"at most {1 / n_arms:.6g}, or None")
         if getattr(self, "log_weights_", np.empty(0)).size != n_arms:
             self._reset(n_arms)
         keys = _row_keys(X)
@@ -269,13 +274,9 @@ class ALBLSampler(BaseSampler):
             return self.budget_, self.p_min_
         n_arms = self.log_weights_.size
         budget = self.budget or n_pool
-        p_min = (np.sqrt(np.log(n_arms) / (n_arms * budget)) if self.p_min is None
-                 else self.p_min)
-        if p_min * n_arms > 1:
-            raise ParameterError(
-                "p_min", p_min, f"is more than 1 / {n_arms}, for {n_arms} arms",
-                f"at most {1 / n_arms:.6g}, or None")
-        return budget, p_min
+        if self.p_min is not None:
+            return budget, self.p_min
+        return budget, min(np.sqrt(np.log(n_arms) / (n_arms * budget)), 1 / n_arms)
 
     def _mixture(self, X, batch_size):
         """Arm probabilities, advice (n_arms, n_pool) and the query distribution."""
