@@ -2,6 +2,7 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._samplers.albl import ALBLSampler
 from ._samplers.badge import BadgeSampler
 from ._samplers.bmdr import BMDRSampler
 from ._samplers.committee import CommitteeSampler
@@ -28,3 +29,9 @@ __all__ = ["BadgeSampler", "BMDRSampler", "CommitteeSampler", "DensitySampler",
            "MarginClusterSampler", "RandomSampler", "select_groups",
            "select_within_budget", "SPALSampler", "StreamSampler", "UncertaintySampler",
            "VarianceReductionSampler", "__version__"]
+__all__ = ["ALBLSampler",
+           "BadgeSampler", "CommitteeSampler", "DensitySampler", "DiversitySampler",
+           "ExpectedErrorReductionSampler", "GreedySampler", "HierarchicalSampler",
+           "HybridSampler", "MarginClusterSampler", "RandomSampler",
+           "select_groups", "select_within_budget", "StreamSampler",
+           "UncertaintySampler", "VarianceReductionSampler", "__version__"]

@@ -48,8 +48,14 @@ BMDR and SPAL choose a batch by the quadratic program of
 :func:`solve_selection_qp`, alternating with the model step
 :func:`worst_case_kernel_least_squares`; SPAL's easiness is
 :func:`self_paced_weights`.
+
 :func:`hintsvm_qp`, :func:`solve_hintsvm` and :func:`hintsvm_decision` are
 HintSVM's dual quadratic program, its solution and its decision values.
+
+:func:`exp4p_probabilities`, :func:`exp4p_update` and
+:func:`importance_weighted_accuracy` are the bandit of active learning by
+learning (ALBL): EXP4.P over strategies, rewarded by the importance-weighted
+accuracy.
 Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
@@ -58,6 +64,11 @@ samplers are.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ._albl import (
+    exp4p_probabilities,
+    exp4p_update,
+    importance_weighted_accuracy,
+)
 from ._badge import (
     badge,
     factored_kmeans_plusplus,
@@ -163,6 +174,8 @@ __all__ = [
     "entropy",
     "expected_cost",
     "expected_error",
+    "exp4p_probabilities",
+    "exp4p_update",
     "fisher_information",
     "future_error",
     "gaussian_nb_future_probabilities",
@@ -180,6 +193,7 @@ __all__ = [
     "hintsvm_qp",
     "hierarchical_pruning",
     "hierarchical_sampling",
+    "importance_weighted_accuracy",
     "information_density",
     "k_center_greedy",
     "label_count_model",

@@ -15,6 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from .. import (
+    ALBLSampler,
     BadgeSampler,
     BMDRSampler,
     CommitteeSampler,
@@ -40,7 +41,8 @@ class Strategy:
     """How to build one strategy's sampler for the model under evaluation."""
 
     family: str  # uncertainty, diversity, hybrid, badge, density, committee,
-    # greedy, hierarchical, margin_clusters, error_reduction or random
+    # greedy, hierarchical, margin_clusters, error_reduction, bmdr, hintsvm,
+    # albl or random
     tasks: tuple  # the tasks it serves
     needs: str = ""  # "predict_proba" or "std": what the model must offer
     in_demo: bool = True  # run by default
@@ -80,6 +82,9 @@ class Strategy:
         if self.family == "bmdr":  # their own kernel model, after the preprocessor
             Sampler = BMDRSampler if name == "bmdr" else SPALSampler
             return Sampler(clone(preprocessor))
+        if self.family == "albl":  # a bandit over margin and the uniform arm
+            return ALBLSampler(
+                [UncertaintySampler(estimator, strategy="margin")], estimator)
         return RandomSampler()
 
 
@@ -109,6 +114,7 @@ STRATEGIES = {
     "bmdr": Strategy("bmdr", _C, in_demo=False),
     "spal": Strategy("bmdr", _C, in_demo=False),
     "hintsvm": Strategy("hintsvm", _C, in_demo=False),  # binary only
+    "albl": Strategy("albl", _C, in_demo=False),
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
