@@ -43,6 +43,7 @@ criterion from the refitted models' probabilities (:func:`future_error` per
 sample; :func:`gaussian_nb_future_probabilities` refits a Gaussian naive
 Bayes model in closed form), :func:`variance_reduction` the variance
 reduction of a logistic regression from its :func:`fisher_information`.
+
 BMDR and SPAL choose a batch by the quadratic program of
 :func:`bmdr_qp_terms` (:func:`worst_case_loss` plus the MMD), solved by
 :func:`solve_selection_qp`, alternating with the model step
@@ -56,6 +57,7 @@ HintSVM's dual quadratic program, its solution and its decision values.
 :func:`importance_weighted_accuracy` are the bandit of active learning by
 learning (ALBL): EXP4.P over strategies, rewarded by the importance-weighted
 accuracy.
+
 Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
