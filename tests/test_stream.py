@@ -3,9 +3,11 @@ hand-computed sequences, the budget manager on a long stream, and
 StreamSampler (determinism, pickling mid-stream, partial_fit and refit)."""
 
 import pickle
+from collections import deque
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
@@ -19,7 +21,11 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skactive import StreamSampler
 from skactive.acquisition import (
     budget_manager,
+    density_focused_uncertainty,
     fixed_uncertainty,
+    local_density_factor,
+    margin,
+    periodic_labeling,
     random_labeling,
     randomized_variable_uncertainty,
     split_variable_uncertainty,
@@ -27,8 +33,9 @@ from skactive.acquisition import (
 )
 from skactive.utils import get_sampler_tags
 
-STRATEGIES = ["random", "fixed_uncertainty", "variable_uncertainty",
-              "randomized_variable_uncertainty", "split"]
+STRATEGIES = ["random", "periodic", "fixed_uncertainty", "variable_uncertainty",
+              "randomized_variable_uncertainty", "split",
+              "density_focused_uncertainty"]
 
 
 # The rules, against sequences computed by hand.
@@ -147,6 +154,113 @@ def test_split_by_hand():
     assert theta == pytest.approx(0.9801)
 
 
+def test_periodic_labeling_by_hand():
+    # Budget 1/4: the 4th and 8th samples. Budget 0.3: floor(0.3 t) over t =
+    # 1..10 is 0 0 0 1 1 1 2 2 2 3, so the 4th, 7th and 10th.
+    assert np.flatnonzero(periodic_labeling(8, 0.25)).tolist() == [3, 7]
+    assert np.flatnonzero(periodic_labeling(10, 0.3)).tolist() == [3, 6, 9]
+    assert periodic_labeling(3, 1.0).tolist() == [True, True, True]
+    # The phase carries over mini-batches, however cut.
+    whole = periodic_labeling(1000, 0.07)
+    parts = [periodic_labeling(n, 0.07, n_seen=start)
+             for start, n in [(0, 13), (13, 0), (13, 400), (413, 587)]]
+    np.testing.assert_array_equal(np.concatenate(parts), whole)
+
+
+@pytest.mark.parametrize("budget", [0.1, 0.29, 1 / 3, 0.05])
+def test_periodic_labeling_spends_exactly_the_budget(budget):
+    # floor(budget * t) labels after t samples, with budget read as a decimal
+    # fraction: 0.29 is 29 in 100, however long the stream (no float drift).
+    labeled = periodic_labeling(300_000, budget)
+    assert labeled.sum() == int(round(budget * 300_000, 6))
+    gaps = np.diff(np.flatnonzero(labeled))
+    assert gaps.max() - gaps.min() <= 1  # as evenly spread as whole samples allow
+
+
+def _local_density_one_by_one(X, window):
+    """Ienco et al.'s local density factor, one sample at a time, with
+    deques as scikit-activeml keeps them (brute force)."""
+    recent, nearest, factors = deque(maxlen=window), deque(maxlen=window), []
+    for x in X:
+        if recent:
+            d = np.sqrt(((np.asarray(recent) - x) ** 2).sum(axis=1))
+            closer = d < np.asarray(nearest)
+            factors.append(int(closer.sum()))
+            for i in np.flatnonzero(closer):
+                nearest[i] = d[i]
+            nearest.append(d.min())
+        else:
+            factors.append(0)
+            nearest.append(np.inf)
+        recent.append(x)
+    return np.array(factors), np.asarray(recent), np.asarray(nearest)
+
+
+def test_local_density_factor_by_hand():
+    # Window 3. 0: empty window, 0. 10: closer to 0 than nothing, 1. 4: closer
+    # to 0 (4 < 10) and 10 (6 < 10), 2. 5: closer to 10 (5 < 6) and 4 (1 < 4),
+    # not to 0 (5 >= 4), 2. 30: 20, 26, 25 from 10, 4, 5 (nearest 5, 1, 1), 0.
+    factor, recent, nearest = local_density_factor(
+        [[0.0], [10.0], [4.0], [5.0], [30.0]], window=3)
+    assert factor.tolist() == [0, 1, 2, 2, 0]
+    assert recent.ravel().tolist() == [4.0, 5.0, 30.0]
+    assert nearest.tolist() == [1.0, 1.0, 20.0]
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("window", [1, 7, 50])
+def test_local_density_factor_is_the_brute_force_in_any_split(seed, window):
+    rng = np.random.RandomState(seed)
+    X = np.round(rng.normal(size=(400, 3)), 1)  # rounded: some exact ties
+    expected, expected_recent, expected_nearest = _local_density_one_by_one(X, window)
+    factor, recent, nearest = local_density_factor(X, window=window)
+    np.testing.assert_array_equal(factor, expected)
+    np.testing.assert_allclose(recent, expected_recent)
+    np.testing.assert_allclose(nearest, expected_nearest)
+    cuts = np.sort(rng.choice(400, 5))
+    pieces, recent, nearest = [], None, None
+    for block in np.split(X, cuts):
+        piece, recent, nearest = local_density_factor(
+            block, window=window, recent=recent, nearest=nearest)
+        pieces.append(piece)
+    np.testing.assert_array_equal(np.concatenate(pieces), expected)
+
+
+def test_local_density_factor_of_sparse_samples():
+    # Sparse distances come from euclidean_distances (no exact ties): samples
+    # without ties.
+    X = np.random.RandomState(0).normal(size=(300, 4)) * (
+        np.random.RandomState(1).random_sample((300, 4)) < 0.5)
+    expected = _local_density_one_by_one(X, 20)[0]
+    first, recent, nearest = local_density_factor(sp.csr_matrix(X[:133]), window=20)
+    second = local_density_factor(sp.csr_matrix(X[133:]), window=20, recent=recent,
+                                  nearest=nearest)[0]
+    np.testing.assert_array_equal(np.concatenate([first, second]), expected)
+
+
+def test_density_focused_uncertainty_by_hand():
+    # delta = 0 (no randomization), theta 0.5, s = 0.1, w = 2, budget 1/2
+    # (label while u < 1). t0: not a candidate (factor 0): skipped, theta
+    # stays, u 0. t1: 0.2 < 0.5 labeled, theta 0.45, u 1. t2: budget spent,
+    # u 0.5. t3: 0.4 < 0.45 labeled, theta 0.405, u 1.25. t4: spent, u 0.625.
+    # t5: 0.6 >= 0.405, theta 0.4455, u 0.3125. t6: not a candidate, u 0.15625.
+    margins = [0.1, 0.2, 0.1, 0.4, 0.0, 0.6, 0.0]
+    factors = [0, 1, 3, 1, 2, 5, 0]
+    ask, theta, spent = density_focused_uncertainty(
+        margins, factors, 0.5, threshold=0.5, step=0.1, delta=0.0, window=2)
+    assert ask.tolist() == [False, True, False, True, False, False, False]
+    assert (theta, spent) == pytest.approx((0.4455, 0.15625))
+    # With delta > 0, the margin is compared with theta * eta, one eta per
+    # sample, candidate or not: eta = RandomState(0).normal(1, 0.5, 4) =
+    # 1.882, 1.2001, 1.4894, 2.1204. t0 not a candidate; t1: 0.7 < 0.5 *
+    # 1.2001 no, theta 0.505; t2: 0.7 < 0.505 * 1.4894 = 0.752 labeled.
+    ask, theta, _ = density_focused_uncertainty(
+        [0.0, 0.7, 0.7, 0.99], [0, 1, 1, 1], 1.0, threshold=0.5, step=0.01,
+        delta=0.5, random_state=0)
+    assert ask.tolist() == [False, False, True, True]
+    assert theta == pytest.approx(0.5 * 1.01 * 0.99 * 0.99)
+
+
 @pytest.mark.parametrize("budget", [0.05, 0.1, 0.3])
 def test_spent_fraction_on_a_long_stream_is_the_budget(budget):
     # 100,000 samples whose max posterior is uniform on [0.5, 1]. The manager
@@ -164,12 +278,27 @@ def test_spent_fraction_on_a_long_stream_is_the_budget(budget):
             max_proba, budget, random_state=0)[0].mean(),
         "split": split_variable_uncertainty(
             max_proba, budget, random_state=0)[0].mean(),
+        # Margins uniform on [0, 1]; a third of the samples in sparse regions.
+        "density_focused": density_focused_uncertainty(
+            rng.uniform(0.0, 1.0, 100_000), rng.randint(0, 3, 100_000), budget,
+            random_state=0)[0].mean(),
     }
+    # The density-focused rule visits only its candidates (2 in 3 here), and
+    # its variable threshold settles where about half the visited candidates
+    # are labeled: it reaches budgets up to about a third of the stream
+    # within 1 / w; at 0.3 it spends less, never more.
+    density = fractions.pop("density_focused")
+    if budget <= 0.1:
+        assert abs(density - budget) < 1 / 100, density
+    else:
+        assert budget - 0.05 < density <= budget, density
     for rule, fraction in fractions.items():
         assert abs(fraction - budget) < 1 / 100, (rule, fraction)
     assert budget <= fractions["manager"] < budget + 1 / 100
-    # The random strategy, uncapped as in the paper, spends it in expectation.
+    # The random strategy, uncapped as in the paper, spends it in expectation;
+    # the periodic one, exactly.
     assert abs(random_labeling(100_000, budget, random_state=0).mean() - budget) < 0.005
+    assert periodic_labeling(100_000, budget).mean() == budget
 
 
 @pytest.mark.parametrize(
@@ -182,6 +311,14 @@ def test_spent_fraction_on_a_long_stream_is_the_budget(budget):
         (lambda: budget_manager([True], 0.1, window=0), "window"),
         (lambda: split_variable_uncertainty([0.5], 0.1, random_fraction=2),
          "random_fraction"),
+        (lambda: periodic_labeling(3, 0.0), "budget"),
+        (lambda: periodic_labeling(3, 0.1, n_seen=-1), "n_seen"),
+        (lambda: local_density_factor([[0.0]], window=0), "window"),
+        (lambda: local_density_factor([[0.0]], recent=[[0.0, 1.0]], nearest=[1.0]),
+         "recent"),
+        (lambda: local_density_factor([[0.0]], nearest=[1.0]), "without recent"),
+        (lambda: density_focused_uncertainty([0.5, 0.2], [1], 0.1), "one value"),
+        (lambda: density_focused_uncertainty([1.5], [1], 0.1), "margins"),
     ],
 )
 def test_rules_reject_bad_inputs(call, match):
@@ -202,7 +339,7 @@ def _sgd():
 def _run(sampler, X=X_STREAM, y=Y_STREAM, start=100, batch=250):
     """Test-then-train over the stream; the decisions, in stream order."""
     decisions = []
-    for begin in range(start, len(X), batch):
+    for begin in range(start, X.shape[0], batch):
         X_batch, y_batch = X[begin:begin + batch], y[begin:begin + batch]
         ask = sampler.decide(X_batch)
         sampler.update(X_batch[ask], y_batch[ask])
@@ -278,12 +415,14 @@ class CountingSGD(SGDClassifier):
         (CountingSGD(loss="log_loss", random_state=0), "variable_uncertainty"),
         (MultinomialNB(), "split"),
         (Perceptron(random_state=0), "random"),
+        (Perceptron(random_state=0), "periodic"),
         (MLPClassifier(hidden_layer_sizes=(5,), max_iter=50, random_state=0),
          "randomized_variable_uncertainty"),
         (make_pipeline(StandardScaler(), CountingSGD(loss="log_loss", random_state=0)),
          "fixed_uncertainty"),
     ],
-    ids=["sgd", "multinomial_nb", "perceptron", "mlp", "pipeline"],
+    ids=["sgd", "multinomial_nb", "perceptron", "perceptron_periodic", "mlp",
+         "pipeline"],
 )
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_partial_fit_models_learn_each_update_alone(estimator, strategy):
@@ -322,6 +461,34 @@ def test_a_model_without_partial_fit_is_refitted_on_all_labels():
     np.testing.assert_allclose(sampler.estimator_.coef_, expected.coef_)
 
 
+def test_a_pipeline_without_partial_fit_is_refitted_whole():
+    # The scaler is refitted too: on all the labels, not only fit's.
+    pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    sampler = StreamSampler(pipe, strategy="density_focused_uncertainty",
+                            budget=0.3, random_state=0).fit(X_STREAM[:100],
+                                                            Y_STREAM[:100])
+    ask = _run(sampler, batch=1000)
+    labeled = np.concatenate([np.arange(100), 100 + np.flatnonzero(ask)])
+    np.testing.assert_allclose(sampler.estimator_[0].mean_,
+                               X_STREAM[labeled].mean(axis=0))
+    expected = clone(pipe).fit(X_STREAM[labeled], Y_STREAM[labeled])
+    np.testing.assert_allclose(sampler.estimator_[-1].coef_, expected[-1].coef_)
+
+
+@pytest.mark.parametrize("estimator", [MultinomialNB(), LogisticRegression()],
+                         ids=["partial_fit", "refit"])
+@pytest.mark.parametrize("strategy", ["periodic", "density_focused_uncertainty",
+                                      "variable_uncertainty"])
+def test_sparse_streams_decide_as_dense_ones(estimator, strategy):
+    X = np.abs(X_STREAM[:1100]).round(1) * (X_STREAM[:1100] > 0)  # half zeros
+    X = X + np.random.RandomState(0).uniform(0, 1e-3, X.shape) * (X > 0)  # no ties
+    runs = [_run(StreamSampler(estimator, strategy=strategy, budget=0.2,
+                               random_state=0).fit(data[:100], Y_STREAM[:100]),
+                 data, Y_STREAM[:1100], batch=500)
+            for data in (X, sp.csr_matrix(X))]
+    np.testing.assert_array_equal(*runs)
+
+
 def test_tags_say_a_classifier_and_no_pool_ranking():
     tags = get_sampler_tags(StreamSampler(_sgd()))
     assert (tags.ranking, tags.streaming, tags.dask) == (False, False, False)
@@ -337,6 +504,7 @@ def test_tags_say_a_classifier_and_no_pool_ranking():
         ({"window": 0}, "window"),
         ({"step": -0.1}, "step"),
         ({"random_fraction": 1.2}, "random_fraction"),
+        ({"density_window": 0}, "density_window"),
         ({"estimator": "sgd"}, "estimator"),
     ],
 )
@@ -347,7 +515,7 @@ def test_bad_parameters_are_named(params, match):
 
 
 def test_bad_inputs_say_what_to_do():
-    with pytest.raises(ValueError, match="predict_proba.*strategy='random'"):
+    with pytest.raises(ValueError, match="predict_proba.*strategy='periodic'"):
         StreamSampler(Perceptron()).fit(X_STREAM[:100], Y_STREAM[:100])
     with pytest.raises(NotFittedError):
         StreamSampler(_sgd()).decide(X_STREAM[:10])
@@ -358,6 +526,12 @@ def test_bad_inputs_say_what_to_do():
         sampler.decide(X_STREAM[:10, :3])
     with pytest.raises(ValueError, match="unseen by fit"):
         sampler.update(X_STREAM[:2], [0, 2])
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        sampler.update(X_STREAM[:3], Y_STREAM[:2])
+    with pytest.raises(ValueError, match="NaN"):
+        sampler.decide(np.full((2, X_STREAM.shape[1]), np.nan))
+    with pytest.raises(ValueError, match="2D array"):
+        sampler.decide(X_STREAM[0])
     assert sampler.decide(X_STREAM[:0]).shape == (0,)
     assert sampler.update(X_STREAM[:0], Y_STREAM[:0]) is sampler
 
@@ -389,7 +563,8 @@ def test_sea_stream_has_the_concepts_it_says():
     np.testing.assert_array_equal(y[2000:], X[2000:, 0] + X[2000:, 1] <= 12)
 
 
-@pytest.mark.parametrize("strategy", STRATEGIES)
+@pytest.mark.parametrize("strategy", [s for s in STRATEGIES if s not in (
+    "periodic", "density_focused_uncertainty")])  # CI time: see below
 def test_every_strategy_follows_a_drift_within_the_budget(strategy):
     # Four abrupt changes of concept over 40,000 samples, 10 % label noise
     # (best accuracy 0.9), budget 5 %. A model stuck on the first concept
@@ -414,3 +589,22 @@ def test_every_strategy_follows_a_drift_within_the_budget(strategy):
         assert spent < 0.05 / 2
     else:
         assert abs(spent - 0.05) < 1 / 100
+
+
+
+def test_density_focused_strategy_chains_the_factor_and_the_margin_rule():
+    # Two mini-batches without update: the sampler's decisions are the pure
+    # functions', the density window and the threshold carried over; a sample
+    # whose factor is 0 is never labeled.
+    sampler = StreamSampler(_sgd(), strategy="density_focused_uncertainty",
+                            budget=0.2, density_window=30, step=0.05,
+                            random_state=0).fit(X_STREAM[:100], Y_STREAM[:100])
+    X = X_STREAM[100:700]
+    factor = local_density_factor(X, window=30)[0]
+    margins = margin(sampler.estimator_.predict_proba(X))
+    expected, theta, spent = density_focused_uncertainty(
+        margins, factor, 0.2, step=0.05, random_state=np.random.RandomState(0))
+    ask = np.concatenate([sampler.decide(X[:250]), sampler.decide(X[250:])])
+    np.testing.assert_array_equal(ask, expected)
+    assert (sampler.threshold_, sampler.spent_) == pytest.approx((theta, spent))
+    assert not ask[factor == 0].any() and ask.any()

@@ -13,7 +13,11 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..acquisition import (
     budget_manager,
+    density_focused_uncertainty,
     fixed_uncertainty,
+    local_density_factor,
+    margin,
+    periodic_labeling,
     random_labeling,
     randomized_variable_uncertainty,
     split_variable_uncertainty,
@@ -28,7 +32,10 @@ _ADAPTIVE = {
     "randomized_variable_uncertainty": randomized_variable_uncertainty,
     "split": split_variable_uncertainty,
 }
-_STRATEGIES = {"random", "fixed_uncertainty", *_ADAPTIVE}
+_STRATEGIES = {"random", "periodic", "fixed_uncertainty",
+               "density_focused_uncertainty", *_ADAPTIVE}
+# Rules that need no model; the budget manager only keeps their estimate.
+_MODEL_FREE = ("random", "periodic")
 
 
 class StreamSampler(BaseEstimator):
@@ -46,7 +53,8 @@ class StreamSampler(BaseEstimator):
 
     The rules are the functions of :mod:`skactive.acquisition` (see
     :func:`~skactive.acquisition.variable_uncertainty`), applied to the
-    highest class probability of each sample; one budget manager
+    highest class probability of each sample (to the margin, for the
+    density-focused rule of Ienco, Žliobaitė & Pfahringer, 2014); one budget manager
     (:func:`~skactive.acquisition.budget_manager`) keeps the spent fraction
     over a sliding window at the budget. See :ref:`stream`.
 
@@ -60,18 +68,26 @@ class StreamSampler(BaseEstimator):
     Parameters
     ----------
     estimator : classifier
-        A classifier with ``predict_proba`` (any for ``strategy="random"``).
+        A classifier with ``predict_proba`` (any for ``strategy="random"``
+        or ``"periodic"``).
         With ``partial_fit`` (``SGDClassifier(loss="log_loss")``,
         ``MultinomialNB``, ``Perceptron``, ``MLPClassifier``, a ``Pipeline``
         whose last step has it) it learns incrementally; otherwise it is
         refitted on all the labels at each :meth:`update`.
 
     strategy : {"variable_uncertainty", "randomized_variable_uncertainty", \
-"split", "fixed_uncertainty", "random"}, default="variable_uncertainty"
-        The decision rule of Žliobaitė et al. (2014). The budget manager caps
-        every rule but ``"random"``, which, as in the paper, labels each
-        sample with probability ``budget`` and so spends the budget in
-        expectation.
+"split", "fixed_uncertainty", "random", "periodic", \
+"density_focused_uncertainty"}, default="variable_uncertainty"
+        The decision rule: those of Žliobaitė et al. (2014); ``"periodic"``,
+        every ``1 / budget``-th sample
+        (:func:`~skactive.acquisition.periodic_labeling`); and
+        ``"density_focused_uncertainty"``, DBALStream (Ienco et al., 2014):
+        randomized variable uncertainty on the margin, for the samples
+        whose :func:`~skactive.acquisition.local_density_factor` over the
+        last ``density_window`` samples is positive. The budget manager
+        caps every rule but ``"random"``, which, as in the paper, labels
+        each sample with probability ``budget`` and so spends the budget in
+        expectation, and ``"periodic"``, which spends it exactly.
 
     budget : float in (0, 1], default=0.1
         Fraction of the stream to label.
@@ -81,7 +97,8 @@ class StreamSampler(BaseEstimator):
 
     threshold : float or None, default=None
         Threshold on the max posterior: fixed for ``"fixed_uncertainty"``,
-        the starting value for the variable strategies. None means
+        the starting value for the variable strategies (on the margin, for
+        ``"density_focused_uncertainty"``). None means
         ``1 / n_classes + budget * (1 - 1 / n_classes)`` for the fixed
         strategy (more uncertain samples are wanted as the budget grows),
         and 1 (the paper's start) for the variable ones.
@@ -91,10 +108,15 @@ class StreamSampler(BaseEstimator):
 
     delta : float, default=1.0
         Standard deviation of the threshold's random multiplier
-        (``"randomized_variable_uncertainty"``).
+        (``"randomized_variable_uncertainty"``,
+        ``"density_focused_uncertainty"``).
 
     random_fraction : float in [0, 1], default=0.2
         Fraction of the stream labeled at random (``"split"``).
+
+    density_window : int, default=100
+        Number of recent samples over which the local density factor is
+        computed (``"density_focused_uncertainty"``).
 
     random_state : int, RandomState instance or None, default=None
         Seed of the random strategies' draws. Pass an int for the same
@@ -116,7 +138,7 @@ class StreamSampler(BaseEstimator):
         window; ``spent_ / window`` is the estimated spent fraction.
 
     n_seen_ : int
-        Number of samples decided on.
+        Number of samples decided on (the phase of ``"periodic"``).
 
     n_requested_ : int
         Number of labels requested.
@@ -137,6 +159,10 @@ class StreamSampler(BaseEstimator):
     I. Žliobaitė, A. Bifet, B. Pfahringer and G. Holmes, "Active learning
     with drifting streaming data", IEEE Transactions on Neural Networks and
     Learning Systems, 25(1), 27-39, 2014.
+
+    D. Ienco, I. Žliobaitė and B. Pfahringer, "High density-focused
+    uncertainty sampling for active learning over evolving stream data",
+    Proceedings of BigMine 2014, JMLR W&CP 36, 133-148, 2014.
 
     Examples
     --------
@@ -167,12 +193,13 @@ class StreamSampler(BaseEstimator):
         "step": [Interval(Real, 0, 1, closed="left")],
         "delta": [Interval(Real, 0, None, closed="left")],
         "random_fraction": [Interval(Real, 0, 1, closed="both")],
+        "density_window": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     }
 
     def __init__(self, estimator, *, strategy="variable_uncertainty", budget=0.1,
                  window=100, threshold=None, step=0.01, delta=1.0,
-                 random_fraction=0.2, random_state=None):
+                 random_fraction=0.2, density_window=100, random_state=None):
         self.estimator = estimator
         self.strategy = strategy
         self.budget = budget
@@ -181,6 +208,7 @@ class StreamSampler(BaseEstimator):
         self.step = step
         self.delta = delta
         self.random_fraction = random_fraction
+        self.density_window = density_window
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -210,12 +238,14 @@ class StreamSampler(BaseEstimator):
         if missing.size:
             raise ValueError(f"y holds classes {missing.tolist()} that are not in "
                              f"classes={self.classes_.tolist()}: add them.")
-        if self.strategy != "random" and not hasattr(self.estimator, "predict_proba"):
+        if (self.strategy not in _MODEL_FREE
+                and not hasattr(self.estimator, "predict_proba")):
             raise ValueError(
                 f"strategy={self.strategy!r} needs the estimator's predict_proba, "
                 f"which {type(self.estimator).__name__} lacks: use "
                 f"SGDClassifier(loss='log_loss'), a calibrated classifier "
-                f"(sklearn.calibration.CalibratedClassifierCV) or strategy='random'.")
+                f"(sklearn.calibration.CalibratedClassifierCV), strategy='random' "
+                f"or strategy='periodic'.")
         self.estimator_ = clone(self.estimator)
         # What a refitted estimator learns from; partial_fit keeps nothing.
         incremental = _partial_fitter(self.estimator_) is not None
@@ -224,6 +254,8 @@ class StreamSampler(BaseEstimator):
         self.threshold_ = float(self._initial_threshold())
         self.spent_, self.n_seen_, self.n_requested_ = 0.0, 0, 0
         self._random = check_random_state(self.random_state)
+        # The density window starts empty: the stream starts at decide.
+        self._recent, self._nearest = None, None
         return self
 
     def _initial_threshold(self):
@@ -273,22 +305,44 @@ class StreamSampler(BaseEstimator):
         X = validate_data(self, X, reset=False, accept_sparse=True,
                           ensure_min_samples=0)
         n_samples = X.shape[0]
-        if self.strategy == "random":
-            wanted = random_labeling(n_samples, self.budget, random_state=self._random)
-        elif self.strategy == "fixed_uncertainty":
-            wanted = fixed_uncertainty(self._max_proba(X), self.threshold_)
-        else:
+        if self.strategy in _ADAPTIVE:
             ask, self.threshold_, self.spent_ = _ADAPTIVE[self.strategy](
                 self._max_proba(X), self.budget, **self._adaptive_params())
-        if self.strategy in ("random", "fixed_uncertainty"):
-            # The paper's random strategy spends the budget in expectation and
-            # is not capped: with a budget of 1 the manager never binds (u < w
-            # always) and only keeps the estimate of the labels spent.
-            cap = 1.0 if self.strategy == "random" else self.budget
-            ask, self.spent_ = budget_manager(wanted, cap, window=self.window,
-                                              spent=self.spent_)
+        elif self.strategy == "density_focused_uncertainty":
+            ask = self._decide_density_focused(X)
+        else:
+            ask = self._decide_one_by_one(X)
         self.n_seen_ += n_samples
         self.n_requested_ += int(ask.sum())
+        return ask
+
+    def _decide_one_by_one(self, X):
+        """Rules that want each sample by itself; the budget manager caps them."""
+        n_samples = X.shape[0]
+        if self.strategy == "random":
+            wanted = random_labeling(n_samples, self.budget, random_state=self._random)
+        elif self.strategy == "periodic":
+            wanted = periodic_labeling(n_samples, self.budget, n_seen=self.n_seen_)
+        else:
+            wanted = fixed_uncertainty(self._max_proba(X), self.threshold_)
+        # The paper's random strategy spends the budget in expectation and is
+        # not capped, the periodic one spends it exactly: with a budget of 1
+        # the manager never binds (u < w always) and only keeps the estimate
+        # of the labels spent.
+        cap = 1.0 if self.strategy in _MODEL_FREE else self.budget
+        ask, self.spent_ = budget_manager(wanted, cap, window=self.window,
+                                          spent=self.spent_)
+        return ask
+
+    def _decide_density_focused(self, X):
+        """DBALStream: the density window moves on, then the margin rule."""
+        density, self._recent, self._nearest = local_density_factor(
+            X, window=self.density_window, recent=self._recent, nearest=self._nearest)
+        margins = (margin(self.estimator_.predict_proba(X)) if X.shape[0]
+                   else np.empty(0))
+        ask, self.threshold_, self.spent_ = density_focused_uncertainty(
+            margins, density, self.budget, delta=self.delta,
+            random_state=self._random, **self._adaptive_params())
         return ask
 
     def _max_proba(self, X):

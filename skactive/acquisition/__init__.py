@@ -29,12 +29,14 @@ each leaf, :func:`hierarchical_probabilities`); :func:`margin_cluster_mean`
 (MCM: the candidates :func:`within_margin` nearest k-means centers) and
 :func:`cluster_proportional_margin` (InfoDiv) shape a margin batch by a
 clustering. For a stream, where each sample is labeled now or never,
-:func:`random_labeling`, :func:`fixed_uncertainty`,
+:func:`random_labeling`, :func:`periodic_labeling`, :func:`fixed_uncertainty`,
 :func:`variable_uncertainty`, :func:`randomized_variable_uncertainty` and
 :func:`split_variable_uncertainty` decide from each sample's max posterior,
 within the labeling budget that :func:`budget_manager` keeps (Žliobaitė et
-al., 2014). :func:`information_density` weighs an uncertainty by the
-:func:`mean_similarity` to the pool, :func:`graph_density` and
+al., 2014); :func:`density_focused_uncertainty` decides from the margin,
+for the samples whose :func:`local_density_factor` says the stream is dense
+where they lie (Ienco et al., 2014). :func:`information_density` weighs an
+uncertainty by the :func:`mean_similarity` to the pool, :func:`graph_density` and
 :func:`graph_density_selection` pick dense, spread samples of a
 nearest-neighbour graph, and :func:`pre_clustering`,
 :func:`cluster_label_probabilities` and :func:`density_weighted_uncertainty`
@@ -143,7 +145,10 @@ from ._probcover import (
 from ._regression import greedy_distances, greedy_sampling, prediction_variance
 from ._stream import (
     budget_manager,
+    density_focused_uncertainty,
     fixed_uncertainty,
+    local_density_factor,
+    periodic_labeling,
     random_labeling,
     randomized_variable_uncertainty,
     split_variable_uncertainty,
@@ -172,6 +177,7 @@ __all__ = [
     "composable_k_center_greedy",
     "coverage_graph",
     "decision_margin",
+    "density_focused_uncertainty",
     "density_weighted_uncertainty",
     "entropy",
     "expected_cost",
@@ -202,6 +208,7 @@ __all__ = [
     "label_proportion_bounds",
     "label_probabilities",
     "least_confidence",
+    "local_density_factor",
     "margin",
     "margin_cluster_mean",
     "max_coverage",
@@ -211,6 +218,7 @@ __all__ = [
     "mean_similarity",
     "mmc",
     "multilabel_uncertainty",
+    "periodic_labeling",
     "pre_clustering",
     "prediction_variance",
     "probability_variance",

@@ -19,13 +19,24 @@ are a sequential loop, exactly as in the paper. Every function takes the
 state left by the previous mini-batch (``spent``, ``threshold``) and
 returns the new state, so a stream is processed in any split into
 mini-batches.
+
+Two more rules: :func:`periodic_labeling` labels every ``1 / budget``-th
+sample, and :func:`density_focused_uncertainty` is DBALStream (Ienco,
+Žliobaitė & Pfahringer, 2014, "High density-focused uncertainty sampling
+for active learning over evolving stream data", BigMine, JMLR W&CP 36): the
+randomized variable threshold applied to the margin, for the samples whose
+:func:`local_density_factor` over a sliding window is positive.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from fractions import Fraction
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.spatial.distance import cdist
+from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils import check_array, check_random_state
 
 from ..utils._sklearn_compat import Interval, validate_params
@@ -39,17 +50,18 @@ _STATE = {"budget": [_BUDGET], "threshold": [_THRESHOLD], "step": [_STEP],
           "window": [_WINDOW], "spent": [_SPENT]}
 
 
-def _check_max_proba(max_proba):
+def _check_max_proba(max_proba, name="max_proba",
+                     hint="predict_proba(X).max(axis=1)"):
     """A 1-D float array of probabilities in [0, 1]; it may be empty."""
     values = check_array(max_proba, ensure_2d=False, dtype=np.float64,
-                         ensure_min_samples=0, input_name="max_proba")
+                         ensure_min_samples=0, input_name=name)
     if values.ndim != 1:
         raise ValueError(
-            f"max_proba must be 1-D (one max posterior per sample), got shape "
-            f"{values.shape}: pass predict_proba(X).max(axis=1).")
+            f"{name} must be 1-D (one value per sample), got shape "
+            f"{values.shape}: pass {hint}.")
     if values.size and (values.min() < 0 or values.max() > 1):
         raise ValueError(
-            f"max_proba must hold probabilities in [0, 1], got values in "
+            f"{name} must hold values in [0, 1], got values in "
             f"[{values.min():.6g}, {values.max():.6g}].")
     return values
 
@@ -416,3 +428,270 @@ def split_variable_uncertainty(max_proba, budget, *, threshold=1.0, step=0.01,
     routes = np.where(draws[:, 0] < random_fraction,
                       np.where(draws[:, 1] < budget, 1, 2), 0)
     return _adaptive(values, budget, threshold, step, window, spent, routes=routes)
+
+
+@validate_params(
+    {"n_samples": [Interval(Integral, 0, None, closed="left")],
+     "budget": [_BUDGET], "n_seen": [Interval(Integral, 0, None, closed="left")]},
+    prefer_skip_nested_validation=True,
+)
+def periodic_labeling(n_samples, budget, *, n_seen=0):
+    """Which samples the periodic strategy labels: one every ``1 / budget``.
+
+    The ``t``-th sample of the stream (counting from 1) is labeled when
+    ``floor(t * budget) > floor((t - 1) * budget)``, so that after ``t``
+    samples exactly ``floor(t * budget)`` are labeled: every 10th for a
+    budget of 0.1, and for a budget of 0.3, three in every ten, as evenly
+    spread as whole samples allow. No draw, no model: the same samples at
+    every run. The budget is read as the nearest fraction with a
+    denominator up to 10**6 (0.1 is 1/10, not its binary approximation),
+    so that the count is exact however long the stream.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of arriving samples.
+
+    budget : float in (0, 1]
+        Fraction of the stream to label.
+
+    n_seen : int, default=0
+        Number of samples of the stream before these (the phase of the
+        period), for the next mini-batch.
+
+    Returns
+    -------
+    labeled : ndarray of shape (n_samples,), dtype=bool
+        Whether to request each sample's label.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import periodic_labeling
+    >>> periodic_labeling(8, budget=0.25)
+    array([False, False, False,  True, False, False, False,  True])
+    >>> periodic_labeling(4, budget=0.25, n_seen=2)
+    array([False,  True, False, False])
+    """
+    rate = Fraction(budget).limit_denominator(10**6)
+    t = np.arange(n_seen, n_seen + n_samples, dtype=np.int64)
+    labeled_before = t * rate.numerator // rate.denominator
+    return (t + 1) * rate.numerator // rate.denominator > labeled_before
+
+
+@validate_params(
+    {"X": ["array-like", "sparse matrix"], "window": [_WINDOW],
+     "recent": ["array-like", "sparse matrix", None],
+     "nearest": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def local_density_factor(X, *, window=100, recent=None, nearest=None):
+    """How many recent samples each arriving sample becomes the nearest neighbour of.
+
+    The local density factor of Ienco, Žliobaitė & Pfahringer (2014): a
+    sliding window holds the last ``window`` samples of the stream, each
+    with the distance to its nearest neighbour among the samples it has
+    met in the window (those before it when it arrived, those after it
+    since). The factor of an arriving sample is the number of window
+    samples to which it is strictly closer than their nearest neighbour so
+    far; their distances then drop to it, the sample enters the window with
+    the distance to its nearest neighbour there, and the oldest sample
+    leaves. A sample in a dense region, where the stream is now, takes the
+    place of many nearest neighbours; an outlier, of none. The factor
+    depends on the samples only, not on the model or the labels, so it is
+    computed a block of ``max(window, 128)`` samples at a time with array
+    operations (memory ``(window + block) x block``, never ``n x n``).
+    Distances are Euclidean: exact differences for dense ``X``
+    (:func:`scipy.spatial.distance.cdist`), so that exact ties compare as
+    ties; :func:`~sklearn.metrics.pairwise.euclidean_distances` for sparse
+    ``X``.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The arriving samples, in stream order.
+
+    window : int, default=100
+        Number of recent samples kept.
+
+    recent : {array-like, sparse matrix} of shape (n_recent, n_features), \
+default=None
+        The window left by the previous mini-batch (``n_recent <=
+        window``); None at the start of a stream (an empty window: the
+        first sample's factor is 0).
+
+    nearest : array-like of shape (n_recent,), default=None
+        Distance of each sample of ``recent`` to its nearest neighbour so
+        far, as left by the previous mini-batch.
+
+    Returns
+    -------
+    factor : ndarray of shape (n_samples,), dtype=int
+        The local density factor of each arriving sample.
+
+    recent : ndarray or sparse matrix of shape (n_recent, n_features)
+        The window after the last sample, for the next mini-batch.
+
+    nearest : ndarray of shape (n_recent,)
+        Its nearest-neighbour distances, for the next mini-batch.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import local_density_factor
+    >>> factor, recent, nearest = local_density_factor(
+    ...     [[0.0], [10.0], [4.0], [5.0], [30.0]], window=3)
+    >>> factor
+    array([0, 1, 2, 2, 0])
+    >>> recent.ravel(), nearest
+    (array([ 4.,  5., 30.]), array([ 1.,  1., 20.]))
+    """
+    X = check_array(X, accept_sparse="csr", dtype=np.float64, ensure_min_samples=0,
+                    input_name="X")
+    recent, nearest = _check_window(X, window, recent, nearest)
+    factor = np.zeros(X.shape[0], dtype=np.intp)
+    block = max(window, 128)
+    for start in range(0, X.shape[0], block):
+        stop = min(start + block, X.shape[0])
+        factor[start:stop], recent, nearest = _density_block(
+            X[start:stop], recent, nearest, window)
+    return factor, recent, nearest
+
+
+def _check_window(X, window, recent, nearest):
+    """The window state, empty at the start of a stream, checked against ``X``."""
+    if recent is None:
+        if nearest is not None:
+            raise ValueError("nearest was given without recent: pass both, as "
+                             "local_density_factor returned them, or neither.")
+        return X[:0], np.empty(0)
+    recent = check_array(recent, accept_sparse="csr", dtype=np.float64,
+                         ensure_min_samples=0, input_name="recent")
+    nearest = np.empty(0) if nearest is None else check_array(
+        nearest, ensure_2d=False, dtype=np.float64, ensure_min_samples=0,
+        ensure_all_finite=False, input_name="nearest")
+    if (nearest.shape != (recent.shape[0],) or recent.shape[0] > window
+            or recent.shape[1] != X.shape[1]):
+        raise ValueError(
+            f"recent {recent.shape} and nearest {nearest.shape} must be the window "
+            f"(at most window={window} samples of X's {X.shape[1]} features) and "
+            f"its nearest-neighbour distances, as local_density_factor returned them.")
+    return recent, nearest
+
+
+def _density_block(block, recent, nearest, window):
+    """The factors of a block of samples, and the window after them.
+
+    ``Z`` is the window followed by the block; ``distances[i, r]`` is the
+    distance of ``Z[i]`` to block sample ``r``, which sits at ``q + r`` in
+    ``Z`` and sees ``Z[q + r - window : q + r]``.
+    """
+    q, b = recent.shape[0], block.shape[0]
+    if sp.issparse(block):
+        Z = sp.vstack([recent, block], format="csr")
+        distances = euclidean_distances(Z, block)
+    else:
+        Z = np.concatenate([recent, block])
+        distances = cdist(Z, block)
+    row = np.arange(q + b)[:, None]
+    position = q + np.arange(b)[None, :]
+    seen = (row < position) & (row >= position - window)
+    arrival = np.where(seen, distances, np.inf).min(axis=0)
+    start = np.concatenate([nearest, arrival])
+    # The nearest neighbour of Z[i] when block sample r arrives: its own start,
+    # lowered by the block samples after it and before r.
+    later = np.where(row < position, distances, np.inf)
+    lowest = np.minimum.accumulate(later, axis=1)
+    before = np.minimum(start[:, None],
+                        np.hstack([np.full((q + b, 1), np.inf), lowest[:, :-1]]))
+    factor = (seen & (distances < before)).sum(axis=0)
+    final = np.minimum(start, lowest[:, -1])
+    return factor, Z[-window:], final[-window:]
+
+
+@validate_params(
+    {"margins": ["array-like"], "local_density": ["array-like"], **_STATE,
+     "delta": [Interval(Real, 0, None, closed="left")],
+     "random_state": ["random_state"]},
+    prefer_skip_nested_validation=True,
+)
+def density_focused_uncertainty(margins, local_density, budget, *, threshold=1.0,
+                                step=0.01, delta=1.0, window=100, spent=0.0,
+                                random_state=None):
+    """Randomized variable uncertainty on the margin, for samples in dense regions only.
+
+    DBALStream, the density-focused uncertainty sampling of Ienco, Žliobaitė
+    & Pfahringer (2014): a sample is a candidate only when its
+    :func:`local_density_factor` is positive (it is the new nearest
+    neighbour of some recent sample: the stream is dense where it lies);
+    a candidate is labeled, while the budget lasts, when its margin
+    ``p(1) - p(2)`` (see :func:`margin`) is below ``theta * eta``, ``eta``
+    drawn from a normal distribution of mean 1 and standard deviation
+    ``delta``; then ``theta *= 1 - step``, else ``theta *= 1 + step``.
+    A sample that is not a candidate is not labeled and leaves ``theta``
+    as it is. The budget is kept by the estimated-budget manager of
+    :func:`budget_manager` (the paper counts the labels since the start,
+    ``u / t``; the window forgets, as the rest of this family does).
+
+    Parameters
+    ----------
+    margins : array-like of shape (n_samples,)
+        Margin ``p(1) - p(2)`` of each arriving sample, in [0, 1], in stream
+        order.
+
+    local_density : array-like of shape (n_samples,)
+        Local density factor of each sample (:func:`local_density_factor`).
+
+    budget : float in (0, 1]
+        Fraction of the stream to label.
+
+    threshold : float, default=1.0
+        ``theta`` before the first sample, or as left by the previous
+        mini-batch.
+
+    step : float in [0, 1), default=0.01
+        Adjusting step ``s`` of the threshold.
+
+    delta : float, default=1.0
+        Standard deviation of the multiplier ``eta``; 0 makes the rule
+        deterministic.
+
+    window : int, default=100
+        Sliding window ``w`` of the budget manager.
+
+    spent : float, default=0.0
+        ``u`` of the budget manager left by the previous mini-batch.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draws of ``eta``, one per sample (candidate or not), in
+        stream order.
+
+    Returns
+    -------
+    labeled : ndarray of shape (n_samples,), dtype=bool
+        Whether to request each sample's label.
+
+    threshold : float
+        ``theta`` after the last sample.
+
+    spent : float
+        ``u`` after the last sample.
+
+    Examples
+    --------
+    >>> from skactive.acquisition import density_focused_uncertainty
+    >>> labeled, theta, spent = density_focused_uncertainty(
+    ...     [0.1, 0.2, 0.9, 0.3], [0, 1, 2, 1], budget=0.5, threshold=0.5,
+    ...     step=0.1, delta=0.0)
+    >>> labeled, round(theta, 4)
+    (array([False,  True, False,  True]), 0.4455)
+    """
+    values = _check_max_proba(margins, "margins", "margin(predict_proba(X))")
+    density = check_array(local_density, ensure_2d=False, ensure_min_samples=0,
+                          input_name="local_density")
+    if density.shape != values.shape:
+        raise ValueError(
+            f"margins {values.shape} and local_density {density.shape} must have "
+            f"one value per sample each.")
+    scales = check_random_state(random_state).normal(1.0, delta, values.shape[0])
+    routes = np.where(density > 0, 0, 2)
+    return _adaptive(values, budget, threshold, step, window, spent, scales=scales,
+                     routes=routes)
