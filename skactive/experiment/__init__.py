@@ -8,15 +8,19 @@ from ._plot import BudgetCurveDisplay
 from ._report import plot_critical_difference
 from ._result import ExperimentResult, aubc
 from ._stats import (
+           cliques,
            friedman,
            holm,
            mean_ranks,
            nemenyi_critical_difference,
+           smallest_friedman_p,
+           smallest_wilcoxon_p,
+           wilcoxon_p_values,
            win_tie_loss,
 )
 
 __all__ = ["BenchmarkResult", "BudgetCurveDisplay", "ExperimentResult", "aubc",
-           "friedman", "holm", "load_datasets", "run_benchmark",
+           "cliques", "friedman", "holm", "load_datasets", "run_benchmark",
            "mean_ranks", "nemenyi_critical_difference", "plot_critical_difference",
-           "run_experiment",
-           "win_tie_loss"]
+           "run_experiment", "smallest_friedman_p", "smallest_wilcoxon_p",
+           "wilcoxon_p_values", "win_tie_loss"]
