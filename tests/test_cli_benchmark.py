@@ -34,3 +34,10 @@ def test_the_report_says_which_protocol_ran(tmp_path, capsys):
     assert record["seeds"].startswith("2 to 2")
     assert "Protocol: <b>lu2023: Lu, Li &amp; Lin (2023)" in (
         tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_command_line_offers_every_protocol():
+    from skactive.cli._benchmark import PROTOCOL_NAMES
+    from skactive.experiment._protocols import PROTOCOLS
+
+    assert set(PROTOCOL_NAMES) == set(PROTOCOLS)

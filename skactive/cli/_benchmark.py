@@ -6,8 +6,7 @@ statistics and a self-contained HTML report."""
 import sys
 
 from ..exceptions import ParameterError
-from ..experiment import load_datasets, run_benchmark
-from ..experiment._protocols import PROTOCOLS
+from ..experiment import get_protocol, load_datasets, run_benchmark
 from ._common import (
     Interrupted,
     UsageError,
@@ -52,7 +51,7 @@ def add_parser(commands):
                        "(or --target)")
     bench.add_argument("--target", default=None,
                        help="the target column of the --data-dir files")
-    bench.add_argument("--protocol", choices=sorted(PROTOCOLS), default=None,
+    bench.add_argument("--protocol", choices=PROTOCOL_NAMES, default=None,
                        help="a published protocol, which fixes the model, the "
                        "splits, the scaling and the labeling plan (lu2023: Lu, Li "
                        "& Lin 2023, SVC rbf gamma=auto, 40%% test redrawn per "
@@ -67,6 +66,7 @@ def add_parser(commands):
         dest: bench.get_default(dest) for dest in FIXED_BY_PROTOCOL})
 
 
+PROTOCOL_NAMES = ("lu2023",)  # get_protocol's names
 # What a protocol fixes: the flags that cannot be given with --protocol.
 FIXED_BY_PROTOCOL = {"estimator": "--estimator", "batch_size": "--batch-size",
                      "rounds": "--rounds", "initial_size": "--initial-size",
@@ -89,7 +89,7 @@ def main(args):
         estimator = make_estimator(estimator_name, args.seed, preprocessor,
                                    "classification")
     else:
-        estimator = PROTOCOLS[args.protocol].estimator()
+        estimator = get_protocol(args.protocol).estimator()
     samplers, dropped = make_samplers(strategies, estimator_name, estimator,
                                       preprocessor)
     if dropped:

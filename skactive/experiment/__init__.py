@@ -5,6 +5,7 @@
 from ._benchmark import BenchmarkResult, load_datasets, run_benchmark
 from ._loop import run_experiment
 from ._plot import BudgetCurveDisplay
+from ._protocols import get_protocol
 from ._report import plot_critical_difference
 from ._result import ExperimentResult, aubc
 from ._stats import (
@@ -20,6 +21,7 @@ from ._stats import (
 )
 
 __all__ = ["BenchmarkResult", "BudgetCurveDisplay", "ExperimentResult", "aubc",
+           "get_protocol",
            "cliques", "friedman", "holm", "load_datasets", "run_benchmark",
            "mean_ranks", "nemenyi_critical_difference", "plot_critical_difference",
            "run_experiment", "smallest_friedman_p", "smallest_wilcoxon_p",

@@ -226,7 +226,13 @@ class BenchmarkResult:
                 "totals": {s: tuple(v) for s, v in totals.items()}}
 
     def n_repeats(self):
-        """The smallest number of repeats of any data set (0 with none)."""
+        """The smallest number of repeats of any data set.
+
+        Returns
+        -------
+        n_repeats : int
+            The fewest repeats a data set ran (0 when none ran).
+        """
         return min((len(r.aubc_per_repeat()[r.strategies[0]])
                     for r in self.results.values()), default=0)
 

@@ -8,6 +8,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from ..exceptions import ParameterError
+from ..utils._sklearn_compat import validate_params
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,28 @@ PROTOCOLS = {
 }
 
 
+@validate_params({"name": [str]}, prefer_skip_nested_validation=True)
 def get_protocol(name):
-    """The :class:`Protocol` called ``name`` (one of :data:`PROTOCOLS`)."""
+    """A published benchmark protocol by name, as ``run_benchmark`` runs it.
+
+    Parameters
+    ----------
+    name : {"lu2023"}
+        ``"lu2023"``: Lu, Li & Lin (2023).
+
+    Returns
+    -------
+    protocol : Protocol
+        Its settings (``test_size``, ``initial_size``, ``batch_size``...),
+        ``estimator()`` (a new task model, for the samplers to wrap) and
+        ``split(X, y, seed)``.
+
+    Examples
+    --------
+    >>> from skactive.experiment import get_protocol
+    >>> get_protocol("lu2023").estimator()
+    SVC(gamma='auto')
+    """
     if name not in PROTOCOLS:
         raise ParameterError(
             "protocol", name, "is not a known protocol",

@@ -179,8 +179,7 @@ def smallest_wilcoxon_p(n_repeats):
     prefer_skip_nested_validation=True,
 )
 def smallest_friedman_p(n_strategies, n_datasets):
-    """The smallest p-value of :func:`friedman` for ``k`` strategies on
-    ``N`` data sets.
+    """The smallest p-value of :func:`friedman` for k strategies, N data sets.
 
     It is reached when every data set ranks the strategies alike (the
     statistic is then :math:`N (k - 1)`); scipy's chi-square approximation.
