@@ -130,11 +130,16 @@ def test_report_files_and_a_real_browser(model, tmp_path):
     pytest.importorskip("matplotlib")
     bench = run_benchmark(model, _samplers(model), ["iris", "wine"], **SETTINGS)
     page = bench.write_report(tmp_path)
-    for name in ("report.html", "aubc.csv", "win_tie_loss.csv", "ranks.csv"):
+    for name in ("report.html", "aubc.csv", "win_tie_loss.csv", "ranks.csv",
+                 "curves.csv", "protocol.csv", "aubc.tex", "curves.svg",
+                 "curves.pdf"):
         assert (tmp_path / name).stat().st_size > 0
     text = page.read_text()
     assert "http://" not in text and "https://" not in text  # no network needed
-    assert text.count("data:image/png;base64,") == 3  # CD diagram + 2 curves
+    assert "data:image/png" not in text  # vector graphics only
+    # The grid of curves, and the CD diagram only if Friedman rejects.
+    drawn = bench.ranks()["friedman"][1] < 0.05
+    assert text.count("data:image/svg+xml;base64,") == 1 + drawn
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.skip("no Chromium installed: the report's rendering is not checked")
@@ -181,7 +186,8 @@ def test_report_keeps_the_users_matplotlib_backend_and_figures(tmp_path):
                          env={**os.environ, "PYTHONPATH": str(root)}).stdout
     assert out.split() == ["svg", "True"]
     text = (tmp_path / "report.html").read_text()
-    assert text.count("data:image/png;base64,") == 2  # CD diagram + 1 curve
+    # The curves; no CD diagram: Friedman needs 3 strategies.
+    assert text.count("data:image/svg+xml;base64,") == 1
 
 
 def test_the_whole_pool_as_budget(model):
@@ -208,17 +214,20 @@ def test_a_data_set_named_totals_does_not_collide(tmp_path):
     bench = handmade_benchmark({
         "totals": {"random": zero, "up": up, "down": down},
         "iris": {"random": zero, "up": mixed, "down": down}})
-    assert bench.win_tie_loss() == {
-        "outcomes": {"totals": {"up": "win", "down": "loss"},
-                     "iris": {"up": "tie", "down": "loss"}},
-        "totals": {"up": (1, 1, 0), "down": (0, 0, 2)}}
+    table = bench.win_tie_loss()
+    assert table["outcomes"] == {"totals": {"up": "win", "down": "loss"},
+                                 "iris": {"up": "tie", "down": "loss"}}
+    assert table["totals"] == {"up": (1, 1, 0), "down": (0, 0, 2)}
+    assert table["p_values"]["totals"]["up"] == pytest.approx(
+        (2 / 2**8, 2 * 2 / 2**8))
     pytest.importorskip("matplotlib")
     bench.write_report(tmp_path)
-    assert _read_csv(tmp_path / "win_tie_loss.csv") == [
+    assert [row[:3] for row in _read_csv(tmp_path / "win_tie_loss.csv")] == [
         ["dataset", "strategy", "outcome"], ["totals", "up", "win"],
         ["totals", "down", "loss"], ["iris", "up", "tie"], ["iris", "down", "loss"]]
     text = (tmp_path / "report.html").read_text()
-    assert "<tr><td>totals</td><td>win</td><td>loss</td></tr>" in text
+    assert re.search(r"<tr><td>totals</td><td>win \(p = [^<]*</td><td>loss \(p",
+                     text)
     assert "<td><b>1 / 1 / 0</b></td><td><b>0 / 0 / 2</b></td>" in text
 
 
@@ -226,8 +235,10 @@ def test_ranks_of_one_strategy_and_of_no_data_set(tmp_path):
     zero = [0.0] * 3
     bench = handmade_benchmark({"iris": {"random": zero}, "wine": {"random": zero}})
     assert bench.ranks() == {"mean_ranks": {"random": 1.0}, "friedman": None,
-                             "critical_difference": None}
+                             "critical_difference": None, "cliques": [],
+                             "alpha": 0.05}
     assert bench.win_tie_loss() == {"outcomes": {"iris": {}, "wine": {}},
+                                    "p_values": {"iris": {}, "wine": {}},
                                     "totals": {}}
     pytest.importorskip("matplotlib")
     bench.write_report(tmp_path)

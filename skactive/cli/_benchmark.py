@@ -6,7 +6,7 @@ statistics and a self-contained HTML report."""
 import sys
 
 from ..exceptions import ParameterError
-from ..experiment import load_datasets, run_benchmark
+from ..experiment import get_protocol, load_datasets, run_benchmark
 from ._common import (
     Interrupted,
     UsageError,
@@ -25,7 +25,8 @@ from ._strategies import (
     strategies_for,
 )
 
-REPORT_FILES = ("report.html", "aubc.csv", "win_tie_loss.csv", "ranks.csv")
+REPORT_FILES = ("report.html", "aubc.csv", "aubc_repeats.csv", "curves.csv",
+                "win_tie_loss.csv", "ranks.csv", "protocol.csv", "aubc.tex")
 
 
 def add_parser(commands):
@@ -34,10 +35,11 @@ def add_parser(commands):
         parents=[experiment_options(REPORT_FILES, tasks=("classification",))],
         help="compare strategies over several data sets, with statistics",
         description="Run the same active-learning protocol on several data sets "
-        "and write report.html (AUBC tables, win/tie/loss against the "
-        "reference by Wilcoxon + Holm, mean ranks, Friedman's test and the "
-        "Nemenyi critical-difference diagram, learning curves) and the tables "
-        "as CSV to the output folder.",
+        "and write report.html (the protocol, AUBC tables, win/tie/loss against "
+        "the reference by Wilcoxon + Holm with p-values, mean ranks, Friedman's "
+        "test and, when it rejects, the Nemenyi critical-difference diagram, "
+        "learning curves), the tables as CSV, a LaTeX table and the figures as "
+        "SVG and PDF to the output folder.",
     )
     bench.add_argument("--datasets", default="iris,wine,breast_cancer,digits",
                        help="comma-separated bundled data sets (default: "
@@ -49,17 +51,32 @@ def add_parser(commands):
                        "(or --target)")
     bench.add_argument("--target", default=None,
                        help="the target column of the --data-dir files")
+    bench.add_argument("--protocol", choices=PROTOCOL_NAMES, default=None,
+                       help="a published protocol, which fixes the model, the "
+                       "splits, the scaling and the labeling plan (lu2023: Lu, Li "
+                       "& Lin 2023, SVC rbf gamma=auto, 40%% test redrawn per "
+                       "seed, StandardScaler on the pool, 20 initial labels, "
+                       "batches of 1, the whole pool); --repeats and --seed "
+                       "still apply")
     bench.add_argument("--reference", default="random",
                        choices=strategies_for("classification"), metavar="STRATEGY",
                        help="the strategy the others are tested against "
                        "(default: %(default)s)")
-    bench.set_defaults(handler=main)
+    bench.set_defaults(handler=main, parser_defaults={
+        dest: bench.get_default(dest) for dest in FIXED_BY_PROTOCOL})
+
+
+PROTOCOL_NAMES = ("lu2023",)  # get_protocol's names
+# What a protocol fixes: the flags that cannot be given with --protocol.
+FIXED_BY_PROTOCOL = {"estimator": "--estimator", "batch_size": "--batch-size",
+                     "rounds": "--rounds", "initial_size": "--initial-size",
+                     "test_size": "--test-size"}
 
 
 def main(args):
     from sklearn.preprocessing import StandardScaler
 
-    estimator_name = args.estimator or DEFAULT_ESTIMATOR["classification"]
+    estimator_name = _estimator_name(args)
     strategies = args.strategies or default_strategies("classification")
     check_task("classification", estimator_name, strategies)
     if args.reference not in strategies:
@@ -68,8 +85,11 @@ def main(args):
     check_output(output, REPORT_FILES)
     datasets = _load(args)
     preprocessor = StandardScaler()
-    estimator = make_estimator(estimator_name, args.seed, preprocessor,
-                               "classification")
+    if args.protocol is None:
+        estimator = make_estimator(estimator_name, args.seed, preprocessor,
+                                   "classification")
+    else:
+        estimator = get_protocol(args.protocol).estimator()
     samplers, dropped = make_samplers(strategies, estimator_name, estimator,
                                       preprocessor)
     if dropped:
@@ -77,15 +97,18 @@ def main(args):
               "predict_proba", file=sys.stderr)
     checkpoint = output / "checkpoint" if args.checkpoint else None
     print(f"{len(datasets)} data sets ({', '.join(datasets)}), {len(samplers)} "
-          f"strategies, {args.repeats} repeats of {args.rounds} rounds of "
-          f"{args.batch_size} labels", flush=True)
+          f"strategies, {args.repeats} repeats of " + (
+              f"protocol {args.protocol}" if args.protocol else
+              f"{args.rounds} rounds of {args.batch_size} labels"), flush=True)
+    plan = (dict(protocol=args.protocol) if args.protocol else
+            dict(batch_size=args.batch_size, n_rounds=args.rounds,
+                 test_size=args.test_size, initial_size=args.initial_size))
     try:
         bench = run_benchmark(
-            estimator, samplers, datasets, reference=args.reference,
-            checkpoint=checkpoint, progress=show_progress(args),
-            n_jobs=args.n_jobs, batch_size=args.batch_size, n_rounds=args.rounds,
-            n_repeats=args.repeats, random_state=args.seed,
-            test_size=args.test_size, initial_size=args.initial_size)
+            None if args.protocol else estimator, samplers, datasets,
+            reference=args.reference, checkpoint=checkpoint,
+            progress=show_progress(args), n_jobs=args.n_jobs,
+            n_repeats=args.repeats, random_state=args.seed, **plan)
     except ValueError as exc:
         raise UsageError(str(exc).splitlines()[0]) from exc
     except KeyboardInterrupt:
@@ -101,8 +124,21 @@ def main(args):
         bench.write_report(output)
     except OSError as exc:
         raise cannot_write(exc, output) from None
-    print(f"\nwrote {', '.join(REPORT_FILES)} to {output}/")
+    print(f"\nwrote {', '.join(REPORT_FILES)} and the figures to {output}/")
     return 0
+
+
+def _estimator_name(args):
+    """The --estimator (svc under --protocol); refuse flags a protocol fixes."""
+    if args.protocol is None:
+        return args.estimator or DEFAULT_ESTIMATOR["classification"]
+    defaults = args.parser_defaults
+    given = [flag for dest, flag in FIXED_BY_PROTOCOL.items()
+             if getattr(args, dest) != defaults[dest]]
+    if given:
+        raise UsageError(f"--protocol {args.protocol} fixes {', '.join(given)}: "
+                         "leave them out (--repeats and --seed still apply)")
+    return "svc"
 
 
 def _load(args):

@@ -97,15 +97,159 @@ def win_tie_loss(scores, reference, alpha=0.05):
             f"scores have {scores.shape[1]} repeats and the reference "
             f"{reference.shape[0]}: the comparison is paired by repeat."
         )
-    raw = np.ones(scores.shape[0])
-    for i, row in enumerate(scores):
-        if not np.allclose(row, reference):
-            raw[i] = stats.wilcoxon(row, reference).pvalue
-    adjusted = holm(raw)
+    adjusted = holm(wilcoxon_p_values(scores, reference))
     difference = scores.mean(axis=1) - reference.mean()
     outcome = np.where(adjusted < alpha, np.where(difference > 0, "win", "loss"),
                        "tie")
     return outcome, adjusted
+
+
+@validate_params({"scores": ["array-like"], "reference": ["array-like"]},
+                 prefer_skip_nested_validation=True)
+def wilcoxon_p_values(scores, reference):
+    """Raw two-sided Wilcoxon signed-rank p-values against a reference.
+
+    ``scipy.stats.wilcoxon(scores[i], reference).pvalue`` for each strategy,
+    1 where its scores equal the reference's (nothing to test).
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_strategies, n_repeats)
+        Each strategy's score in each repeat.
+
+    reference : array-like of shape (n_repeats,)
+        The reference's scores, paired by repeat.
+
+    Returns
+    -------
+    p_values : ndarray of shape (n_strategies,)
+        Not adjusted for multiple comparisons (see :func:`holm`).
+
+    Examples
+    --------
+    >>> from skactive.experiment import wilcoxon_p_values
+    >>> wilcoxon_p_values([[0.9, 0.8, 0.7, 0.95]], [0.5, 0.4, 0.3, 0.6])
+    array([0.125])
+    """
+    scores = np.atleast_2d(np.asarray(scores, dtype=float))
+    reference = np.asarray(reference, dtype=float)
+    if scores.shape[1] != reference.shape[0]:
+        raise ValueError(
+            f"scores have {scores.shape[1]} repeats and the reference "
+            f"{reference.shape[0]}: the comparison is paired by repeat."
+        )
+    raw = np.ones(scores.shape[0])
+    for i, row in enumerate(scores):
+        if not np.allclose(row, reference):
+            raw[i] = stats.wilcoxon(row, reference).pvalue
+    return raw
+
+
+@validate_params({"n_repeats": [Interval(Integral, 1, None, closed="left")]},
+                 prefer_skip_nested_validation=True)
+def smallest_wilcoxon_p(n_repeats):
+    """The smallest p-value the exact two-sided Wilcoxon test can reach.
+
+    With ``n`` pairs, every difference of one sign gives the most extreme
+    statistic, of probability ``2 / 2**n`` (two-sided): with 4 repeats no
+    comparison can be significant at 0.05, whatever the scores.
+
+    Parameters
+    ----------
+    n_repeats : int
+        The number of pairs.
+
+    Returns
+    -------
+    p : float
+        ``2 / 2**n_repeats``, capped at 1.
+
+    Examples
+    --------
+    >>> from skactive.experiment import smallest_wilcoxon_p
+    >>> smallest_wilcoxon_p(2), smallest_wilcoxon_p(10)
+    (0.5, 0.001953125)
+    """
+    return min(1.0, 2.0 / 2.0**n_repeats)
+
+
+@validate_params(
+    {"n_strategies": [Interval(Integral, 3, None, closed="left")],
+     "n_datasets": [Interval(Integral, 2, None, closed="left")]},
+    prefer_skip_nested_validation=True,
+)
+def smallest_friedman_p(n_strategies, n_datasets):
+    """The smallest p-value of :func:`friedman` for k strategies, N data sets.
+
+    It is reached when every data set ranks the strategies alike (the
+    statistic is then :math:`N (k - 1)`); scipy's chi-square approximation.
+
+    Parameters
+    ----------
+    n_strategies : int
+        Strategies, k (at least 3).
+
+    n_datasets : int
+        Data sets, N (at least 2).
+
+    Returns
+    -------
+    p : float
+        ``scipy.stats.chi2.sf(N * (k - 1), k - 1)``.
+
+    Examples
+    --------
+    >>> from skactive.experiment import smallest_friedman_p
+    >>> round(smallest_friedman_p(3, 2), 3)  # two data sets cannot reject
+    0.135
+    """
+    k, n = n_strategies, n_datasets
+    return float(stats.chi2.sf(n * (k - 1), k - 1))
+
+
+@validate_params({"mean_ranks": [dict], "cd": [Real]},
+                 prefer_skip_nested_validation=True)
+def cliques(mean_ranks, cd):
+    """Groups of strategies whose mean ranks differ by less than the CD.
+
+    The bars of the critical-difference diagram (Demšar, 2006): each group
+    is a run of strategies, in mean-rank order, whose first and last differ
+    by less than ``cd``; only the maximal groups are returned (none is
+    contained in another), and single strategies are left out.
+
+    Parameters
+    ----------
+    mean_ranks : dict of str to float
+        Mean rank of each strategy.
+
+    cd : float
+        The critical difference.
+
+    Returns
+    -------
+    groups : list of list of str
+        Each group's strategies by increasing mean rank; the groups from the
+        best-ranked down.
+
+    Examples
+    --------
+    >>> from skactive.experiment import cliques
+    >>> cliques({"a": 1.0, "b": 1.5, "c": 2.0, "d": 3.5}, cd=1.2)
+    [['a', 'b', 'c']]
+    """
+    names = sorted(mean_ranks, key=mean_ranks.get)
+    ranks = np.array([mean_ranks[n] for n in names], dtype=float)
+    groups, reach = [], 0
+    for start in range(len(names)):
+        end = start
+        while end + 1 < len(names) and ranks[end + 1] - ranks[start] < cd:
+            end += 1
+        # The ends never decrease with the start: a group that does not
+        # reach further than the previous one is contained in it.
+        if end > start and end > reach:
+            groups.append(names[start:end + 1])
+        reach = max(reach, end)
+    return groups
 
 
 @validate_params({"scores": ["array-like"]}, prefer_skip_nested_validation=True)
