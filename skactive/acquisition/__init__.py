@@ -43,6 +43,13 @@ criterion from the refitted models' probabilities (:func:`future_error` per
 sample; :func:`gaussian_nb_future_probabilities` refits a Gaussian naive
 Bayes model in closed form), :func:`variance_reduction` the variance
 reduction of a logistic regression from its :func:`fisher_information`.
+:func:`lal_features` is the state that learning active learning (LAL)
+describes a random forest and a candidate by (:func:`forest_lal_features`
+reads it from a forest); :func:`lal_training_set` and :func:`lal_simulation`
+simulate, on :func:`make_lal_problem`'s synthetic problems, what labeling
+candidates does to the forest's error, :func:`fit_lal_regressor` learns to
+predict it, and :func:`load_lal_training_set` is the simulation shipped with
+skactive.
 Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
@@ -91,6 +98,15 @@ from ._hierarchical import (
     hierarchical_pruning,
     hierarchical_sampling,
     label_proportion_bounds,
+)
+from ._lal import (
+    fit_lal_regressor,
+    forest_lal_features,
+    lal_features,
+    lal_simulation,
+    lal_training_set,
+    load_lal_training_set,
+    make_lal_problem,
 )
 from ._margin_clusters import (
     cluster_proportional_margin,
@@ -164,6 +180,13 @@ __all__ = [
     "hierarchical_sampling",
     "information_density",
     "k_center_greedy",
+    "fit_lal_regressor",
+    "forest_lal_features",
+    "lal_features",
+    "lal_simulation",
+    "lal_training_set",
+    "load_lal_training_set",
+    "make_lal_problem",
     "label_count_model",
     "label_proportion_bounds",
     "label_probabilities",
