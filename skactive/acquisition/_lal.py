@@ -129,6 +129,11 @@ def lal_features(tree_probabilities, positive_labels, oob_accuracy,
                             np.tile(state, (P.shape[1], 1))])
 
 
+@validate_params(
+    {"forest": [HasMethods(["predict_proba"])], "X": ["array-like", "sparse matrix"],
+     "positive_labels": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
 def forest_lal_features(forest, X, positive_labels):
     """LAL's state features of the candidates ``X`` for a fitted forest.
 
@@ -392,7 +397,7 @@ def lal_training_set(n_problems=30, *, regressor=None, n_pool=100, n_test=200,
      "random_state": ["random_state"]},
     prefer_skip_nested_validation=False,
 )
-def lal_simulation(mode="iterative", *, n_problems=30, random_state=None, **simulation):
+def lal_simulation(mode="iterative", *, n_problems=30, random_state=None, **settings):
     """LAL's whole training set: LAL-independent's or LAL-iterative's.
 
     ``"independent"`` is :func:`lal_training_set` of ``n_problems`` problems
@@ -412,7 +417,7 @@ def lal_simulation(mode="iterative", *, n_problems=30, random_state=None, **simu
     random_state : int, RandomState instance or None, default=None
         Seeds the simulations: the same seed gives the same training set.
 
-    **simulation : dict
+    **settings : dict
         Other parameters of :func:`lal_training_set` (``max_labeled``,
         ``n_candidates``, ...).
 
@@ -433,16 +438,21 @@ def lal_simulation(mode="iterative", *, n_problems=30, random_state=None, **simu
     (16, 8)
     """
     rng = check_random_state(random_state)
-    features, reductions = lal_training_set(n_problems, random_state=rng, **simulation)
+    features, reductions = lal_training_set(n_problems, random_state=rng, **settings)
     if mode == "independent":
         return features, reductions
     regressor = fit_lal_regressor(features, reductions,
                                   random_state=rng.randint(np.iinfo(np.int32).max))
     more, more_reductions = lal_training_set(n_problems, regressor=regressor,
-                                             random_state=rng, **simulation)
+                                             random_state=rng, **settings)
     return np.vstack([features, more]), np.concatenate([reductions, more_reductions])
 
 
+@validate_params(
+    {"features": ["array-like"], "reductions": ["array-like"],
+     "random_state": ["random_state"]},
+    prefer_skip_nested_validation=True,
+)
 def fit_lal_regressor(features, reductions, *, random_state=0):
     """LAL's regressor: a random forest fitted to predict the error reduction.
 
