@@ -10,6 +10,7 @@ from ._samplers.error_reduction import ExpectedErrorReductionSampler
 from ._samplers.greedy import GreedySampler
 from ._samplers.hierarchical import HierarchicalSampler
 from ._samplers.hybrid import HybridSampler
+from ._samplers.lal import LALSampler
 from ._samplers.margin_clusters import MarginClusterSampler
 from ._samplers.random import RandomSampler
 from ._samplers.stream import StreamSampler
@@ -21,6 +22,6 @@ __version__ = "0.1.0.dev0"
 
 __all__ = ["BadgeSampler", "CommitteeSampler", "DensitySampler", "DiversitySampler",
            "ExpectedErrorReductionSampler", "GreedySampler", "HierarchicalSampler",
-           "HybridSampler", "MarginClusterSampler", "RandomSampler",
+           "HybridSampler", "LALSampler", "MarginClusterSampler", "RandomSampler",
            "select_groups", "select_within_budget", "StreamSampler",
            "UncertaintySampler", "VarianceReductionSampler", "__version__"]
