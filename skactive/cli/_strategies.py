@@ -20,6 +20,7 @@ from .. import (
     GreedySampler,
     HierarchicalSampler,
     HybridSampler,
+    LALSampler,
     MarginClusterSampler,
     RandomSampler,
     UncertaintySampler,
@@ -33,7 +34,7 @@ class Strategy:
     """How to build one strategy's sampler for the model under evaluation."""
 
     family: str  # uncertainty, diversity, hybrid, badge, density, committee,
-    # greedy, hierarchical, margin_clusters or random
+    # greedy, hierarchical, margin_clusters, lal or random
     tasks: tuple  # the tasks it serves
     needs: str = ""  # "predict_proba" or "std": what the model must offer
     in_demo: bool = True  # run by default
@@ -61,7 +62,18 @@ class Strategy:
             return HierarchicalSampler(clone(preprocessor))
         if self.family == "margin_clusters":  # MCM and InfoDiv
             return MarginClusterSampler(estimator, strategy=name)
+        if self.family == "lal":  # its own forest, on the preprocessed data
+            return _lal_sampler(preprocessor)
         return RandomSampler()
+
+
+def _lal_sampler(preprocessor):
+    """LAL (iterative) describes its own forest, as Lu et al.'s (50 trees)."""
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import make_pipeline
+
+    forest = RandomForestClassifier(n_estimators=50, oob_score=True, random_state=0)
+    return LALSampler(make_pipeline(clone(preprocessor), forest))
 
 
 _C, _R = ("classification",), ("regression",)
@@ -85,6 +97,7 @@ STRATEGIES = {
                                     in_demo=False),
     "graph_density": Strategy("density", _C, in_demo=False),
     "dwus": Strategy("density", _C, in_demo=False),
+    "lal": Strategy("lal", _C, in_demo=False),  # binary classification only
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
