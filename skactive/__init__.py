@@ -13,6 +13,7 @@ from ._samplers.greedy import GreedySampler
 from ._samplers.hierarchical import HierarchicalSampler
 from ._samplers.hintsvm import HintSVMSampler
 from ._samplers.hybrid import HybridSampler
+from ._samplers.lal import LALSampler
 from ._samplers.margin_clusters import MarginClusterSampler
 from ._samplers.random import RandomSampler
 from ._samplers.spal import SPALSampler
@@ -23,15 +24,9 @@ from .acquisition import select_groups, select_within_budget
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["BadgeSampler", "BMDRSampler", "CommitteeSampler", "DensitySampler",
-           "DiversitySampler", "ExpectedErrorReductionSampler", "GreedySampler",
-           "HierarchicalSampler", "HintSVMSampler", "HybridSampler",
-           "MarginClusterSampler", "RandomSampler", "select_groups",
+__all__ = ["ALBLSampler", "BadgeSampler", "BMDRSampler", "CommitteeSampler",
+           "DensitySampler", "DiversitySampler", "ExpectedErrorReductionSampler",
+           "GreedySampler", "HierarchicalSampler", "HintSVMSampler", "HybridSampler",
+           "LALSampler", "MarginClusterSampler", "RandomSampler", "select_groups",
            "select_within_budget", "SPALSampler", "StreamSampler", "UncertaintySampler",
            "VarianceReductionSampler", "__version__"]
-__all__ = ["ALBLSampler",
-           "BadgeSampler", "CommitteeSampler", "DensitySampler", "DiversitySampler",
-           "ExpectedErrorReductionSampler", "GreedySampler", "HierarchicalSampler",
-           "HybridSampler", "MarginClusterSampler", "RandomSampler",
-           "select_groups", "select_within_budget", "StreamSampler",
-           "UncertaintySampler", "VarianceReductionSampler", "__version__"]

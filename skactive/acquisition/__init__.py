@@ -60,6 +60,14 @@ HintSVM's dual quadratic program, its solution and its decision values.
 learning (ALBL): EXP4.P over strategies, rewarded by the importance-weighted
 accuracy.
 
+:func:`lal_features` is the state that learning active learning (LAL)
+describes a random forest and a candidate by (:func:`forest_lal_features`
+reads it from a forest); :func:`lal_training_set` and :func:`lal_simulation`
+simulate, on :func:`make_lal_problem`'s synthetic problems, what labeling
+candidates does to the forest's error, :func:`fit_lal_regressor` learns to
+predict it, and :func:`load_lal_training_set` is the simulation shipped with
+skactive.
+
 Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
@@ -122,6 +130,15 @@ from ._hierarchical import (
     label_proportion_bounds,
 )
 from ._hintsvm import hintsvm_decision, hintsvm_qp, solve_hintsvm
+from ._lal import (
+    fit_lal_regressor,
+    forest_lal_features,
+    lal_features,
+    lal_simulation,
+    lal_training_set,
+    load_lal_training_set,
+    make_lal_problem,
+)
 from ._margin_clusters import (
     cluster_proportional_margin,
     margin_cluster_mean,
@@ -204,6 +221,13 @@ __all__ = [
     "importance_weighted_accuracy",
     "information_density",
     "k_center_greedy",
+    "fit_lal_regressor",
+    "forest_lal_features",
+    "lal_features",
+    "lal_simulation",
+    "lal_training_set",
+    "load_lal_training_set",
+    "make_lal_problem",
     "label_count_model",
     "label_proportion_bounds",
     "label_probabilities",

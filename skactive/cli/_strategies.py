@@ -26,6 +26,7 @@ from .. import (
     HierarchicalSampler,
     HintSVMSampler,
     HybridSampler,
+    LALSampler,
     MarginClusterSampler,
     RandomSampler,
     SPALSampler,
@@ -42,7 +43,7 @@ class Strategy:
 
     family: str  # uncertainty, diversity, hybrid, badge, density, committee,
     # greedy, hierarchical, margin_clusters, error_reduction, bmdr, hintsvm,
-    # albl or random
+    # albl, lal or random
     tasks: tuple  # the tasks it serves
     needs: str = ""  # "predict_proba" or "std": what the model must offer
     in_demo: bool = True  # run by default
@@ -85,7 +86,18 @@ class Strategy:
         if self.family == "albl":  # a bandit over margin and the uniform arm
             return ALBLSampler(
                 [UncertaintySampler(estimator, strategy="margin")], estimator)
+        if self.family == "lal":  # its own forest, on the preprocessed data
+            return _lal_sampler(preprocessor)
         return RandomSampler()
+
+
+def _lal_sampler(preprocessor):
+    """LAL (iterative) describes its own forest, as Lu et al.'s (50 trees)."""
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import make_pipeline
+
+    forest = RandomForestClassifier(n_estimators=50, oob_score=True, random_state=0)
+    return LALSampler(make_pipeline(clone(preprocessor), forest))
 
 
 _C, _R = ("classification",), ("regression",)
@@ -115,6 +127,7 @@ STRATEGIES = {
     "spal": Strategy("bmdr", _C, in_demo=False),
     "hintsvm": Strategy("hintsvm", _C, in_demo=False),  # binary only
     "albl": Strategy("albl", _C, in_demo=False),
+    "lal": Strategy("lal", _C, in_demo=False),  # binary classification only
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
