@@ -1,0 +1,140 @@
+"""All of Lu, Li & Lin's strategies on their Wdbc protocol, next to their table.
+
+Run: ``python benchmarks/bench_lu2023.py [--strategies A,B] [--seeds N]
+[--n-jobs J] [--quick]``.
+
+The protocol and the published numbers are in ``_lu2023.py`` (SVC rbf
+gamma="auto", 40 % test redrawn per seed, standardised on the pool, 20
+initial labels, batch 1, the whole pool, their AUBC). The strategies carry
+the settings of Lu et al.'s ``src/config.py``, under their names (the same
+dictionary as the user guide's page "The strategies of Lu, Li & Lin's
+re-benchmark"). Each experiment runs on one thread; ``--n-jobs`` runs seeds
+side by side (the time per experiment is then measured under that load:
+compare times from runs with the same ``--n-jobs``).
+
+For each strategy: the mean ± std AUBC over the seeds, the published mean
+± std, whether ours is within one published std, the mean wall time of one
+experiment, the published time and the ratio of the two (their machine,
+their implementations).
+"""
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+from _lu2023 import PUBLISHED, header, one_experiment, table_row, task_model
+from joblib import Parallel, delayed
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import SVC
+from threadpoolctl import threadpool_limits
+
+import skactive
+from skactive import (
+    ALBLSampler,
+    BMDRSampler,
+    CommitteeSampler,
+    DensitySampler,
+    DiversitySampler,
+    ExpectedErrorReductionSampler,
+    HierarchicalSampler,
+    HintSVMSampler,
+    LALSampler,
+    MarginClusterSampler,
+    RandomSampler,
+    SPALSampler,
+    UncertaintySampler,
+    VarianceReductionSampler,
+)
+
+
+def samplers(seed):
+    """Lu et al.'s 17 strategies with their settings, by their names."""
+    svc = task_model()
+
+    def hintsvm():
+        return HintSVMSampler(Cl=1.0, Ch=1.0, kernel="rbf", gamma=0.1,
+                              random_state=seed)
+
+    chosen = {
+        "Uniform": RandomSampler(random_state=seed),
+        "US-C": UncertaintySampler(svc, strategy="margin", random_state=seed),
+        "US-NC": UncertaintySampler(LogisticRegression(), strategy="entropy",
+                                    random_state=seed),
+        "QBC": CommitteeSampler([LogisticRegression(),
+                                 SVC(kernel="linear", probability=True),
+                                 SVC(probability=True),
+                                 LinearDiscriminantAnalysis()],
+                                random_state=seed),
+        "HintSVM": hintsvm(),
+        "ALBL": ALBLSampler(
+            [UncertaintySampler(LogisticRegression(C=1.0),
+                                strategy="least_confidence"),
+             UncertaintySampler(LogisticRegression(C=0.01),
+                                strategy="least_confidence"),
+             hintsvm()],
+            svc, delta=0.1, random_state=seed),
+        "DWUS": DensitySampler(strategy="dwus", random_state=seed),
+        "VR": VarianceReductionSampler(LogisticRegression(), sigma=100.0,
+                                       random_state=seed),
+        "Core-Set": DiversitySampler(strategy="coreset", random_state=seed),
+        "Graph": DensitySampler(strategy="graph_density", random_state=seed),
+        "Hier": HierarchicalSampler(random_state=seed),
+        "InfoDiv": MarginClusterSampler(svc, strategy="cluster_proportions",
+                                        random_state=seed),
+        "MCM": MarginClusterSampler(svc, strategy="cluster_mean",
+                                    random_state=seed),
+        "EER": ExpectedErrorReductionSampler(task_model(probability=True),
+                                             loss="log_loss", random_state=seed),
+        "BMDR": BMDRSampler(random_state=seed),
+        "SPAL": SPALSampler(random_state=seed),
+        "LAL": LALSampler(random_state=seed),
+    }
+    quire = getattr(skactive, "QUIRESampler", None)
+    if quire is not None:
+        chosen["QUIRE"] = quire(random_state=seed)
+    return chosen
+
+
+def run(name, seed, budget):
+    """One experiment of one strategy, on one thread."""
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # SVC(probability=True)
+        return one_experiment(name, samplers(seed)[name], seed, budget)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strategies", default=None,
+                        help="comma-separated names of Lu et al. (default: all "
+                             "but EER, whose exact refits take minutes per experiment)")
+    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--quick", action="store_true",
+                        help="2 seeds and 60 labels: checks that it runs")
+    args = parser.parse_args(argv)
+    known = samplers(0)
+    names = (args.strategies.split(",") if args.strategies
+             else [n for n in known if n != "EER"])
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        parser.error(f"unknown strategies {unknown}: choose among {list(known)}")
+    seeds, budget = (range(2), 60) if args.quick else (range(args.seeds), None)
+    print(f"Wdbc (load_breast_cancer), {len(seeds)} seeds, "
+          f"{'60 labels' if budget else 'whole pool'}, batch 1, SVC rbf, "
+          f"{args.n_jobs} experiment(s) at a time, one thread each")
+    print(header())
+    for name in names:
+        start = time.perf_counter()
+        runs = Parallel(n_jobs=args.n_jobs)(
+            delayed(run)(name, seed, budget) for seed in seeds)
+        aubc = [area for area, _ in runs]
+        seconds = float(np.mean([s for _, s in runs]))
+        published = name if name in PUBLISHED else None
+        print(table_row(name, aubc, seconds, published)
+              + f"   ({time.perf_counter() - start:.0f} s for all seeds)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
