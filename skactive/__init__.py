@@ -11,6 +11,7 @@ from ._samplers.greedy import GreedySampler
 from ._samplers.hierarchical import HierarchicalSampler
 from ._samplers.hybrid import HybridSampler
 from ._samplers.margin_clusters import MarginClusterSampler
+from ._samplers.quire import QUIRESampler
 from ._samplers.random import RandomSampler
 from ._samplers.stream import StreamSampler
 from ._samplers.uncertainty import UncertaintySampler
@@ -21,6 +22,6 @@ __version__ = "0.1.0.dev0"
 
 __all__ = ["BadgeSampler", "CommitteeSampler", "DensitySampler", "DiversitySampler",
            "ExpectedErrorReductionSampler", "GreedySampler", "HierarchicalSampler",
-           "HybridSampler", "MarginClusterSampler", "RandomSampler",
+           "HybridSampler", "MarginClusterSampler", "QUIRESampler", "RandomSampler",
            "select_groups", "select_within_budget", "StreamSampler",
            "UncertaintySampler", "VarianceReductionSampler", "__version__"]

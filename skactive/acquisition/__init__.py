@@ -43,6 +43,9 @@ criterion from the refitted models' probabilities (:func:`future_error` per
 sample; :func:`gaussian_nb_future_probabilities` refits a Gaussian naive
 Bayes model in closed form), :func:`variance_reduction` the variance
 reduction of a logistic regression from its :func:`fisher_information`.
+:func:`quire_objective` is QUIRE's closed form from kernel matrices (its
+:func:`quire_terms`; :func:`quire_log_scores` ranks by it without
+rounding small differences away).
 Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
@@ -112,6 +115,7 @@ from ._probcover import (
     probcover,
     purity_radius,
 )
+from ._quire import quire_log_scores, quire_objective, quire_terms
 from ._regression import greedy_distances, greedy_sampling, prediction_variance
 from ._stream import (
     budget_manager,
@@ -182,6 +186,9 @@ __all__ = [
     "probability_variance",
     "probcover",
     "purity_radius",
+    "quire_log_scores",
+    "quire_objective",
+    "quire_terms",
     "random_labeling",
     "randomized_variable_uncertainty",
     "ratio",
