@@ -10,7 +10,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import cho_factor, solve_triangular
 from sklearn.base import clone
-from sklearn.metrics.pairwise import pairwise_kernels, row_norms
+from sklearn.metrics.pairwise import pairwise_kernels
+from sklearn.utils import ClassifierTags
+from sklearn.utils.extmath import row_norms
 from sklearn.utils.validation import validate_data
 
 from ..acquisition import quire_log_scores
@@ -348,6 +350,8 @@ class QUIRESampler(ChunkedSampler):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
+        # Binary labels only: scikit-learn's checks then fit on two classes.
+        tags.classifier_tags = ClassifierTags(multi_class=False)
         tags.input_tags.allow_nan = False
         if self.transformer is None:
             return tags

@@ -21,6 +21,7 @@ from .. import (
     HierarchicalSampler,
     HybridSampler,
     MarginClusterSampler,
+    QUIRESampler,
     RandomSampler,
     UncertaintySampler,
 )
@@ -61,6 +62,8 @@ class Strategy:
             return HierarchicalSampler(clone(preprocessor))
         if self.family == "margin_clusters":  # MCM and InfoDiv
             return MarginClusterSampler(estimator, strategy=name)
+        if self.family == "quire":  # kernel on the preprocessed data, no model
+            return QUIRESampler(clone(preprocessor))
         return RandomSampler()
 
 
@@ -85,6 +88,7 @@ STRATEGIES = {
                                     in_demo=False),
     "graph_density": Strategy("density", _C, in_demo=False),
     "dwus": Strategy("density", _C, in_demo=False),
+    "quire": Strategy("quire", _C, in_demo=False),
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
