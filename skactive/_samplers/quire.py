@@ -61,8 +61,7 @@ class _QuireState:
 
 
 class QUIRESampler(ChunkedSampler):
-    """QUIRE, querying informative and representative examples (Huang, Jin &
-    Zhou, 2010).
+    """QUIRE, querying informative and representative examples (Huang et al., 2010).
 
     With a kernel ``k`` over the labeled samples and the pool and
     :math:`L = (K + \\alpha I)^{-1}`, QUIRE queries the candidate :math:`s`
