@@ -45,16 +45,61 @@ def _positions_in(short, long, max_skips=_MAX_SKIPS):
             return None
 
 
+class _PoolCache:
+    """``V = C^-1 K_LU`` for the pool, with ``f = V^T w``, ``q = sum V**2``
+    and ``k(x, x)`` per column. Columns of samples that left the pool stay
+    (dead) until they are half of them, and ``V`` has spare rows for new
+    labels, so that a round copies nothing of size ``n_L x n_U``."""
+
+    def __init__(self, features, V, f, q, diagonal):
+        self.features, self.f, self.q, self.diagonal = features, f, q, diagonal
+        self.n_rows = V.shape[0]
+        self.V = np.empty((self.n_rows + 64, V.shape[1]))
+        self.V[:self.n_rows] = V
+        self.alive = np.arange(V.shape[1])  # the pool's columns, in its order
+
+    def match(self, features):
+        """Keep the columns of ``features`` if it is the last pool minus some
+        rows, in order; say whether it is."""
+        positions = _positions_in(features, self.features[self.alive])
+        if positions is None:
+            return False
+        self.alive = self.alive[positions]
+        if 2 * self.alive.shape[0] < self.features.shape[0]:  # compact
+            V = self.V[:self.n_rows, self.alive]
+            self.__init__(self.features[self.alive], V, self.f[self.alive],
+                          self.q[self.alive], self.diagonal[self.alive])
+        return True
+
+    def find(self, row):
+        """The column of a pool sample equal to ``row``, or None."""
+        found = np.flatnonzero((self.features[self.alive] == row).all(axis=1))
+        return self.alive[found[0]] if found.size else None
+
+    def append_row(self, row, weight):
+        if self.n_rows == self.V.shape[0]:
+            grown = np.empty((self.n_rows + max(64, self.n_rows // 2), self.V.shape[1]))
+            grown[:self.n_rows] = self.V
+            self.V = grown
+        self.V[self.n_rows] = row
+        self.n_rows += 1
+        self.f += row * weight
+        self.q += row * row
+
+    def terms(self):
+        return self.f[self.alive], self.q[self.alive], self.diagonal[self.alive]
+
+
 class _QuireState:
     """What the sampler keeps between rounds: the labeled features and
     labels, ``w = C^-1 y`` for the Cholesky factor ``C`` of ``K_LL + alpha I``
-    (``C`` itself only after a fresh factorization), and for the last pool
-    scored, ``V = C^-1 K_LU`` with ``f = V^T w`` and ``q = sum V**2``."""
+    (``C`` itself only after a fresh factorization), and the
+    :class:`_PoolCache` of the last pool scored."""
 
     def __init__(self, key, features, signs, factor, weights):
         self.key, self.features, self.signs = key, features, signs
         self.factor, self.weights = factor, weights
-        self.pool = None  # (features, V, f, q, diagonal) of the last pool
+        self.pool = None
 
     def labeled_rows(self):
         return np.column_stack([self.features, self.signs])
@@ -290,13 +335,9 @@ class QUIRESampler(ChunkedSampler):
         if kept is None:
             return False
         added = np.setdiff1d(np.arange(labeled.shape[0]), kept)
-        pool_features = state.pool[0]
-        columns = []
-        for row in features[added]:
-            found = np.flatnonzero((pool_features == row).all(axis=1))
-            if found.size == 0:
-                return False
-            columns.append(found[0])
+        columns = [state.pool.find(row) for row in features[added]]
+        if any(column is None for column in columns):
+            return False
         for column, sign in zip(columns, signs[added]):
             self._append_label(state, column, sign)
         state.features, state.signs = features, signs
@@ -306,29 +347,23 @@ class QUIRESampler(ChunkedSampler):
         """Append one labeled sample, pool column ``column``: the new row of
         the Cholesky factor is ``[v, sqrt(k + alpha - q)]`` with ``v`` its
         column of ``V``; the new row of ``V`` follows in O(n_L n_U)."""
-        pool_features, V, f, q, diagonal = state.pool
+        pool = state.pool
+        V = pool.V[:pool.n_rows]
         v = V[:, column]
-        root = np.sqrt(diagonal[column] + self.alpha - q[column])
-        kernel_row = self._kernel(pool_features[column:column + 1], pool_features)[0]
-        new_row = (kernel_row - v @ V) / root
+        root = np.sqrt(pool.diagonal[column] + self.alpha - pool.q[column])
+        kernel_row = self._kernel(pool.features[column:column + 1], pool.features)[0]
         new_weight = (sign - v @ state.weights) / root
+        pool.append_row((kernel_row - v @ V) / root, new_weight)
         state.weights = np.append(state.weights, new_weight)
         state.factor = None  # no longer kept: refactored if a new pool needs it
-        state.pool = (pool_features, np.vstack([V, new_row]), f + new_row * new_weight,
-                      q + new_row * new_row, diagonal)
 
     def _terms(self, features):
         """``f``, ``q`` and ``k(x, x)`` of the pool, from the last pool's when
         it is this one minus some rows, else afresh."""
         state = self._state
-        cached = state.pool
-        if cached is not None and not sp.issparse(features):
-            positions = _positions_in(features, cached[0])
-            if positions is not None:
-                _, V, f, q, diagonal = cached
-                state.pool = (features, V[:, positions], f[positions], q[positions],
-                              diagonal[positions])
-                return state.pool[2:]
+        if (state.pool is not None and not sp.issparse(features)
+                and state.pool.match(features)):
+            return state.pool.terms()
         if state.factor is None:
             fresh = self._fresh_state(state.features, state.signs)
             state.factor, state.weights = fresh.factor, fresh.weights
@@ -336,7 +371,8 @@ class QUIRESampler(ChunkedSampler):
                              lower=True)
         f, q = V.T @ state.weights, np.einsum("lu,lu->u", V, V)
         diagonal = self._diagonal(features)
-        state.pool = None if sp.issparse(features) else (features, V, f, q, diagonal)
+        state.pool = (None if sp.issparse(features)
+                      else _PoolCache(features, V, f.copy(), q.copy(), diagonal))
         return f, q, diagonal
 
     def _score(self, X):
