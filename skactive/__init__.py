@@ -15,6 +15,7 @@ from ._samplers.hintsvm import HintSVMSampler
 from ._samplers.hybrid import HybridSampler
 from ._samplers.lal import LALSampler
 from ._samplers.margin_clusters import MarginClusterSampler
+from ._samplers.quire import QUIRESampler
 from ._samplers.random import RandomSampler
 from ._samplers.spal import SPALSampler
 from ._samplers.stream import StreamSampler
@@ -27,6 +28,6 @@ __version__ = "0.1.0.dev0"
 __all__ = ["ALBLSampler", "BadgeSampler", "BMDRSampler", "CommitteeSampler",
            "DensitySampler", "DiversitySampler", "ExpectedErrorReductionSampler",
            "GreedySampler", "HierarchicalSampler", "HintSVMSampler", "HybridSampler",
-           "LALSampler", "MarginClusterSampler", "RandomSampler", "select_groups",
-           "select_within_budget", "SPALSampler", "StreamSampler", "UncertaintySampler",
-           "VarianceReductionSampler", "__version__"]
+           "LALSampler", "MarginClusterSampler", "QUIRESampler", "RandomSampler",
+           "select_groups", "select_within_budget", "SPALSampler", "StreamSampler",
+           "UncertaintySampler", "VarianceReductionSampler", "__version__"]

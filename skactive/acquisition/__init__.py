@@ -68,6 +68,10 @@ candidates does to the forest's error, :func:`fit_lal_regressor` learns to
 predict it, and :func:`load_lal_training_set` is the simulation shipped with
 skactive.
 
+:func:`quire_objective` is QUIRE's closed form from kernel matrices (its
+:func:`quire_terms`; :func:`quire_log_scores` ranks by it without
+rounding small differences away).
+
 Two selections from any sampler's scores, :func:`select_groups` (whole
 images instead of detections) and :func:`select_within_budget` (samples
 that cost differently), are also exported by :mod:`skactive`, where the
@@ -159,6 +163,7 @@ from ._probcover import (
     probcover,
     purity_radius,
 )
+from ._quire import quire_log_scores, quire_objective, quire_terms
 from ._regression import greedy_distances, greedy_sampling, prediction_variance
 from ._stream import (
     budget_manager,
@@ -248,6 +253,9 @@ __all__ = [
     "probability_variance",
     "probcover",
     "purity_radius",
+    "quire_log_scores",
+    "quire_objective",
+    "quire_terms",
     "random_labeling",
     "randomized_variable_uncertainty",
     "ratio",

@@ -28,6 +28,7 @@ from .. import (
     HybridSampler,
     LALSampler,
     MarginClusterSampler,
+    QUIRESampler,
     RandomSampler,
     SPALSampler,
     UncertaintySampler,
@@ -43,7 +44,7 @@ class Strategy:
 
     family: str  # uncertainty, diversity, hybrid, badge, density, committee,
     # greedy, hierarchical, margin_clusters, error_reduction, bmdr, hintsvm,
-    # albl, lal or random
+    # albl, lal, quire or random
     tasks: tuple  # the tasks it serves
     needs: str = ""  # "predict_proba" or "std": what the model must offer
     in_demo: bool = True  # run by default
@@ -88,6 +89,8 @@ class Strategy:
                 [UncertaintySampler(estimator, strategy="margin")], estimator)
         if self.family == "lal":  # its own forest, on the preprocessed data
             return _lal_sampler(preprocessor)
+        if self.family == "quire":  # kernel on the preprocessed data, no model
+            return QUIRESampler(clone(preprocessor))
         return RandomSampler()
 
 
@@ -128,6 +131,7 @@ STRATEGIES = {
     "hintsvm": Strategy("hintsvm", _C, in_demo=False),  # binary only
     "albl": Strategy("albl", _C, in_demo=False),
     "lal": Strategy("lal", _C, in_demo=False),  # binary classification only
+    "quire": Strategy("quire", _C, in_demo=False),
     "std": Strategy("uncertainty", _R, needs="std"),
     "prediction_variance": Strategy("committee", _R, in_demo=False),
     "gsx": Strategy("greedy", _R),
