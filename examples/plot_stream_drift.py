@@ -44,7 +44,8 @@ print(result.summary())
 # drift makes it fall, and the curves show how fast each rule recovers. The
 # labels spent grow at the budget's pace, except for fixed uncertainty,
 # which stops asking once the model is confident.
-fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 8), sharex=True)
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 8), sharex=True,
+                                layout="constrained")
 result.plot(ax=top, column="window_score", reference="everything",
             score_name="accuracy, last 1,000 samples")
 result.plot(ax=bottom, column="n_labeled", reference="everything",
