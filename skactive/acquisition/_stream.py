@@ -203,27 +203,68 @@ def _adaptive(max_proba, budget, threshold, step, window, spent, scales=None,
 
     ``scales`` multiply the threshold for each comparison (randomized
     variant); ``routes`` send a sample to the random branch: 1 labels it, 2
-    skips it, 0 leaves it to variable uncertainty (split).
+    skips it, 0 leaves it to variable uncertainty (split). The inputs are
+    not checked: the public rules and :class:`~skactive.StreamSampler`
+    check them once, before this loop.
     """
-    n = max_proba.shape[0]
+    if scales is None and routes is None:
+        labeled, theta, u = _plain_loop(max_proba.tolist(), budget, threshold,
+                                        step, window, spent)
+    else:
+        n = max_proba.shape[0]
+        labeled, theta, u = _routed_loop(
+            max_proba.tolist(), [1.0] * n if scales is None else scales.tolist(),
+            [0] * n if routes is None else routes.tolist(), budget, threshold,
+            step, window, spent)
+    mask = np.zeros(max_proba.shape[0], dtype=bool)
+    mask[labeled] = True
+    return mask, theta, u
+
+
+def _plain_loop(max_proba, budget, threshold, step, window, spent):
+    """Variable uncertainty, sample by sample; the indices labeled.
+
+    ``u * decay + 0`` is ``u * decay`` exactly, so a skipped sample only
+    decays ``u``; the arithmetic is the recurrence's, step for step.
+    """
     decay, limit = (window - 1) / window, budget * window
-    scales = [1.0] * n if scales is None else scales.tolist()
-    routes = [0] * n if routes is None else routes.tolist()
+    down, up = 1.0 - step, 1.0 + step
     theta, u = float(threshold), float(spent)
     labeled = []
-    for p, scale, route in zip(max_proba.tolist(), scales, routes):
-        label = False
+    for i, p in enumerate(max_proba):
+        if u < limit:
+            if p < theta:
+                theta *= down
+                labeled.append(i)
+                u = u * decay + 1.0
+                continue
+            theta *= up
+        u *= decay
+    return labeled, theta, u
+
+
+def _routed_loop(max_proba, scales, routes, budget, threshold, step, window, spent):
+    """:func:`_plain_loop` with a scale and a route per sample."""
+    decay, limit = (window - 1) / window, budget * window
+    down, up = 1.0 - step, 1.0 + step
+    theta, u = float(threshold), float(spent)
+    labeled = []
+    for i, (p, scale, route) in enumerate(zip(max_proba, scales, routes)):
         if u < limit:
             if route:
-                label = route == 1
+                if route == 1:
+                    labeled.append(i)
+                    u = u * decay + 1.0
+                    continue
             elif p < theta * scale:
-                theta *= 1.0 - step
-                label = True
+                theta *= down
+                labeled.append(i)
+                u = u * decay + 1.0
+                continue
             else:
-                theta *= 1.0 + step
-        u = u * decay + label
-        labeled.append(label)
-    return np.array(labeled, dtype=bool), theta, u
+                theta *= up
+        u *= decay
+    return labeled, theta, u
 
 
 @validate_params({"max_proba": ["array-like"], **_STATE},
