@@ -9,15 +9,19 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
 from sklearn.datasets import make_classification
 from sklearn.decomposition import PCA
 from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, Perceptron, SGDClassifier
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.utils import _safe_indexing
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import _num_samples
 
 from skactive import StreamSampler
 from skactive.acquisition import (
@@ -531,6 +535,82 @@ def test_sparse_streams_decide_as_dense_ones(estimator, strategy):
                  data, Y_STREAM[:1100], batch=500)
             for data in (X, sp.csr_matrix(X))]
     np.testing.assert_array_equal(*runs)
+
+
+def _frame_stream(n_samples=1500):
+    """A DataFrame of mixed columns (two numbers, a category) and its labels."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    color = rng.choice(["red", "green", "blue"], n_samples)
+    X = pd.DataFrame({"size": rng.normal(size=n_samples),
+                      "weight": rng.normal(size=n_samples), "color": color})
+    y = ((X["size"] + (color == "red") - 0.5 * (color == "blue")) > 0).astype(int)
+    return X, y.to_numpy()
+
+
+def _column_pipeline(model):
+    encode = ColumnTransformer([("numbers", StandardScaler(), ["size", "weight"]),
+                                ("color", OneHotEncoder(), ["color"])])
+    return make_pipeline(encode, model)
+
+
+def _run_rows(sampler, X, y, start=100, batch=250):
+    """:func:`_run` for any container: rows taken with _safe_indexing."""
+    decisions = []
+    for begin in range(start, _num_samples(X), batch):
+        rows = np.arange(begin, min(begin + batch, _num_samples(X)))
+        X_batch = _safe_indexing(X, rows)
+        ask = sampler.decide(X_batch)
+        sampler.update(_safe_indexing(X_batch, np.flatnonzero(ask)), y[rows][ask])
+        decisions.append(ask)
+    return np.concatenate(decisions)
+
+
+@pytest.mark.parametrize("strategy", ["variable_uncertainty", "random",
+                                      "density_focused_uncertainty"])
+def test_a_dataframe_reaches_a_column_transformer_unconverted(strategy):
+    # The ColumnTransformer selects by name; its last step learns each update.
+    X, y = _frame_stream()
+    X_numbers = X[["size", "weight"]]
+    data = X_numbers if strategy == "density_focused_uncertainty" else X
+    pipe = _column_pipeline(_sgd()) if data is X else make_pipeline(
+        StandardScaler(), _sgd())
+    sampler = StreamSampler(pipe, strategy=strategy, budget=0.2,
+                            random_state=0).fit(data[:100], y[:100])
+    ask = _run_rows(sampler, data, y)
+    assert 0 < ask.sum() < ask.size
+    assert sampler.feature_names_in_.tolist() == list(data.columns)
+    assert sampler.estimator_[0].feature_names_in_.tolist() == list(data.columns)
+    with pytest.raises(ValueError, match="(?i)column|feature"):
+        sampler.decide(data.drop(columns=data.columns[0]).iloc[:5])
+
+
+def test_a_dataframe_pipeline_without_partial_fit_is_refitted_on_all_rows():
+    X, y = _frame_stream()
+    pipe = _column_pipeline(LogisticRegression())
+    sampler = StreamSampler(pipe, budget=0.3, random_state=0).fit(X[:100], y[:100])
+    ask = _run_rows(sampler, X, y, batch=500)
+    labeled = np.concatenate([np.arange(100), 100 + np.flatnonzero(ask)])
+    expected = clone(pipe).fit(X.iloc[labeled], y[labeled])
+    np.testing.assert_allclose(sampler.estimator_[-1].coef_, expected[-1].coef_)
+
+
+def test_texts_reach_a_vectorizer_pipeline_refitted_whole():
+    rng = np.random.RandomState(0)
+    words = np.array(["good", "great", "fine", "bad", "awful", "poor", "the", "a"])
+    y = rng.randint(0, 2, 600)
+    texts = [" ".join(rng.choice(words[:3] if label else words[3:6], 3)) + " the"
+             for label in y]
+    pipe = make_pipeline(TfidfVectorizer(), LogisticRegression())
+    sampler = StreamSampler(pipe, strategy="split", budget=0.2,
+                            random_state=0).fit(texts[:100], y[:100])
+    ask = _run_rows(sampler, texts, y)
+    labeled = np.concatenate([np.arange(100), 100 + np.flatnonzero(ask)])
+    expected = clone(pipe).fit([texts[i] for i in labeled], y[labeled])
+    np.testing.assert_allclose(sampler.estimator_[-1].coef_, expected[-1].coef_)
+    assert not hasattr(sampler, "n_features_in_")
+    with pytest.raises(ValueError, match="2D array"):
+        StreamSampler(_sgd()).fit(X_STREAM[:100], Y_STREAM[:100]).decide(texts[:3])
 
 
 def test_tags_say_a_classifier_and_no_pool_ranking():
