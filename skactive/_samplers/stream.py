@@ -18,17 +18,17 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..acquisition import margin
-from ..acquisition._stream import (
-    _adaptive,
-    _budget_manager,
-    _check_max_proba,
-    _density_focused,
-    _local_density_factor,
-    _periodic_labeling,
-    _random_labeling,
-    _randomized,
-    _split,
+from ..acquisition import (
+    budget_manager,
+    density_focused_uncertainty,
+    fixed_uncertainty,
+    local_density_factor,
+    margin,
+    periodic_labeling,
+    random_labeling,
+    randomized_variable_uncertainty,
+    split_variable_uncertainty,
+    variable_uncertainty,
 )
 from ..utils import SamplerTags
 from ..utils._sklearn_compat import (
@@ -40,7 +40,11 @@ from ..utils._sklearn_compat import (
 )
 from .chunked import _inherit_input_tags
 
-_ADAPTIVE = ("variable_uncertainty", "randomized_variable_uncertainty", "split")
+_ADAPTIVE = {
+    "variable_uncertainty": variable_uncertainty,
+    "randomized_variable_uncertainty": randomized_variable_uncertainty,
+    "split": split_variable_uncertainty,
+}
 _STRATEGIES = {"random", "periodic", "fixed_uncertainty",
                "density_focused_uncertainty", *_ADAPTIVE}
 # Rules that need no model; the budget manager only keeps their estimate.
@@ -81,8 +85,11 @@ class StreamSampler(BaseEstimator):
         or ``"periodic"``).
         With ``partial_fit`` (``SGDClassifier(loss="log_loss")``,
         ``MultinomialNB``, ``Perceptron``, ``MLPClassifier``, a ``Pipeline``
-        whose last step has it) it learns incrementally; otherwise it is
-        refitted on all the labels at each :meth:`update`.
+        whose steps all have it, each step in turn, or whose last step has
+        it, the other steps frozen) it learns incrementally; otherwise (a
+        ``Pipeline`` whose last step lacks it included) it is refitted on all
+        the labels at each :meth:`update`. It receives the samples as given:
+        a DataFrame for a ``ColumnTransformer``, texts for a vectorizer.
 
     strategy : {"variable_uncertainty", "randomized_variable_uncertainty", \
 "split", "fixed_uncertainty", "random", "periodic", \
@@ -352,44 +359,40 @@ class StreamSampler(BaseEstimator):
         check_is_fitted(self)
         self._check_2d(X)
         n_samples = _num_samples(X)
-        if self.strategy in _ADAPTIVE:
-            ask, self.threshold_, self.spent_ = self._decide_adaptive(X, n_samples)
-        elif self.strategy == "density_focused_uncertainty":
-            ask = self._decide_density_focused(X)
-        else:
-            ask = self._decide_one_by_one(X, n_samples)
+        # The rules' parameters are the sampler's, validated by fit: the rules
+        # skip validate_params, and their cheap input checks pass through.
+        with config_context(skip_parameter_validation=True):
+            if self.strategy in _ADAPTIVE:
+                ask, self.threshold_, self.spent_ = _ADAPTIVE[self.strategy](
+                    self._max_proba(X, n_samples), self.budget,
+                    **self._adaptive_params())
+            elif self.strategy == "density_focused_uncertainty":
+                ask = self._decide_density_focused(X)
+            else:
+                ask = self._decide_one_by_one(X, n_samples)
         self.n_seen_ += n_samples
         self.n_requested_ += int(np.count_nonzero(ask))
         return ask
-
-    def _decide_adaptive(self, X, n_samples):
-        """The variable-uncertainty family; the estimator validates ``X``."""
-        values = self._max_proba(X, n_samples)
-        state = (self.threshold_, self.step)
-        if self.strategy == "variable_uncertainty":
-            return _adaptive(values, self.budget, *state, self.window, self.spent_)
-        if self.strategy == "randomized_variable_uncertainty":
-            return _randomized(values, self.budget, *state, self.delta, self.window,
-                               self.spent_, self._random)
-        return _split(values, self.budget, *state, self.random_fraction,
-                      self.window, self.spent_, self._random)
 
     def _decide_one_by_one(self, X, n_samples):
         """Rules that want each sample by itself; the budget manager caps them."""
         if self.strategy == "random":
             validate_data(self, X, reset=False, skip_check_array=True)
-            wanted = _random_labeling(n_samples, self.budget, self._random)
+            wanted = random_labeling(n_samples, self.budget,
+                                     random_state=self._random)
         elif self.strategy == "periodic":
             validate_data(self, X, reset=False, skip_check_array=True)
-            wanted = _periodic_labeling(n_samples, self.budget, self.n_seen_)
+            wanted = periodic_labeling(n_samples, self.budget, n_seen=self.n_seen_)
         else:
-            wanted = self._max_proba(X, n_samples) < self.threshold_
+            wanted = fixed_uncertainty(self._max_proba(X, n_samples),
+                                       self.threshold_)
         # The paper's random strategy spends the budget in expectation and is
         # not capped, the periodic one spends it exactly: with a budget of 1
         # the manager never binds (u < w always) and only keeps the estimate
         # of the labels spent.
         cap = 1.0 if self.strategy in _MODEL_FREE else self.budget
-        ask, self.spent_ = _budget_manager(wanted, cap, self.window, self.spent_)
+        ask, self.spent_ = budget_manager(wanted, cap, window=self.window,
+                                          spent=self.spent_)
         return ask
 
     def _decide_density_focused(self, X):
@@ -397,22 +400,31 @@ class StreamSampler(BaseEstimator):
         # The density factor needs numbers: X is converted for it only.
         X_num = validate_data(self, X, reset=False, accept_sparse="csr",
                               dtype=np.float64, ensure_min_samples=0)
-        density, self._recent, self._nearest = _local_density_factor(
-            X_num, self.density_window, self._recent, self._nearest)
+        density, self._recent, self._nearest = local_density_factor(
+            X_num, window=self.density_window, recent=self._recent,
+            nearest=self._nearest)
         margins = (margin(self.estimator_.predict_proba(X)) if X_num.shape[0]
                    else np.empty(0))
-        ask, self.threshold_, self.spent_ = _density_focused(
-            _check_max_proba(margins, "margins", "margin(predict_proba(X))"),
-            density, self.budget, self.threshold_, self.step, self.delta,
-            self.window, self.spent_, self._random)
+        ask, self.threshold_, self.spent_ = density_focused_uncertainty(
+            margins, density, self.budget, delta=self.delta,
+            random_state=self._random, **self._adaptive_params())
         return ask
 
     def _max_proba(self, X, n_samples):
-        """The highest class probability of each sample, checked to be one."""
+        """The highest class probability of each sample (the rule checks it)."""
         if n_samples == 0:
             return np.empty(0)
-        proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
-        return _check_max_proba(_row_max(proba), "predict_proba(X).max(axis=1)")
+        return _row_max(np.asarray(self.estimator_.predict_proba(X), dtype=np.float64))
+
+    def _adaptive_params(self):
+        params = {"threshold": self.threshold_, "step": self.step,
+                  "window": self.window, "spent": self.spent_}
+        if self.strategy == "randomized_variable_uncertainty":
+            params.update(delta=self.delta, random_state=self._random)
+        elif self.strategy == "split":
+            params.update(random_fraction=self.random_fraction,
+                          random_state=self._random)
+        return params
 
     def update(self, X, y):
         """Learn the labels that came back.

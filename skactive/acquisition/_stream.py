@@ -109,12 +109,8 @@ def random_labeling(n_samples, budget, *, random_state=None):
     >>> random_labeling(6, budget=0.5, random_state=0)
     array([False, False, False, False,  True, False])
     """
-    return _random_labeling(n_samples, budget, check_random_state(random_state))
-
-
-def _random_labeling(n_samples, budget, rng):
-    """:func:`random_labeling` with a RandomState, unchecked."""
-    return rng.random_sample(n_samples) < budget
+    draws = check_random_state(random_state).random_sample(n_samples)
+    return draws < budget
 
 
 @validate_params(
@@ -195,13 +191,10 @@ def budget_manager(wanted, budget, *, window=100, spent=0.0):
     >>> labeled, spent
     (array([ True, False,  True]), 1.25)
     """
-    wanted = check_array(wanted, ensure_2d=False, dtype=bool, ensure_min_samples=0,
-                         input_name="wanted")
-    return _budget_manager(wanted, budget, window, spent)
-
-
-def _budget_manager(wanted, budget, window, spent):
-    """:func:`budget_manager` on a boolean array, unchecked."""
+    if not (isinstance(wanted, np.ndarray) and wanted.dtype == bool
+            and wanted.ndim == 1):  # a rule's output needs no conversion
+        wanted = check_array(wanted, ensure_2d=False, dtype=bool,
+                             ensure_min_samples=0, input_name="wanted")
     decay, limit = (window - 1) / window, budget * window
     labeled = np.zeros(wanted.shape[0], dtype=bool)
     u, position = float(spent), 0
@@ -412,13 +405,8 @@ def randomized_variable_uncertainty(max_proba, budget, *, threshold=1.0, step=0.
     >>> labeled
     array([ True, False,  True,  True])
     """
-    return _randomized(_check_max_proba(max_proba), budget, threshold, step, delta,
-                       window, spent, check_random_state(random_state))
-
-
-def _randomized(values, budget, threshold, step, delta, window, spent, rng):
-    """:func:`randomized_variable_uncertainty`, unchecked, with a RandomState."""
-    scales = rng.normal(1.0, delta, values.shape[0])
+    values = _check_max_proba(max_proba)
+    scales = check_random_state(random_state).normal(1.0, delta, values.shape[0])
     return _adaptive(values, budget, threshold, step, window, spent, scales=scales)
 
 
@@ -488,13 +476,8 @@ def split_variable_uncertainty(max_proba, budget, *, threshold=1.0, step=0.01,
     >>> labeled
     array([ True,  True, False, False])
     """
-    return _split(_check_max_proba(max_proba), budget, threshold, step,
-                  random_fraction, window, spent, check_random_state(random_state))
-
-
-def _split(values, budget, threshold, step, random_fraction, window, spent, rng):
-    """:func:`split_variable_uncertainty`, unchecked, with a RandomState."""
-    draws = rng.random_sample((values.shape[0], 2))
+    values = _check_max_proba(max_proba)
+    draws = check_random_state(random_state).random_sample((values.shape[0], 2))
     routes = np.where(draws[:, 0] < random_fraction,
                       np.where(draws[:, 1] < budget, 1, 2), 0)
     return _adaptive(values, budget, threshold, step, window, spent, routes=routes)
@@ -542,11 +525,6 @@ def periodic_labeling(n_samples, budget, *, n_seen=0):
     >>> periodic_labeling(4, budget=0.25, n_seen=2)
     array([False,  True, False, False])
     """
-    return _periodic_labeling(n_samples, budget, n_seen)
-
-
-def _periodic_labeling(n_samples, budget, n_seen):
-    """:func:`periodic_labeling`, unchecked."""
     rate = Fraction(budget).limit_denominator(10**6)
     t = np.arange(n_seen, n_seen + n_samples, dtype=np.int64)
     labeled_before = t * rate.numerator // rate.denominator
@@ -622,13 +600,6 @@ default=None
     X = check_array(X, accept_sparse="csr", dtype=np.float64, ensure_min_samples=0,
                     input_name="X")
     recent, nearest = _check_window(X, window, recent, nearest)
-    return _local_density_factor(X, window, recent, nearest)
-
-
-def _local_density_factor(X, window, recent, nearest):
-    """:func:`local_density_factor` on a checked ``X`` and window state."""
-    if recent is None:
-        recent, nearest = X[:0], np.empty(0)
     factor = np.zeros(X.shape[0], dtype=np.intp)
     block = max(window, 128)
     for start in range(0, X.shape[0], block):
@@ -773,14 +744,7 @@ def density_focused_uncertainty(margins, local_density, budget, *, threshold=1.0
         raise ValueError(
             f"margins {values.shape} and local_density {density.shape} must have "
             f"one value per sample each.")
-    return _density_focused(values, density, budget, threshold, step, delta,
-                            window, spent, check_random_state(random_state))
-
-
-def _density_focused(values, density, budget, threshold, step, delta, window,
-                     spent, rng):
-    """:func:`density_focused_uncertainty`, unchecked, with a RandomState."""
-    scales = rng.normal(1.0, delta, values.shape[0])
+    scales = check_random_state(random_state).normal(1.0, delta, values.shape[0])
     routes = np.where(density > 0, 0, 2)
     return _adaptive(values, budget, threshold, step, window, spent, scales=scales,
                      routes=routes)
