@@ -12,16 +12,15 @@ from sklearn.base import clone
 from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.utils import check_array
 
-from ..acquisition import (
-    bmdr_qp_terms,
-    solve_selection_qp,
-    worst_case_kernel_least_squares,
-)
+from ..acquisition import worst_case_kernel_least_squares
+from ..acquisition._bmdr import _bmdr_linear_term, _selection_qp_by_columns
 from ..base import BaseSampler
 from ..utils._selection import tie_seed, top_k
 from ..utils._sklearn_compat import HasMethods, Interval, _fit_context, _num_samples
 from ..utils._validation import check_one_label_per_sample
 from .chunked import _warn_single_class
+
+_BLOCK = 1024  # pool rows per block of the kernel's row sums
 
 
 class _KernelQPSampler(BaseSampler):
@@ -89,9 +88,28 @@ class _KernelQPSampler(BaseSampler):
         return self.transformer_ is not None
 
     def _kernels(self, X):
+        """``K_UL``, the row sums of ``K_UU`` and ``idx -> K_UU[:, idx]``: the
+        pool's kernel is never held whole (rows summed by blocks)."""
         Z = self._features(X)
-        return (rbf_kernel(Z, self.X_labeled_, gamma=self.gamma_kernel),
-                rbf_kernel(Z, gamma=self.gamma_kernel))
+        n_pool = _num_samples(Z)
+        sums = np.empty(n_pool)
+        for start in range(0, n_pool, _BLOCK):
+            sums[start:start + _BLOCK] = rbf_kernel(
+                Z[start:start + _BLOCK], Z, gamma=self.gamma_kernel).sum(axis=1)
+        return (rbf_kernel(Z, self.X_labeled_, gamma=self.gamma_kernel), sums,
+                lambda idx: rbf_kernel(Z, Z[idx], gamma=self.gamma_kernel))
+
+    def _select_qp(self, kernels, decision, batch_size, easiness=None, start=None):
+        """The selection QP on a working set (exact: see
+        ``_selection_qp_by_columns``): ``(alpha, working set)``."""
+        K_UL, sums, columns = kernels
+        scale = 0.5 * self._mmd_weight()
+        q = _bmdr_linear_term(K_UL.sum(axis=1), sums, decision,
+                              n_labeled=K_UL.shape[1], batch_size=batch_size,
+                              beta=self._mmd_weight(), easiness=easiness)
+        return _selection_qp_by_columns(
+            lambda idx: scale * columns(idx), q, batch_size=batch_size,
+            weights=easiness, start=start)
 
     def _score(self, X):
         if self.coef_ is None:
@@ -225,13 +243,16 @@ class BMDRSampler(_KernelQPSampler):
         self.max_iter = max_iter
         self.random_state = random_state
 
+    def _mmd_weight(self):
+        return self.beta
+
     def _selection_weights(self, X, batch_size):
-        K_UL, K_UU = self._kernels(X)
-        coef, previous = self.coef_, None
+        kernels = self._kernels(X)
+        K_UL = kernels[0]
+        coef, previous, working = self.coef_, None, None
         for _ in range(self.max_iter):
-            P, q = bmdr_qp_terms(K_UL, K_UU, K_UL @ coef, batch_size=batch_size,
-                                 beta=self.beta)
-            alpha = solve_selection_qp(P, q, batch_size=batch_size)
+            alpha, working = self._select_qp(kernels, K_UL @ coef, batch_size,
+                                             start=working)
             batch = set(top_k(alpha, batch_size, self.random_state).tolist())
             if batch == previous:
                 break

@@ -163,13 +163,23 @@ def bmdr_qp_terms(kernel_pool_labeled, kernel_pool, decision, *, batch_size, bet
             f"{K_UU.shape} and decision {decision.shape}: pass K_UL (n_pool, "
             "n_labeled), K_UU (n_pool, n_pool) and one decision value per pool "
             "sample.")
+    q = _bmdr_linear_term(K_UL.sum(axis=1), K_UU.sum(axis=1), decision,
+                          n_labeled=n_labeled, batch_size=batch_size, beta=beta,
+                          easiness=easiness)
+    return 0.5 * beta * K_UU, q
+
+
+def _bmdr_linear_term(sums_labeled, sums_pool, decision, *, n_labeled, batch_size,
+                      beta, easiness=None):
+    """``q`` of :func:`bmdr_qp_terms` from the row sums ``K_UL 1`` and
+    ``K_UU 1`` alone (all the linear term needs of the kernels)."""
     loss = worst_case_loss(decision)
     if easiness is not None:
         loss = loss * np.asarray(easiness, dtype=np.float64)
-    n = n_labeled + n_pool
-    k = ((n_pool - batch_size) * K_UL.sum(axis=1)
-         - (n_labeled + batch_size) * K_UU.sum(axis=1)) / n
-    return 0.5 * beta * K_UU, 0.5 * beta * k + loss
+    n_pool = sums_pool.shape[0]
+    k = ((n_pool - batch_size) * sums_labeled
+         - (n_labeled + batch_size) * sums_pool) / (n_labeled + n_pool)
+    return 0.5 * beta * k + loss
 
 
 @validate_params(
@@ -226,20 +236,159 @@ def solve_selection_qp(P, q, *, batch_size, weights=None):
             f"P has shape {P.shape}, q {q.shape} and batch_size is {batch_size}: "
             "pass a square P, one q per pool sample and a batch no larger than "
             "the pool.")
+    weights = _check_weights(weights, n)
+    alpha, _ = _box_sum_qp(P, q, batch_size, weights, weights.sum() >= batch_size)
+    return np.round(np.clip(alpha, 0.0, 1.0), 8)
+
+
+def _check_weights(weights, n):
     weights = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     if weights.shape != (n,) or np.any(weights < 0):
         raise ValueError(f"weights must be {n} non-negative numbers, one per sample.")
+    return weights
+
+
+def _box_sum_qp(P, q, batch_size, weights, with_sum):
+    """Clarabel on the selection QP: ``(alpha, nu)``, ``nu`` the multiplier
+    of ``w'alpha = b`` (0 without the constraint), so that at the optimum
+    ``P alpha + q - nu w`` is >= 0 where ``alpha = 0``, <= 0 where ``alpha =
+    1`` and 0 in between."""
     clarabel = _clarabel()
+    n = q.shape[0]
     box = sp.vstack([-sp.identity(n), sp.identity(n)])
     rows, right = [box], [np.zeros(n), np.ones(n)]
     cones = [clarabel.NonnegativeConeT(2 * n)]
-    if weights.sum() >= batch_size:
+    if with_sum:
         rows.insert(0, sp.csr_matrix(weights[None, :]))
         right.insert(0, [float(batch_size)])
         cones.insert(0, clarabel.ZeroConeT(1))
-    alpha, _ = _solve(P, q, sp.vstack(rows), np.concatenate(right), cones,
+    alpha, z = _solve(P, q, sp.vstack(rows), np.concatenate(right), cones,
                       "the batch selection problem")
-    return np.round(np.clip(alpha, 0.0, 1.0), 8)
+    return alpha, (-z[0] if with_sum else 0.0)
+
+
+def _selection_qp_by_columns(columns, q, *, batch_size, weights=None, start=None,
+                             tol=1e-7):
+    """:func:`solve_selection_qp` with ``P`` given by its columns, on a working set.
+
+    Solves the problem restricted to a working set ``S`` (the other weights
+    held at 0; by :func:`_active_set_qp`, Clarabel when that fails), then
+    adds every sample outside ``S`` whose reduced cost ``(P alpha + q)_i -
+    nu w_i`` is below ``tol`` (relative to ``|q|``): a sample that could
+    lower the objective, or tie. When none is left, the KKT conditions of
+    the whole problem hold and ``alpha`` is its solution (unique when ``P``
+    is positive definite). Only the ``n x |S|`` columns ``columns(idx) =
+    P[:, idx]`` are ever formed.
+
+    Returns ``(alpha, S)``: the solution as :func:`solve_selection_qp`
+    returns it, and the final working set (a warm start for the next call).
+    """
+    q = np.asarray(q, dtype=np.float64)
+    n = q.shape[0]
+    weights = _check_weights(weights, n)
+    with_sum = weights.sum() >= batch_size
+    tol = tol * max(1.0, float(np.abs(q).max()))
+    working = _initial_working_set(q, weights, batch_size, with_sum, start)
+    block = columns(working)
+    while True:
+        args = (block[working], q[working], batch_size, weights[working], with_sum)
+        solved = _active_set_qp(*args, tol=tol)
+        alpha_s, nu = _box_sum_qp(*args) if solved is None else solved
+        reduced = block @ alpha_s + q - nu * weights
+        reduced[working] = np.inf
+        entering = np.flatnonzero(reduced < tol)
+        if entering.size == 0:
+            break
+        working = np.concatenate([working, entering])
+        block = np.hstack([block, columns(entering)])
+    alpha = np.zeros(n)
+    alpha[working] = alpha_s
+    return np.round(np.clip(alpha, 0.0, 1.0), 8), working
+
+
+def _active_set_qp(P, q, batch_size, weights, with_sum, *, tol, max_iter=50):
+    """The selection QP by a primal-dual active-set method: ``(alpha, nu)``
+    satisfying its KKT conditions (to rounding), or None when it did not
+    converge or a system was singular (the caller then runs Clarabel).
+
+    Each step guesses which weights sit at 0, at 1 or in between, solves
+    the equality-constrained problem of the free ones exactly (a Cholesky
+    factor of ``P_FF``), and moves each sample by the sign of its reduced
+    cost ``r = P alpha + q - nu w`` (at 0: ``r >= 0``; at 1: ``r <= 0``);
+    when no sample moves, the KKT conditions hold.
+    """
+    n = q.shape[0]
+    state = np.zeros(n, dtype=np.int8)  # -1: at 0, 0: free, 1: at 1
+    for _ in range(max_iter):
+        step = _free_solve(P, q, batch_size, weights, with_sum, state)
+        if step is None:
+            return None
+        alpha, nu = step
+        reduced = P @ alpha + q - nu * weights
+        moved = np.where(alpha - reduced / np.diag(P).max() <= 0, -1,
+                         np.where(alpha - reduced / np.diag(P).max() >= 1, 1, 0))
+        if np.array_equal(moved, state):
+            break
+        state = moved.astype(np.int8)
+    else:
+        return None
+    if _kkt_residual(alpha, reduced) > tol:
+        return None
+    return alpha, nu
+
+
+def _kkt_residual(alpha, reduced):
+    """The largest violation of the box QP's KKT conditions."""
+    return max(np.max(np.abs(np.clip(alpha, 0, 1) - alpha), initial=0.0),
+               np.max(-reduced[alpha <= 0], initial=0.0),
+               np.max(reduced[alpha >= 1], initial=0.0),
+               np.max(np.abs(reduced[(alpha > 0) & (alpha < 1)]), initial=0.0))
+
+
+def _free_solve(P, q, batch_size, weights, with_sum, state):
+    """``alpha`` with the bound samples fixed and the free ones optimal for
+    a multiplier ``nu`` of the sum; None when ``P_FF`` is singular or the
+    sum cannot be met."""
+    free = state == 0
+    alpha = (state == 1).astype(np.float64)
+    gradient = P @ alpha + q
+    if not free.any():
+        if with_sum and abs(weights @ alpha - batch_size) > 1e-9 * batch_size:
+            return None
+        at_one = (state == 1) & (weights > 0)
+        nu = float(np.max(gradient[at_one] / weights[at_one])) if with_sum and \
+            at_one.any() else 0.0
+        return alpha, nu
+    try:
+        factor = scipy.linalg.cho_factor(P[np.ix_(free, free)])
+    except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+        return None
+    base = scipy.linalg.cho_solve(factor, -gradient[free])
+    nu = 0.0
+    if with_sum:
+        direction = scipy.linalg.cho_solve(factor, weights[free])
+        curvature = weights[free] @ direction
+        if curvature <= 1e-12 * max(1.0, weights[free].max()):
+            return None
+        nu = (batch_size - weights @ alpha - weights[free] @ base) / curvature
+        base = base + nu * direction
+    alpha[free] = base
+    return alpha, nu
+
+
+def _initial_working_set(q, weights, batch_size, with_sum, start):
+    """The samples of ``start`` and the smallest ``q``, and enough weight
+    for ``w'alpha = b`` to be feasible."""
+    size = min(q.shape[0], max(4 * batch_size, 32))
+    chosen = np.zeros(q.shape[0], dtype=bool)
+    chosen[np.argsort(q, kind="stable")[:size]] = True
+    if start is not None:
+        chosen[start] = True
+    if with_sum:
+        heaviest = np.argsort(-weights, kind="stable")
+        enough = np.searchsorted(np.cumsum(weights[heaviest]), batch_size) + 1
+        chosen[heaviest[:enough]] = True
+    return np.flatnonzero(chosen)
 
 
 @validate_params(
