@@ -13,7 +13,12 @@ from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.utils import check_array
 
 from ..acquisition import worst_case_kernel_least_squares
-from ..acquisition._bmdr import _bmdr_linear_term, _selection_qp_by_columns
+from ..acquisition._bmdr import (
+    _bmdr_linear_term,
+    _cholesky,
+    _selection_qp_by_columns,
+    _worst_case_kls_factored,
+)
 from ..base import BaseSampler
 from ..utils._selection import tie_seed, top_k
 from ..utils._sklearn_compat import HasMethods, Interval, _fit_context, _num_samples
@@ -75,8 +80,9 @@ class _KernelQPSampler(BaseSampler):
             return self
         K = rbf_kernel(self.X_labeled_, gamma=self.gamma_kernel)
         self.kernel_labeled_ = K
-        self.coef_ = scipy.linalg.solve(K + self.gamma * np.eye(K.shape[0]),
-                                        self.y_signed_, assume_a="pos")
+        self._ridge_factor = _cholesky(K + self.gamma * np.eye(K.shape[0]))
+        self._kernel_factor = _cholesky(K)  # None when K is singular
+        self.coef_ = scipy.linalg.cho_solve(self._ridge_factor, self.y_signed_)
         return self
 
     def _features(self, X):
@@ -127,7 +133,10 @@ class _KernelQPSampler(BaseSampler):
         """The model refitted with the worst-case loss on weighted pool samples
         (weights below 1e-6, the solver's noise, left out)."""
         used = np.flatnonzero(weights > 1e-6)
-        return worst_case_kernel_least_squares(
+        if self._kernel_factor is not None:  # Woodbury: no n_L^3 per step
+            return _worst_case_kls_factored(self._ridge_factor, self._kernel_factor,
+                                            self.coef_, K_UL[used].T, weights[used])
+        return worst_case_kernel_least_squares(  # K_LL singular: least squares
             self.kernel_labeled_, self.y_signed_, K_UL[used].T, weights[used],
             gamma=self.gamma)
 

@@ -521,3 +521,55 @@ def worst_case_kernel_least_squares(kernel_labeled, y, kernel_labeled_weighted,
     s, _ = _solve(quadratic + quadratic.T, 2.0 * linear, box, np.ones(2 * k),
                   [clarabel.NonnegativeConeT(2 * k)], "the model's dual problem")
     return G[:, -1] - G[:, :-1] @ np.clip(s, -1.0, 1.0)
+
+
+def _cholesky(matrix):
+    """A Cholesky factor (for ``scipy.linalg.cho_solve``), or None when the
+    matrix is not numerically positive definite."""
+    try:
+        return scipy.linalg.cho_factor(matrix)
+    except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+        return None
+
+
+def _worst_case_kls_factored(ridge, kernel, coef, C, m):
+    """:func:`worst_case_kernel_least_squares` from Cholesky factors of
+    ``K_LL + gamma I`` (``ridge``) and ``K_LL`` (``kernel``), and ``coef =
+    (K_LL + gamma I)^-1 y``: no ``n_L^3`` work per call.
+
+    ``H = A + B B'`` with ``A = K_LL (K_LL + gamma I)`` and ``B = C M^1/2``;
+    by Woodbury, with ``W = A^-1 B`` and ``S = I + B'W``: ``H^-1 K_LL y =
+    coef - W S^-1 B' coef`` and ``H^-1 C M = W S^-1 M^1/2``, so the dual's
+    terms are ``M^1/2 (S - I) S^-1 M^1/2`` and ``-M B' H^-1 K_LL y``.
+    """
+    if m.shape[0] == 0:
+        return coef.copy()
+    root = np.sqrt(m)
+    B = C * root
+    W = scipy.linalg.cho_solve(ridge, scipy.linalg.cho_solve(kernel, B))
+    S = np.eye(m.shape[0]) + B.T @ W
+    solved = scipy.linalg.solve(S, np.column_stack([B.T @ coef, np.eye(m.shape[0])]),
+                                assume_a="pos")
+    fitted = coef - W @ solved[:, 0]                      # H^-1 K_LL y
+    toward = W @ solved[:, 1:] * root                     # H^-1 C M
+    quadratic = root[:, None] * (S - np.eye(m.shape[0])) @ solved[:, 1:] * root
+    quadratic = 0.5 * (quadratic + quadratic.T)
+    linear = -root * (B.T @ fitted)
+    s = _dual_signs(quadratic, linear)
+    return fitted - toward @ s
+
+
+def _dual_signs(quadratic, linear):
+    """``argmin_{-1 <= s <= 1} s'Qs + 2 l's``: by active sets on ``t = (s +
+    1) / 2`` in ``[0, 1]``, Clarabel when that fails."""
+    k = linear.shape[0]
+    scale = max(1.0, float(np.abs(linear).max()))
+    solved = _active_set_qp(8.0 * quadratic, 4.0 * (linear - quadratic.sum(axis=1)),
+                            0, np.zeros(k), False, tol=1e-9 * scale)
+    if solved is not None:
+        return 2.0 * solved[0] - 1.0
+    clarabel = _clarabel()
+    box = sp.vstack([-sp.identity(k), sp.identity(k)])
+    s, _ = _solve(2.0 * quadratic, 2.0 * linear, box, np.ones(2 * k),
+                  [clarabel.NonnegativeConeT(2 * k)], "the model's dual problem")
+    return np.clip(s, -1.0, 1.0)
