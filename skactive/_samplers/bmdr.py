@@ -18,6 +18,7 @@ from ..acquisition._bmdr import (
     _cholesky,
     _selection_qp_by_columns,
     _worst_case_kls_factored,
+    _worst_case_kls_many,
 )
 from ..base import BaseSampler
 from ..utils._selection import tie_seed, top_k
@@ -133,12 +134,19 @@ class _KernelQPSampler(BaseSampler):
         """The model refitted with the worst-case loss on weighted pool samples
         (weights below 1e-6, the solver's noise, left out)."""
         used = np.flatnonzero(weights > 1e-6)
-        if self._kernel_factor is not None:  # Woodbury: no n_L^3 per step
+        C, m = K_UL[used].T, weights[used]
+        if self._kernel_factor is not None and used.size <= C.shape[0]:
+            # Woodbury: no n_L^3 per step
             return _worst_case_kls_factored(self._ridge_factor, self._kernel_factor,
-                                            self.coef_, K_UL[used].T, weights[used])
-        return worst_case_kernel_least_squares(  # K_LL singular: least squares
-            self.kernel_labeled_, self.y_signed_, K_UL[used].T, weights[used],
-            gamma=self.gamma)
+                                            self.coef_, C, m)
+        tau = None
+        if used.size > C.shape[0]:  # the dual is singular: least squares
+            tau = _worst_case_kls_many(self.kernel_labeled_, self.y_signed_, C, m,
+                                       self.gamma)
+        if tau is None:  # K_LL singular: the general route
+            tau = worst_case_kernel_least_squares(
+                self.kernel_labeled_, self.y_signed_, C, m, gamma=self.gamma)
+        return tau
 
     def __skactive_tags__(self):
         return replace(super().__skactive_tags__(), ranking=False,

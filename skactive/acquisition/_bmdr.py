@@ -21,6 +21,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg
+import scipy.optimize
 import scipy.sparse as sp
 from sklearn.utils import check_array
 
@@ -573,3 +574,22 @@ def _dual_signs(quadratic, linear):
     s, _ = _solve(2.0 * quadratic, 2.0 * linear, box, np.ones(2 * k),
                   [clarabel.NonnegativeConeT(2 * k)], "the model's dual problem")
     return np.clip(s, -1.0, 1.0)
+
+
+def _worst_case_kls_many(K, y, C, m, gamma):
+    """:func:`worst_case_kernel_least_squares` for many weighted samples
+    (more than labeled ones, where its dual's matrix is singular): with ``H =
+    R R'`` (formed here, ``n_L^2 (n_L + n_w)``), the dual is the
+    box-constrained least squares ``min_{-1 <= s <= 1} ||R^-1 (K_LL y - C M
+    s)||^2``, solved by BVLS (an exact active-set method); ``tau = H^-1
+    (K_LL y - C M s)``. None when ``H`` is singular."""
+    CM = C * m
+    R = _cholesky(K @ K + gamma * K + CM @ C.T)
+    if R is None:
+        return None
+    lower = R[0].T if not R[1] else R[0]
+    r = K @ y
+    F = scipy.linalg.solve_triangular(lower, np.column_stack([CM, r]), lower=True)
+    s = scipy.optimize.lsq_linear(F[:, :-1], F[:, -1], bounds=(-1.0, 1.0),
+                                  method="bvls", tol=1e-12).x
+    return scipy.linalg.cho_solve(R, r - CM @ s)
