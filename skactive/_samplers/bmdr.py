@@ -266,10 +266,11 @@ class BMDRSampler(_KernelQPSampler):
     def _selection_weights(self, X, batch_size):
         kernels = self._kernels(X)
         K_UL = kernels[0]
-        coef, previous, working = self.coef_, None, None
+        coef, previous, start = self.coef_, None, None
         for _ in range(self.max_iter):
             alpha, working = self._select_qp(kernels, K_UL @ coef, batch_size,
-                                             start=working)
+                                             start=start)
+            start = (alpha, working)
             batch = set(top_k(alpha, batch_size, self.random_state).tolist())
             if batch == previous:
                 break

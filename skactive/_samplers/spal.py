@@ -148,12 +148,13 @@ class SPALSampler(_KernelQPSampler):
     def _selection_weights(self, X, batch_size):
         kernels = self._kernels(X)
         K_UL = kernels[0]
-        coef, previous, working = self.coef_, None, None
+        coef, previous, start = self.coef_, None, None
         easiness = np.ones(K_UL.shape[0])
         for _ in range(self.max_iter):
             decision = K_UL @ coef
             alpha, working = self._select_qp(kernels, decision, batch_size,
-                                             easiness=easiness, start=working)
+                                             easiness=easiness, start=start)
+            start = (alpha, working)
             easiness = self_paced_weights(alpha * worst_case_loss(decision), self.pace_)
             weights = alpha * easiness
             batch = set(top_k(weights, batch_size, self.random_state).tolist())

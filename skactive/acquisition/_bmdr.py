@@ -282,24 +282,31 @@ def _selection_qp_by_columns(columns, q, *, batch_size, weights=None, start=None
     P[:, idx]`` are ever formed.
 
     Returns ``(alpha, S)``: the solution as :func:`solve_selection_qp`
-    returns it, and the final working set (a warm start for the next call).
+    returns it, and the final working set; passed back as ``start``, they
+    warm-start the next call (its working set and first active sets).
     """
     q = np.asarray(q, dtype=np.float64)
     n = q.shape[0]
     weights = _check_weights(weights, n)
     with_sum = weights.sum() >= batch_size
     tol = tol * max(1.0, float(np.abs(q).max()))
+    guess = np.zeros(n, dtype=np.int8)  # the active sets' first guess: free
+    if start is not None:  # the previous solution's bounds
+        guess = np.where(start[0] <= 0, -1, np.where(start[0] >= 1, 1, 0))
+        start = start[1]
     working = _initial_working_set(q, weights, batch_size, with_sum, start)
     block = columns(working)
     while True:
         args = (block[working], q[working], batch_size, weights[working], with_sum)
-        solved = _active_set_qp(*args, tol=tol)
+        solved = _active_set_qp(*args, tol=tol, state=guess[working])
         alpha_s, nu = _box_sum_qp(*args) if solved is None else solved
         reduced = block @ alpha_s + q - nu * weights
         reduced[working] = np.inf
         entering = np.flatnonzero(reduced < tol)
         if entering.size == 0:
             break
+        guess[working] = np.where(alpha_s <= 0, -1, np.where(alpha_s >= 1, 1, 0))
+        guess[entering] = 0
         working = np.concatenate([working, entering])
         block = np.hstack([block, columns(entering)])
     alpha = np.zeros(n)
@@ -307,7 +314,8 @@ def _selection_qp_by_columns(columns, q, *, batch_size, weights=None, start=None
     return np.round(np.clip(alpha, 0.0, 1.0), 8), working
 
 
-def _active_set_qp(P, q, batch_size, weights, with_sum, *, tol, max_iter=50):
+def _active_set_qp(P, q, batch_size, weights, with_sum, *, tol, max_iter=50,
+                   state=None):
     """The selection QP by a primal-dual active-set method: ``(alpha, nu)``
     satisfying its KKT conditions (to rounding), or None when it did not
     converge or a system was singular (the caller then runs Clarabel).
@@ -316,12 +324,17 @@ def _active_set_qp(P, q, batch_size, weights, with_sum, *, tol, max_iter=50):
     the equality-constrained problem of the free ones exactly (a Cholesky
     factor of ``P_FF``), and moves each sample by the sign of its reduced
     cost ``r = P alpha + q - nu w`` (at 0: ``r >= 0``; at 1: ``r <= 0``);
-    when no sample moves, the KKT conditions hold.
+    when no sample moves, the KKT conditions hold. ``state`` is a first
+    guess (-1: at 0, 0: free, 1: at 1; all free by default).
     """
     n = q.shape[0]
-    state = np.zeros(n, dtype=np.int8)  # -1: at 0, 0: free, 1: at 1
-    for _ in range(max_iter):
+    if state is None:  # -1: at 0, 0: free, 1: at 1
+        state = np.zeros(n, dtype=np.int8)
+    for iteration in range(max_iter):
         step = _free_solve(P, q, batch_size, weights, with_sum, state)
+        if step is None and iteration == 0 and np.any(state):
+            state = np.zeros(n, dtype=np.int8)  # a bad guess: start all free
+            step = _free_solve(P, q, batch_size, weights, with_sum, state)
         if step is None:
             return None
         alpha, nu = step
