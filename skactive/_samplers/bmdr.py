@@ -183,8 +183,11 @@ class BMDRSampler(_KernelQPSampler):
 
     The method brings its own model (a kernel least squares), so it takes no
     classifier; ``transformer`` maps any input to the features its kernel
-    compares. Cost per call: the pool's kernel (:math:`n_u^2` memory) and a
-    dense QP of :math:`n_u` variables per alternation.
+    compares. Cost per call: the pool kernel's row sums (:math:`n_u^2`
+    time, by blocks), the QP on a working set of kernel columns, exact by
+    its KKT conditions (:math:`|F|^3` per active-set step, :math:`|F|` the
+    weights strictly between 0 and 1), and :math:`n_L^3` in :meth:`fit`
+    (see the user guide, :ref:`bmdr`).
 
     Parameters
     ----------
