@@ -6,6 +6,7 @@ from functools import partial
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from scipy.linalg import cho_factor
 from scipy.optimize import minimize
 from sklearn.datasets import make_classification
 from sklearn.metrics.pairwise import rbf_kernel
@@ -15,19 +16,15 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skactive import BMDRSampler, SPALSampler
 from skactive.acquisition import (
+    bmdr_linear_term,
     bmdr_qp_terms,
     self_paced_weights,
     solve_selection_qp,
+    solve_selection_qp_working_set,
     worst_case_kernel_least_squares,
     worst_case_loss,
 )
-from skactive.acquisition._bmdr import (
-    _active_set_qp,
-    _cholesky,
-    _selection_qp_by_columns,
-    _worst_case_kls_factored,
-    _worst_case_kls_many,
-)
+from skactive.acquisition._bmdr import _active_set_qp, _worst_case_kls_many
 from skactive.utils.estimator_checks import (
     check_select_returns_distinct_indices,
     parametrize_with_sampler_checks,
@@ -110,8 +107,11 @@ def test_working_set_gives_the_full_qp(weighted):
     for beta, b in ((1000.0, 1), (5.0, 3)):
         P, q = bmdr_qp_terms(K_UL, K_UU, K_UL @ y / 2, batch_size=b, beta=beta,
                              easiness=weights)
+        assert_allclose(bmdr_linear_term(K_UL.sum(1), K_UU.sum(1), K_UL @ y / 2,
+                                         n_labeled=4, batch_size=b, beta=beta,
+                                         easiness=weights), q, atol=1e-12)
         full = solve_selection_qp(P, q, batch_size=b, weights=weights)
-        alpha, working = _selection_qp_by_columns(partial(np.take, P, axis=1), q,
+        alpha, working = solve_selection_qp_working_set(partial(np.take, P, axis=1), q,
                                                   batch_size=b, weights=weights)
         assert_allclose(alpha, full, atol=1e-5)
         assert np.argmax(alpha) == np.argmax(full)
@@ -141,10 +141,9 @@ def test_fast_model_steps_against_the_reference(n_weighted):
     y, m = np.sign(rng.randn(8)), rng.uniform(0.1, 1, n_weighted)
     K, C = rbf_kernel(X, gamma=0.5), rbf_kernel(X, U, gamma=0.5)
     reference = C.T @ worst_case_kernel_least_squares(K, y, C, m, gamma=0.1)
-    ridge = _cholesky(K + 0.1 * np.eye(8))
-    coef = np.linalg.solve(K + 0.1 * np.eye(8), y)
-    assert_allclose(C.T @ _worst_case_kls_factored(ridge, _cholesky(K), coef, C, m),
-                    reference, atol=1e-6)
+    factors = (cho_factor(K + 0.1 * np.eye(8)), cho_factor(K))
+    fast = worst_case_kernel_least_squares(K, y, C, m, gamma=0.1, factors=factors)
+    assert_allclose(C.T @ fast, reference, atol=1e-6)
     assert_allclose(C.T @ _worst_case_kls_many(K, y, C, m, 0.1), reference,
                     atol=1e-6)
 

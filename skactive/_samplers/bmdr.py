@@ -12,13 +12,10 @@ from sklearn.base import clone
 from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.utils import check_array
 
-from ..acquisition import worst_case_kernel_least_squares
-from ..acquisition._bmdr import (
-    _bmdr_linear_term,
-    _cholesky,
-    _selection_qp_by_columns,
-    _worst_case_kls_factored,
-    _worst_case_kls_many,
+from ..acquisition import (
+    bmdr_linear_term,
+    solve_selection_qp_working_set,
+    worst_case_kernel_least_squares,
 )
 from ..base import BaseSampler
 from ..utils._selection import tie_seed, top_k
@@ -81,8 +78,12 @@ class _KernelQPSampler(BaseSampler):
             return self
         K = rbf_kernel(self.X_labeled_, gamma=self.gamma_kernel)
         self.kernel_labeled_ = K
-        self._ridge_factor = _cholesky(K + self.gamma * np.eye(K.shape[0]))
-        self._kernel_factor = _cholesky(K)  # None when K is singular
+        self._ridge_factor = scipy.linalg.cho_factor(
+            K + self.gamma * np.eye(K.shape[0]))
+        try:
+            self._kernel_factor = scipy.linalg.cho_factor(K)
+        except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+            self._kernel_factor = None  # K singular: the model step solves H
         self.coef_ = scipy.linalg.cho_solve(self._ridge_factor, self.y_signed_)
         return self
 
@@ -108,13 +109,14 @@ class _KernelQPSampler(BaseSampler):
 
     def _select_qp(self, kernels, decision, batch_size, easiness=None, start=None):
         """The selection QP on a working set (exact: see
-        ``_selection_qp_by_columns``): ``(alpha, working set)``."""
+        :func:`~skactive.acquisition.solve_selection_qp_working_set`):
+        ``(alpha, working set)``."""
         K_UL, sums, columns = kernels
         scale = 0.5 * self._mmd_weight()
-        q = _bmdr_linear_term(K_UL.sum(axis=1), sums, decision,
+        q = bmdr_linear_term(K_UL.sum(axis=1), sums, decision,
                               n_labeled=K_UL.shape[1], batch_size=batch_size,
                               beta=self._mmd_weight(), easiness=easiness)
-        return _selection_qp_by_columns(
+        return solve_selection_qp_working_set(
             lambda idx: scale * columns(idx), q, batch_size=batch_size,
             weights=easiness, start=start)
 
@@ -134,19 +136,12 @@ class _KernelQPSampler(BaseSampler):
         """The model refitted with the worst-case loss on weighted pool samples
         (weights below 1e-6, the solver's noise, left out)."""
         used = np.flatnonzero(weights > 1e-6)
-        C, m = K_UL[used].T, weights[used]
-        if self._kernel_factor is not None and used.size <= C.shape[0]:
-            # Woodbury: no n_L^3 per step
-            return _worst_case_kls_factored(self._ridge_factor, self._kernel_factor,
-                                            self.coef_, C, m)
-        tau = None
-        if used.size > C.shape[0]:  # the dual is singular: least squares
-            tau = _worst_case_kls_many(self.kernel_labeled_, self.y_signed_, C, m,
-                                       self.gamma)
-        if tau is None:  # K_LL singular: the general route
-            tau = worst_case_kernel_least_squares(
-                self.kernel_labeled_, self.y_signed_, C, m, gamma=self.gamma)
-        return tau
+        factors = None
+        if self._kernel_factor is not None:  # no n_L^3 work per step
+            factors = (self._ridge_factor, self._kernel_factor)
+        return worst_case_kernel_least_squares(
+            self.kernel_labeled_, self.y_signed_, K_UL[used].T, weights[used],
+            gamma=self.gamma, factors=factors)
 
     def __skactive_tags__(self):
         return replace(super().__skactive_tags__(), ranking=False,

@@ -28,6 +28,7 @@ from sklearn.utils import check_array
 from ..utils._sklearn_compat import Interval, validate_params
 
 _QP_EXTRA = 'pip install "skactive[qp]"'
+_KKT_TOL = 1e-7  # reduced costs below this (times max(1, |q|)) join the working set
 
 
 def _clarabel():
@@ -164,16 +165,69 @@ def bmdr_qp_terms(kernel_pool_labeled, kernel_pool, decision, *, batch_size, bet
             f"{K_UU.shape} and decision {decision.shape}: pass K_UL (n_pool, "
             "n_labeled), K_UU (n_pool, n_pool) and one decision value per pool "
             "sample.")
-    q = _bmdr_linear_term(K_UL.sum(axis=1), K_UU.sum(axis=1), decision,
-                          n_labeled=n_labeled, batch_size=batch_size, beta=beta,
-                          easiness=easiness)
+    q = bmdr_linear_term(K_UL.sum(axis=1), K_UU.sum(axis=1), decision,
+                         n_labeled=n_labeled, batch_size=batch_size, beta=beta,
+                         easiness=easiness)
     return 0.5 * beta * K_UU, q
 
 
-def _bmdr_linear_term(sums_labeled, sums_pool, decision, *, n_labeled, batch_size,
-                      beta, easiness=None):
-    """``q`` of :func:`bmdr_qp_terms` from the row sums ``K_UL 1`` and
-    ``K_UU 1`` alone (all the linear term needs of the kernels)."""
+@validate_params(
+    {"sums_labeled": ["array-like"], "sums_pool": ["array-like"],
+     "decision": ["array-like"],
+     "n_labeled": [Interval(Integral, 0, None, closed="left")],
+     "batch_size": [Interval(Integral, 1, None, closed="left")],
+     "beta": [Interval(Real, 0, None, closed="left")],
+     "easiness": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def bmdr_linear_term(sums_labeled, sums_pool, decision, *, n_labeled, batch_size,
+                     beta, easiness=None):
+    """The linear term ``q`` of :func:`bmdr_qp_terms` from the kernels' row sums.
+
+    ``q`` needs the kernels only through ``K_UL 1`` and ``K_UU 1``, which
+    can be summed by blocks of rows, so that the pool's kernel is never held
+    whole (the quadratic term ``beta / 2 K_UU`` is then given by its columns
+    to :func:`solve_selection_qp_working_set`).
+
+    Parameters
+    ----------
+    sums_labeled : array-like of shape (n_pool,)
+        ``K_UL 1``, each pool sample's kernel summed over the labeled ones.
+
+    sums_pool : array-like of shape (n_pool,)
+        ``K_UU 1``, each pool sample's kernel summed over the pool.
+
+    decision : array-like of shape (n_pool,)
+        The model's decision values on the pool.
+
+    n_labeled : int
+        The number of labeled samples.
+
+    batch_size : int
+        ``b``.
+
+    beta : float
+        Weight of the MMD term.
+
+    easiness : array-like of shape (n_pool,), default=None
+        SPAL's self-paced weights; None for BMDR.
+
+    Returns
+    -------
+    q : ndarray of shape (n_pool,)
+        The second output of :func:`bmdr_qp_terms`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.acquisition import bmdr_linear_term
+    >>> bmdr_linear_term([0.0, 0.0], [1.0, 1.0], [0.0, 1.0], n_labeled=1,
+    ...                  batch_size=1, beta=2.0)
+    array([-0.66666667,  2.33333333])
+    """
+    sums_labeled = np.asarray(sums_labeled, dtype=np.float64)
+    sums_pool = np.asarray(sums_pool, dtype=np.float64)
+    decision = np.asarray(decision, dtype=np.float64)
     loss = worst_case_loss(decision)
     if easiness is not None:
         loss = loss * np.asarray(easiness, dtype=np.float64)
@@ -268,28 +322,73 @@ def _box_sum_qp(P, q, batch_size, weights, with_sum):
     return alpha, (-z[0] if with_sum else 0.0)
 
 
-def _selection_qp_by_columns(columns, q, *, batch_size, weights=None, start=None,
-                             tol=1e-7):
+@validate_params(
+    {"kernel_columns": [callable], "q": ["array-like"],
+     "batch_size": [Interval(Integral, 1, None, closed="left")],
+     "weights": ["array-like", None], "start": [tuple, None]},
+    prefer_skip_nested_validation=True,
+)
+def solve_selection_qp_working_set(kernel_columns, q, *, batch_size, weights=None,
+                                   start=None):
     """:func:`solve_selection_qp` with ``P`` given by its columns, on a working set.
 
     Solves the problem restricted to a working set ``S`` (the other weights
-    held at 0; by :func:`_active_set_qp`, Clarabel when that fails), then
-    adds every sample outside ``S`` whose reduced cost ``(P alpha + q)_i -
-    nu w_i`` is below ``tol`` (relative to ``|q|``): a sample that could
-    lower the objective, or tie. When none is left, the KKT conditions of
-    the whole problem hold and ``alpha`` is its solution (unique when ``P``
-    is positive definite). Only the ``n x |S|`` columns ``columns(idx) =
-    P[:, idx]`` are ever formed.
+    held at 0), then adds every sample outside ``S`` whose reduced cost
+    ``(P alpha + q)_i - nu w_i`` is not positive (to a tolerance relative
+    to ``|q|``): a sample that could lower the objective, or tie. When none
+    is left, the KKT conditions of the whole problem hold, so ``alpha`` is
+    its solution (unique when ``P`` is positive definite), up to the
+    solver's tolerance. Only the ``n x |S|`` columns ``kernel_columns(idx)
+    = P[:, idx]`` are ever formed. Each restricted problem is solved
+    exactly by a primal-dual active-set method (Cholesky factors of the
+    free weights' block), or by Clarabel when a block is singular or the
+    method does not settle.
 
-    Returns ``(alpha, S)``: the solution as :func:`solve_selection_qp`
-    returns it, and the final working set; passed back as ``start``, they
-    warm-start the next call (its working set and first active sets).
+    Parameters
+    ----------
+    kernel_columns : callable
+        ``kernel_columns(idx)`` returns ``P[:, idx]``, shape ``(n_pool,
+        len(idx))``.
+
+    q : array-like of shape (n_pool,)
+        Linear term.
+
+    batch_size : int
+        ``b``; at most ``n_pool``.
+
+    weights : array-like of shape (n_pool,), default=None
+        Non-negative ``w``; None for all ones.
+
+    start : tuple, default=None
+        ``(alpha, S)`` returned by a previous call on a similar problem:
+        warm-starts the working set and the active sets.
+
+    Returns
+    -------
+    alpha : ndarray of shape (n_pool,)
+        The solution, as :func:`solve_selection_qp` returns it.
+
+    working_set : ndarray of int
+        The final ``S``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.acquisition import solve_selection_qp_working_set
+    >>> P = np.eye(3)
+    >>> alpha, S = solve_selection_qp_working_set(lambda idx: P[:, idx],
+    ...                                           [0.0, 0.5, 2.0], batch_size=1)
+    >>> alpha.round(4)
+    array([0.75, 0.25, 0.  ])
     """
+    columns = kernel_columns
     q = np.asarray(q, dtype=np.float64)
     n = q.shape[0]
     weights = _check_weights(weights, n)
+    if batch_size > n:
+        raise ValueError(f"batch_size is {batch_size}, more than the {n} samples.")
     with_sum = weights.sum() >= batch_size
-    tol = tol * max(1.0, float(np.abs(q).max()))
+    tol = _KKT_TOL * max(1.0, float(np.abs(q).max()))
     guess = np.zeros(n, dtype=np.int8)  # the active sets' first guess: free
     if start is not None:  # the previous solution's bounds
         guess = np.where(start[0] <= 0, -1, np.where(start[0] >= 1, 1, 0))
@@ -453,11 +552,12 @@ def _solve_psd(H, R):
 @validate_params(
     {"kernel_labeled": ["array-like"], "y": ["array-like"],
      "kernel_labeled_weighted": ["array-like"], "weights": ["array-like"],
-     "gamma": [Interval(Real, 0, None, closed="neither")]},
+     "gamma": [Interval(Real, 0, None, closed="neither")],
+     "factors": [tuple, None]},
     prefer_skip_nested_validation=True,
 )
 def worst_case_kernel_least_squares(kernel_labeled, y, kernel_labeled_weighted,
-                                    weights, *, gamma):
+                                    weights, *, gamma, factors=None):
     """Kernel least squares with the worst-case loss on weighted unlabeled samples.
 
     The model step of BMDR and SPAL: ``f = sum_j tau_j k(x_j, .)`` over the
@@ -491,6 +591,15 @@ def worst_case_kernel_least_squares(kernel_labeled, y, kernel_labeled_weighted,
     gamma : float
         Weight of the RKHS norm ``tau' K_LL tau``.
 
+    factors : tuple, default=None
+        ``(scipy.linalg.cho_factor(K_LL + gamma I),
+        scipy.linalg.cho_factor(K_LL))``, made once and reused across calls:
+        then no ``n_labeled^3`` work is done here. The step is a Woodbury
+        update with the weighted samples' columns, its dual solved by active
+        sets; with more weighted samples than labeled ones (where the dual's
+        matrix is singular) the dual is solved as a box-constrained least
+        squares by BVLS. None solves ``H`` and the dual with Clarabel.
+
     Returns
     -------
     tau : ndarray of shape (n_labeled,)
@@ -507,6 +616,11 @@ def worst_case_kernel_least_squares(kernel_labeled, y, kernel_labeled_weighted,
     >>> worst_case_kernel_least_squares(K, y, [[0.9], [0.0]], [1.0],
     ...                                 gamma=1.0).round(4)
     array([ 0.0356, -0.5   ])
+    >>> import scipy.linalg
+    >>> factors = (scipy.linalg.cho_factor(K + np.eye(2)), scipy.linalg.cho_factor(K))
+    >>> worst_case_kernel_least_squares(K, y, [[0.9], [0.0]], [1.0], gamma=1.0,
+    ...                                 factors=factors).round(4)
+    array([ 0.0356, -0.5   ])
     """
     K = check_array(kernel_labeled, dtype=np.float64, input_name="kernel_labeled")
     C = check_array(kernel_labeled_weighted, dtype=np.float64, ensure_min_features=0,
@@ -521,6 +635,13 @@ def worst_case_kernel_least_squares(kernel_labeled, y, kernel_labeled_weighted,
             "one label per labeled sample and one kernel column per weight.")
     if np.any(m < 0):
         raise ValueError("weights must be non-negative.")
+    if factors is not None and m.shape[0] > n:
+        tau = _worst_case_kls_many(K, y, C, m, gamma)
+        if tau is not None:
+            return tau
+    elif factors is not None:
+        coef = scipy.linalg.cho_solve(factors[0], y)
+        return _worst_case_kls_factored(factors[0], factors[1], coef, C, m)
     r = K @ y
     CM = C * m
     H = K @ K + gamma * K + CM @ C.T
