@@ -24,7 +24,11 @@ from skactive.acquisition import (
     worst_case_kernel_least_squares,
     worst_case_loss,
 )
-from skactive.acquisition._bmdr import _active_set_qp, _worst_case_kls_many
+from skactive.acquisition._bmdr import (
+    _active_set_qp,
+    _block_solver,
+    _worst_case_kls_many,
+)
 from skactive.utils.estimator_checks import (
     check_select_returns_distinct_indices,
     parametrize_with_sampler_checks,
@@ -130,6 +134,21 @@ def test_active_set_meets_the_kkt_conditions():
     # A singular block (duplicated samples) is left to Clarabel: None.
     assert _active_set_qp(np.ones((2, 2)), np.zeros(2), 1, np.ones(2), True,
                           tol=1e-9) is None
+
+
+def test_block_solver_iterative_and_direct():
+    # Large blocks go to conjugate gradients, to rounding; a singular block
+    # that stalls them falls back to the factor, which refuses it.
+    rng = np.random.RandomState(1)
+    F, rhs = rng.randn(30, 30), rng.randn(30)
+    block = np.eye(30) + 0.01 * F @ F.T
+    exact = np.linalg.solve(block, rhs)
+    for direct in (2, 400):
+        assert_allclose(_block_solver(block, direct=direct)(rhs), exact, rtol=1e-10)
+    singular = np.ones((30, 30))
+    assert _block_solver(singular) is None
+    with pytest.raises(np.linalg.LinAlgError, match="singular"):
+        _block_solver(singular, direct=2)(rhs)
 
 
 @pytest.mark.parametrize("n_weighted", [1, 3, 12])

@@ -23,6 +23,7 @@ import numpy as np
 import scipy.linalg
 import scipy.optimize
 import scipy.sparse as sp
+import scipy.sparse.linalg
 from sklearn.utils import check_array
 
 from ..utils._sklearn_compat import Interval, validate_params
@@ -472,14 +473,16 @@ def _free_solve(P, q, batch_size, weights, with_sum, state):
         nu = float(np.max(gradient[at_one] / weights[at_one])) if with_sum and \
             at_one.any() else 0.0
         return alpha, nu
-    try:
-        factor = scipy.linalg.cho_factor(P[np.ix_(free, free)])
-    except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+    solve = _block_solver(P[np.ix_(free, free)])
+    if solve is None:
         return None
-    base = scipy.linalg.cho_solve(factor, -gradient[free])
+    try:
+        base = solve(-gradient[free])
+        direction = solve(weights[free]) if with_sum else None
+    except np.linalg.LinAlgError:
+        return None
     nu = 0.0
     if with_sum:
-        direction = scipy.linalg.cho_solve(factor, weights[free])
         curvature = weights[free] @ direction
         if curvature <= 1e-12 * max(1.0, weights[free].max()):
             return None
@@ -487,6 +490,37 @@ def _free_solve(P, q, batch_size, weights, with_sum, state):
         base = base + nu * direction
     alpha[free] = base
     return alpha, nu
+
+
+def _block_solver(block, direct=400):
+    """``rhs -> block^-1 rhs`` for a positive definite block: a Cholesky
+    factor, or, for a block larger than ``direct`` (``|F|^3`` work),
+    conjugate gradients to rounding (``|F|^2`` per iteration, few when the
+    block is well conditioned, as a kernel near the identity is), the
+    factor again when they stall. None when the block is singular."""
+    def factored():
+        try:
+            factor = scipy.linalg.cho_factor(block)
+        except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+            return None
+        return lambda rhs: scipy.linalg.cho_solve(factor, rhs)
+
+    if block.shape[0] <= direct:
+        return factored()
+    fallback = []
+
+    def iterative(rhs):
+        if not fallback:
+            x, info = scipy.sparse.linalg.cg(block, rhs, rtol=1e-13, atol=0.0,
+                                             maxiter=100)
+            if info == 0:
+                return x
+            fallback.append(factored())
+        if fallback[0] is None:
+            raise np.linalg.LinAlgError("singular block")
+        return fallback[0](rhs)
+
+    return iterative
 
 
 def _initial_working_set(q, weights, batch_size, with_sum, start):
