@@ -13,8 +13,8 @@ from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.utils import check_array
 
 from ..acquisition import (
-    bmdr_qp_terms,
-    solve_selection_qp,
+    bmdr_linear_term,
+    solve_selection_qp_working_set,
     worst_case_kernel_least_squares,
 )
 from ..base import BaseSampler
@@ -22,6 +22,8 @@ from ..utils._selection import tie_seed, top_k
 from ..utils._sklearn_compat import HasMethods, Interval, _fit_context, _num_samples
 from ..utils._validation import check_one_label_per_sample
 from .chunked import _warn_single_class
+
+_BLOCK = 1024  # pool rows per block of the kernel's row sums
 
 
 class _KernelQPSampler(BaseSampler):
@@ -76,8 +78,13 @@ class _KernelQPSampler(BaseSampler):
             return self
         K = rbf_kernel(self.X_labeled_, gamma=self.gamma_kernel)
         self.kernel_labeled_ = K
-        self.coef_ = scipy.linalg.solve(K + self.gamma * np.eye(K.shape[0]),
-                                        self.y_signed_, assume_a="pos")
+        self._ridge_factor = scipy.linalg.cho_factor(
+            K + self.gamma * np.eye(K.shape[0]))
+        try:
+            self._kernel_factor = scipy.linalg.cho_factor(K)
+        except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+            self._kernel_factor = None  # K singular: the model step solves H
+        self.coef_ = scipy.linalg.cho_solve(self._ridge_factor, self.y_signed_)
         return self
 
     def _features(self, X):
@@ -89,9 +96,29 @@ class _KernelQPSampler(BaseSampler):
         return self.transformer_ is not None
 
     def _kernels(self, X):
+        """``K_UL``, the row sums of ``K_UU`` and ``idx -> K_UU[:, idx]``: the
+        pool's kernel is never held whole (rows summed by blocks)."""
         Z = self._features(X)
-        return (rbf_kernel(Z, self.X_labeled_, gamma=self.gamma_kernel),
-                rbf_kernel(Z, gamma=self.gamma_kernel))
+        n_pool = _num_samples(Z)
+        sums = np.empty(n_pool)
+        for start in range(0, n_pool, _BLOCK):
+            sums[start:start + _BLOCK] = rbf_kernel(
+                Z[start:start + _BLOCK], Z, gamma=self.gamma_kernel).sum(axis=1)
+        return (rbf_kernel(Z, self.X_labeled_, gamma=self.gamma_kernel), sums,
+                lambda idx: rbf_kernel(Z, Z[idx], gamma=self.gamma_kernel))
+
+    def _select_qp(self, kernels, decision, batch_size, easiness=None, start=None):
+        """The selection QP on a working set (exact: see
+        :func:`~skactive.acquisition.solve_selection_qp_working_set`):
+        ``(alpha, working set)``."""
+        K_UL, sums, columns = kernels
+        scale = 0.5 * self._mmd_weight()
+        q = bmdr_linear_term(K_UL.sum(axis=1), sums, decision,
+                              n_labeled=K_UL.shape[1], batch_size=batch_size,
+                              beta=self._mmd_weight(), easiness=easiness)
+        return solve_selection_qp_working_set(
+            lambda idx: scale * columns(idx), q, batch_size=batch_size,
+            weights=easiness, start=start)
 
     def _score(self, X):
         if self.coef_ is None:
@@ -109,9 +136,12 @@ class _KernelQPSampler(BaseSampler):
         """The model refitted with the worst-case loss on weighted pool samples
         (weights below 1e-6, the solver's noise, left out)."""
         used = np.flatnonzero(weights > 1e-6)
+        factors = None
+        if self._kernel_factor is not None:  # no n_L^3 work per step
+            factors = (self._ridge_factor, self._kernel_factor)
         return worst_case_kernel_least_squares(
             self.kernel_labeled_, self.y_signed_, K_UL[used].T, weights[used],
-            gamma=self.gamma)
+            gamma=self.gamma, factors=factors)
 
     def __skactive_tags__(self):
         return replace(super().__skactive_tags__(), ranking=False,
@@ -148,8 +178,11 @@ class BMDRSampler(_KernelQPSampler):
 
     The method brings its own model (a kernel least squares), so it takes no
     classifier; ``transformer`` maps any input to the features its kernel
-    compares. Cost per call: the pool's kernel (:math:`n_u^2` memory) and a
-    dense QP of :math:`n_u` variables per alternation.
+    compares. Cost per call: the pool kernel's row sums (:math:`n_u^2`
+    time, by blocks), the QP on a working set of kernel columns, exact by
+    its KKT conditions (:math:`|F|^3` per active-set step, :math:`|F|` the
+    weights strictly between 0 and 1), and :math:`n_L^3` in :meth:`fit`
+    (see the user guide, :ref:`bmdr`).
 
     Parameters
     ----------
@@ -225,13 +258,17 @@ class BMDRSampler(_KernelQPSampler):
         self.max_iter = max_iter
         self.random_state = random_state
 
+    def _mmd_weight(self):
+        return self.beta
+
     def _selection_weights(self, X, batch_size):
-        K_UL, K_UU = self._kernels(X)
-        coef, previous = self.coef_, None
+        kernels = self._kernels(X)
+        K_UL = kernels[0]
+        coef, previous, start = self.coef_, None, None
         for _ in range(self.max_iter):
-            P, q = bmdr_qp_terms(K_UL, K_UU, K_UL @ coef, batch_size=batch_size,
-                                 beta=self.beta)
-            alpha = solve_selection_qp(P, q, batch_size=batch_size)
+            alpha, working = self._select_qp(kernels, K_UL @ coef, batch_size,
+                                             start=start)
+            start = (alpha, working)
             batch = set(top_k(alpha, batch_size, self.random_state).tolist())
             if batch == previous:
                 break

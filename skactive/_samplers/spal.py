@@ -6,12 +6,7 @@ from numbers import Real
 
 import numpy as np
 
-from ..acquisition import (
-    bmdr_qp_terms,
-    self_paced_weights,
-    solve_selection_qp,
-    worst_case_loss,
-)
+from ..acquisition import self_paced_weights, worst_case_loss
 from ..utils._selection import top_k
 from ..utils._sklearn_compat import Interval
 from .bmdr import _KernelQPSampler
@@ -147,15 +142,19 @@ class SPALSampler(_KernelQPSampler):
         self.pace_ = self.lambda_init + self.lambda_pace * self.y_signed_.shape[0]
         return self
 
+    def _mmd_weight(self):
+        return self.mu
+
     def _selection_weights(self, X, batch_size):
-        K_UL, K_UU = self._kernels(X)
-        coef, previous = self.coef_, None
+        kernels = self._kernels(X)
+        K_UL = kernels[0]
+        coef, previous, start = self.coef_, None, None
         easiness = np.ones(K_UL.shape[0])
         for _ in range(self.max_iter):
             decision = K_UL @ coef
-            P, q = bmdr_qp_terms(K_UL, K_UU, decision, batch_size=batch_size,
-                                 beta=self.mu, easiness=easiness)
-            alpha = solve_selection_qp(P, q, batch_size=batch_size, weights=easiness)
+            alpha, working = self._select_qp(kernels, decision, batch_size,
+                                             easiness=easiness, start=start)
+            start = (alpha, working)
             easiness = self_paced_weights(alpha * worst_case_loss(decision), self.pace_)
             weights = alpha * easiness
             batch = set(top_k(weights, batch_size, self.random_state).tolist())

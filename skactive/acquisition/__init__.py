@@ -48,9 +48,10 @@ reduction of a logistic regression from its :func:`fisher_information`.
 
 BMDR and SPAL choose a batch by the quadratic program of
 :func:`bmdr_qp_terms` (:func:`worst_case_loss` plus the MMD), solved by
-:func:`solve_selection_qp`, alternating with the model step
-:func:`worst_case_kernel_least_squares`; SPAL's easiness is
-:func:`self_paced_weights`.
+:func:`solve_selection_qp` (or, from the kernel's columns and
+:func:`bmdr_linear_term`, by :func:`solve_selection_qp_working_set`),
+alternating with the model step :func:`worst_case_kernel_least_squares`;
+SPAL's easiness is :func:`self_paced_weights`.
 
 :func:`hintsvm_qp`, :func:`solve_hintsvm` and :func:`hintsvm_decision` are
 HintSVM's dual quadratic program, its solution and its decision values.
@@ -92,9 +93,11 @@ from ._badge import (
     gradient_embedding_factors,
 )
 from ._bmdr import (
+    bmdr_linear_term,
     bmdr_qp_terms,
     self_paced_weights,
     solve_selection_qp,
+    solve_selection_qp_working_set,
     worst_case_kernel_least_squares,
     worst_case_loss,
 )
@@ -191,6 +194,7 @@ __all__ = [
     "badge",
     "bald",
     "ball_purity",
+    "bmdr_linear_term",
     "bmdr_qp_terms",
     "budget_manager",
     "closest_to_centers",
@@ -266,6 +270,7 @@ __all__ = [
     "self_paced_weights",
     "solve_selection_qp",
     "solve_hintsvm",
+    "solve_selection_qp_working_set",
     "split_variable_uncertainty",
     "typiclust",
     "typicality",

@@ -21,12 +21,15 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg
+import scipy.optimize
 import scipy.sparse as sp
+import scipy.sparse.linalg
 from sklearn.utils import check_array
 
 from ..utils._sklearn_compat import Interval, validate_params
 
 _QP_EXTRA = 'pip install "skactive[qp]"'
+_KKT_TOL = 1e-7  # reduced costs below this (times max(1, |q|)) join the working set
 
 
 def _clarabel():
@@ -163,13 +166,76 @@ def bmdr_qp_terms(kernel_pool_labeled, kernel_pool, decision, *, batch_size, bet
             f"{K_UU.shape} and decision {decision.shape}: pass K_UL (n_pool, "
             "n_labeled), K_UU (n_pool, n_pool) and one decision value per pool "
             "sample.")
+    q = bmdr_linear_term(K_UL.sum(axis=1), K_UU.sum(axis=1), decision,
+                         n_labeled=n_labeled, batch_size=batch_size, beta=beta,
+                         easiness=easiness)
+    return 0.5 * beta * K_UU, q
+
+
+@validate_params(
+    {"sums_labeled": ["array-like"], "sums_pool": ["array-like"],
+     "decision": ["array-like"],
+     "n_labeled": [Interval(Integral, 0, None, closed="left")],
+     "batch_size": [Interval(Integral, 1, None, closed="left")],
+     "beta": [Interval(Real, 0, None, closed="left")],
+     "easiness": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def bmdr_linear_term(sums_labeled, sums_pool, decision, *, n_labeled, batch_size,
+                     beta, easiness=None):
+    """The linear term ``q`` of :func:`bmdr_qp_terms` from the kernels' row sums.
+
+    ``q`` needs the kernels only through ``K_UL 1`` and ``K_UU 1``, which
+    can be summed by blocks of rows, so that the pool's kernel is never held
+    whole (the quadratic term ``beta / 2 K_UU`` is then given by its columns
+    to :func:`solve_selection_qp_working_set`).
+
+    Parameters
+    ----------
+    sums_labeled : array-like of shape (n_pool,)
+        ``K_UL 1``, each pool sample's kernel summed over the labeled ones.
+
+    sums_pool : array-like of shape (n_pool,)
+        ``K_UU 1``, each pool sample's kernel summed over the pool.
+
+    decision : array-like of shape (n_pool,)
+        The model's decision values on the pool.
+
+    n_labeled : int
+        The number of labeled samples.
+
+    batch_size : int
+        ``b``.
+
+    beta : float
+        Weight of the MMD term.
+
+    easiness : array-like of shape (n_pool,), default=None
+        SPAL's self-paced weights; None for BMDR.
+
+    Returns
+    -------
+    q : ndarray of shape (n_pool,)
+        The second output of :func:`bmdr_qp_terms`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.acquisition import bmdr_linear_term
+    >>> bmdr_linear_term([0.0, 0.0], [1.0, 1.0], [0.0, 1.0], n_labeled=1,
+    ...                  batch_size=1, beta=2.0)
+    array([-0.66666667,  2.33333333])
+    """
+    sums_labeled = np.asarray(sums_labeled, dtype=np.float64)
+    sums_pool = np.asarray(sums_pool, dtype=np.float64)
+    decision = np.asarray(decision, dtype=np.float64)
     loss = worst_case_loss(decision)
     if easiness is not None:
         loss = loss * np.asarray(easiness, dtype=np.float64)
-    n = n_labeled + n_pool
-    k = ((n_pool - batch_size) * K_UL.sum(axis=1)
-         - (n_labeled + batch_size) * K_UU.sum(axis=1)) / n
-    return 0.5 * beta * K_UU, 0.5 * beta * k + loss
+    n_pool = sums_pool.shape[0]
+    k = ((n_pool - batch_size) * sums_labeled
+         - (n_labeled + batch_size) * sums_pool) / (n_labeled + n_pool)
+    return 0.5 * beta * k + loss
 
 
 @validate_params(
@@ -226,20 +292,250 @@ def solve_selection_qp(P, q, *, batch_size, weights=None):
             f"P has shape {P.shape}, q {q.shape} and batch_size is {batch_size}: "
             "pass a square P, one q per pool sample and a batch no larger than "
             "the pool.")
+    weights = _check_weights(weights, n)
+    alpha, _ = _box_sum_qp(P, q, batch_size, weights, weights.sum() >= batch_size)
+    return np.round(np.clip(alpha, 0.0, 1.0), 8)
+
+
+def _check_weights(weights, n):
     weights = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     if weights.shape != (n,) or np.any(weights < 0):
         raise ValueError(f"weights must be {n} non-negative numbers, one per sample.")
+    return weights
+
+
+def _box_sum_qp(P, q, batch_size, weights, with_sum):
+    """Clarabel on the selection QP: ``(alpha, nu)``, ``nu`` the multiplier
+    of ``w'alpha = b`` (0 without the constraint), so that at the optimum
+    ``P alpha + q - nu w`` is >= 0 where ``alpha = 0``, <= 0 where ``alpha =
+    1`` and 0 in between."""
     clarabel = _clarabel()
+    n = q.shape[0]
     box = sp.vstack([-sp.identity(n), sp.identity(n)])
     rows, right = [box], [np.zeros(n), np.ones(n)]
     cones = [clarabel.NonnegativeConeT(2 * n)]
-    if weights.sum() >= batch_size:
+    if with_sum:
         rows.insert(0, sp.csr_matrix(weights[None, :]))
         right.insert(0, [float(batch_size)])
         cones.insert(0, clarabel.ZeroConeT(1))
-    alpha, _ = _solve(P, q, sp.vstack(rows), np.concatenate(right), cones,
+    alpha, z = _solve(P, q, sp.vstack(rows), np.concatenate(right), cones,
                       "the batch selection problem")
-    return np.round(np.clip(alpha, 0.0, 1.0), 8)
+    return alpha, (-z[0] if with_sum else 0.0)
+
+
+@validate_params(
+    {"kernel_columns": [callable], "q": ["array-like"],
+     "batch_size": [Interval(Integral, 1, None, closed="left")],
+     "weights": ["array-like", None], "start": [tuple, None]},
+    prefer_skip_nested_validation=True,
+)
+def solve_selection_qp_working_set(kernel_columns, q, *, batch_size, weights=None,
+                                   start=None):
+    """:func:`solve_selection_qp` with ``P`` given by its columns, on a working set.
+
+    Solves the problem restricted to a working set ``S`` (the other weights
+    held at 0), then adds every sample outside ``S`` whose reduced cost
+    ``(P alpha + q)_i - nu w_i`` is not positive (to a tolerance relative
+    to ``|q|``): a sample that could lower the objective, or tie. When none
+    is left, the KKT conditions of the whole problem hold, so ``alpha`` is
+    its solution (unique when ``P`` is positive definite), up to the
+    solver's tolerance. Only the ``n x |S|`` columns ``kernel_columns(idx)
+    = P[:, idx]`` are ever formed. Each restricted problem is solved
+    exactly by a primal-dual active-set method (Cholesky factors of the
+    free weights' block), or by Clarabel when a block is singular or the
+    method does not settle.
+
+    Parameters
+    ----------
+    kernel_columns : callable
+        ``kernel_columns(idx)`` returns ``P[:, idx]``, shape ``(n_pool,
+        len(idx))``.
+
+    q : array-like of shape (n_pool,)
+        Linear term.
+
+    batch_size : int
+        ``b``; at most ``n_pool``.
+
+    weights : array-like of shape (n_pool,), default=None
+        Non-negative ``w``; None for all ones.
+
+    start : tuple, default=None
+        ``(alpha, S)`` returned by a previous call on a similar problem:
+        warm-starts the working set and the active sets.
+
+    Returns
+    -------
+    alpha : ndarray of shape (n_pool,)
+        The solution, as :func:`solve_selection_qp` returns it.
+
+    working_set : ndarray of int
+        The final ``S``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.acquisition import solve_selection_qp_working_set
+    >>> P = np.eye(3)
+    >>> alpha, S = solve_selection_qp_working_set(lambda idx: P[:, idx],
+    ...                                           [0.0, 0.5, 2.0], batch_size=1)
+    >>> alpha.round(4)
+    array([0.75, 0.25, 0.  ])
+    """
+    columns = kernel_columns
+    q = np.asarray(q, dtype=np.float64)
+    n = q.shape[0]
+    weights = _check_weights(weights, n)
+    if batch_size > n:
+        raise ValueError(f"batch_size is {batch_size}, more than the {n} samples.")
+    with_sum = weights.sum() >= batch_size
+    tol = _KKT_TOL * max(1.0, float(np.abs(q).max()))
+    guess = np.zeros(n, dtype=np.int8)  # the active sets' first guess: free
+    if start is not None:  # the previous solution's bounds
+        guess = np.where(start[0] <= 0, -1, np.where(start[0] >= 1, 1, 0))
+        start = start[1]
+    working = _initial_working_set(q, weights, batch_size, with_sum, start)
+    block = columns(working)
+    while True:
+        args = (block[working], q[working], batch_size, weights[working], with_sum)
+        solved = _active_set_qp(*args, tol=tol, state=guess[working])
+        alpha_s, nu = _box_sum_qp(*args) if solved is None else solved
+        reduced = block @ alpha_s + q - nu * weights
+        reduced[working] = np.inf
+        entering = np.flatnonzero(reduced < tol)
+        if entering.size == 0:
+            break
+        guess[working] = np.where(alpha_s <= 0, -1, np.where(alpha_s >= 1, 1, 0))
+        guess[entering] = 0
+        working = np.concatenate([working, entering])
+        block = np.hstack([block, columns(entering)])
+    alpha = np.zeros(n)
+    alpha[working] = alpha_s
+    return np.round(np.clip(alpha, 0.0, 1.0), 8), working
+
+
+def _active_set_qp(P, q, batch_size, weights, with_sum, *, tol, max_iter=50,
+                   state=None):
+    """The selection QP by a primal-dual active-set method: ``(alpha, nu)``
+    satisfying its KKT conditions (to rounding), or None when it did not
+    converge or a system was singular (the caller then runs Clarabel).
+
+    Each step guesses which weights sit at 0, at 1 or in between, solves
+    the equality-constrained problem of the free ones exactly (a Cholesky
+    factor of ``P_FF``), and moves each sample by the sign of its reduced
+    cost ``r = P alpha + q - nu w`` (at 0: ``r >= 0``; at 1: ``r <= 0``);
+    when no sample moves, the KKT conditions hold. ``state`` is a first
+    guess (-1: at 0, 0: free, 1: at 1; all free by default).
+    """
+    n = q.shape[0]
+    if state is None:  # -1: at 0, 0: free, 1: at 1
+        state = np.zeros(n, dtype=np.int8)
+    for iteration in range(max_iter):
+        step = _free_solve(P, q, batch_size, weights, with_sum, state)
+        if step is None and iteration == 0 and np.any(state):
+            state = np.zeros(n, dtype=np.int8)  # a bad guess: start all free
+            step = _free_solve(P, q, batch_size, weights, with_sum, state)
+        if step is None:
+            return None
+        alpha, nu = step
+        reduced = P @ alpha + q - nu * weights
+        moved = np.where(alpha - reduced / np.diag(P).max() <= 0, -1,
+                         np.where(alpha - reduced / np.diag(P).max() >= 1, 1, 0))
+        if np.array_equal(moved, state):
+            break
+        state = moved.astype(np.int8)
+    else:
+        return None
+    if _kkt_residual(alpha, reduced) > tol:
+        return None
+    return alpha, nu
+
+
+def _kkt_residual(alpha, reduced):
+    """The largest violation of the box QP's KKT conditions."""
+    return max(np.max(np.abs(np.clip(alpha, 0, 1) - alpha), initial=0.0),
+               np.max(-reduced[alpha <= 0], initial=0.0),
+               np.max(reduced[alpha >= 1], initial=0.0),
+               np.max(np.abs(reduced[(alpha > 0) & (alpha < 1)]), initial=0.0))
+
+
+def _free_solve(P, q, batch_size, weights, with_sum, state):
+    """``alpha`` with the bound samples fixed and the free ones optimal for
+    a multiplier ``nu`` of the sum; None when ``P_FF`` is singular or the
+    sum cannot be met."""
+    free = state == 0
+    alpha = (state == 1).astype(np.float64)
+    gradient = P @ alpha + q
+    if not free.any():
+        if with_sum and abs(weights @ alpha - batch_size) > 1e-9 * batch_size:
+            return None
+        at_one = (state == 1) & (weights > 0)
+        nu = float(np.max(gradient[at_one] / weights[at_one])) if with_sum and \
+            at_one.any() else 0.0
+        return alpha, nu
+    solve = _block_solver(P[np.ix_(free, free)])
+    if solve is None:
+        return None
+    try:
+        base = solve(-gradient[free])
+        direction = solve(weights[free]) if with_sum else None
+    except np.linalg.LinAlgError:
+        return None
+    nu = 0.0
+    if with_sum:
+        curvature = weights[free] @ direction
+        if curvature <= 1e-12 * max(1.0, weights[free].max()):
+            return None
+        nu = (batch_size - weights @ alpha - weights[free] @ base) / curvature
+        base = base + nu * direction
+    alpha[free] = base
+    return alpha, nu
+
+
+def _block_solver(block, direct=400):
+    """``rhs -> block^-1 rhs`` for a positive definite block: a Cholesky
+    factor, or, for a block larger than ``direct`` (``|F|^3`` work),
+    conjugate gradients to rounding (``|F|^2`` per iteration, few when the
+    block is well conditioned, as a kernel near the identity is), the
+    factor again when they stall. None when the block is singular."""
+    def factored():
+        try:
+            factor = scipy.linalg.cho_factor(block)
+        except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+            return None
+        return lambda rhs: scipy.linalg.cho_solve(factor, rhs)
+
+    if block.shape[0] <= direct:
+        return factored()
+    fallback = []
+
+    def iterative(rhs):
+        if not fallback:
+            x, info = scipy.sparse.linalg.cg(block, rhs, rtol=1e-13, atol=0.0,
+                                             maxiter=100)
+            if info == 0:
+                return x
+            fallback.append(factored())
+        if fallback[0] is None:
+            raise np.linalg.LinAlgError("singular block")
+        return fallback[0](rhs)
+
+    return iterative
+
+
+def _initial_working_set(q, weights, batch_size, with_sum, start):
+    """The samples of ``start`` and the smallest ``q``, and enough weight
+    for ``w'alpha = b`` to be feasible."""
+    size = min(q.shape[0], max(4 * batch_size, 32))
+    chosen = np.zeros(q.shape[0], dtype=bool)
+    chosen[np.argsort(q, kind="stable")[:size]] = True
+    if start is not None:
+        chosen[start] = True
+    if with_sum:
+        heaviest = np.argsort(-weights, kind="stable")
+        enough = np.searchsorted(np.cumsum(weights[heaviest]), batch_size) + 1
+        chosen[heaviest[:enough]] = True
+    return np.flatnonzero(chosen)
 
 
 @validate_params(
@@ -290,11 +586,12 @@ def _solve_psd(H, R):
 @validate_params(
     {"kernel_labeled": ["array-like"], "y": ["array-like"],
      "kernel_labeled_weighted": ["array-like"], "weights": ["array-like"],
-     "gamma": [Interval(Real, 0, None, closed="neither")]},
+     "gamma": [Interval(Real, 0, None, closed="neither")],
+     "factors": [tuple, None]},
     prefer_skip_nested_validation=True,
 )
 def worst_case_kernel_least_squares(kernel_labeled, y, kernel_labeled_weighted,
-                                    weights, *, gamma):
+                                    weights, *, gamma, factors=None):
     """Kernel least squares with the worst-case loss on weighted unlabeled samples.
 
     The model step of BMDR and SPAL: ``f = sum_j tau_j k(x_j, .)`` over the
@@ -328,6 +625,15 @@ def worst_case_kernel_least_squares(kernel_labeled, y, kernel_labeled_weighted,
     gamma : float
         Weight of the RKHS norm ``tau' K_LL tau``.
 
+    factors : tuple, default=None
+        ``(scipy.linalg.cho_factor(K_LL + gamma I),
+        scipy.linalg.cho_factor(K_LL))``, made once and reused across calls:
+        then no ``n_labeled^3`` work is done here. The step is a Woodbury
+        update with the weighted samples' columns, its dual solved by active
+        sets; with more weighted samples than labeled ones (where the dual's
+        matrix is singular) the dual is solved as a box-constrained least
+        squares by BVLS. None solves ``H`` and the dual with Clarabel.
+
     Returns
     -------
     tau : ndarray of shape (n_labeled,)
@@ -344,6 +650,11 @@ def worst_case_kernel_least_squares(kernel_labeled, y, kernel_labeled_weighted,
     >>> worst_case_kernel_least_squares(K, y, [[0.9], [0.0]], [1.0],
     ...                                 gamma=1.0).round(4)
     array([ 0.0356, -0.5   ])
+    >>> import scipy.linalg
+    >>> factors = (scipy.linalg.cho_factor(K + np.eye(2)), scipy.linalg.cho_factor(K))
+    >>> worst_case_kernel_least_squares(K, y, [[0.9], [0.0]], [1.0], gamma=1.0,
+    ...                                 factors=factors).round(4)
+    array([ 0.0356, -0.5   ])
     """
     K = check_array(kernel_labeled, dtype=np.float64, input_name="kernel_labeled")
     C = check_array(kernel_labeled_weighted, dtype=np.float64, ensure_min_features=0,
@@ -358,6 +669,13 @@ def worst_case_kernel_least_squares(kernel_labeled, y, kernel_labeled_weighted,
             "one label per labeled sample and one kernel column per weight.")
     if np.any(m < 0):
         raise ValueError("weights must be non-negative.")
+    if factors is not None and m.shape[0] > n:
+        tau = _worst_case_kls_many(K, y, C, m, gamma)
+        if tau is not None:
+            return tau
+    elif factors is not None:
+        coef = scipy.linalg.cho_solve(factors[0], y)
+        return _worst_case_kls_factored(factors[0], factors[1], coef, C, m)
     r = K @ y
     CM = C * m
     H = K @ K + gamma * K + CM @ C.T
@@ -372,3 +690,74 @@ def worst_case_kernel_least_squares(kernel_labeled, y, kernel_labeled_weighted,
     s, _ = _solve(quadratic + quadratic.T, 2.0 * linear, box, np.ones(2 * k),
                   [clarabel.NonnegativeConeT(2 * k)], "the model's dual problem")
     return G[:, -1] - G[:, :-1] @ np.clip(s, -1.0, 1.0)
+
+
+def _cholesky(matrix):
+    """A Cholesky factor (for ``scipy.linalg.cho_solve``), or None when the
+    matrix is not numerically positive definite."""
+    try:
+        return scipy.linalg.cho_factor(matrix)
+    except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+        return None
+
+
+def _worst_case_kls_factored(ridge, kernel, coef, C, m):
+    """:func:`worst_case_kernel_least_squares` from Cholesky factors of
+    ``K_LL + gamma I`` (``ridge``) and ``K_LL`` (``kernel``), and ``coef =
+    (K_LL + gamma I)^-1 y``: no ``n_L^3`` work per call.
+
+    ``H = A + B B'`` with ``A = K_LL (K_LL + gamma I)`` and ``B = C M^1/2``;
+    by Woodbury, with ``W = A^-1 B`` and ``S = I + B'W``: ``H^-1 K_LL y =
+    coef - W S^-1 B' coef`` and ``H^-1 C M = W S^-1 M^1/2``, so the dual's
+    terms are ``M^1/2 (S - I) S^-1 M^1/2`` and ``-M B' H^-1 K_LL y``.
+    """
+    if m.shape[0] == 0:
+        return coef.copy()
+    root = np.sqrt(m)
+    B = C * root
+    W = scipy.linalg.cho_solve(ridge, scipy.linalg.cho_solve(kernel, B))
+    S = np.eye(m.shape[0]) + B.T @ W
+    solved = scipy.linalg.solve(S, np.column_stack([B.T @ coef, np.eye(m.shape[0])]),
+                                assume_a="pos")
+    fitted = coef - W @ solved[:, 0]                      # H^-1 K_LL y
+    toward = W @ solved[:, 1:] * root                     # H^-1 C M
+    quadratic = root[:, None] * (S - np.eye(m.shape[0])) @ solved[:, 1:] * root
+    quadratic = 0.5 * (quadratic + quadratic.T)
+    linear = -root * (B.T @ fitted)
+    s = _dual_signs(quadratic, linear)
+    return fitted - toward @ s
+
+
+def _dual_signs(quadratic, linear):
+    """``argmin_{-1 <= s <= 1} s'Qs + 2 l's``: by active sets on ``t = (s +
+    1) / 2`` in ``[0, 1]``, Clarabel when that fails."""
+    k = linear.shape[0]
+    scale = max(1.0, float(np.abs(linear).max()))
+    solved = _active_set_qp(8.0 * quadratic, 4.0 * (linear - quadratic.sum(axis=1)),
+                            0, np.zeros(k), False, tol=1e-9 * scale)
+    if solved is not None:
+        return 2.0 * solved[0] - 1.0
+    clarabel = _clarabel()
+    box = sp.vstack([-sp.identity(k), sp.identity(k)])
+    s, _ = _solve(2.0 * quadratic, 2.0 * linear, box, np.ones(2 * k),
+                  [clarabel.NonnegativeConeT(2 * k)], "the model's dual problem")
+    return np.clip(s, -1.0, 1.0)
+
+
+def _worst_case_kls_many(K, y, C, m, gamma):
+    """:func:`worst_case_kernel_least_squares` for many weighted samples
+    (more than labeled ones, where its dual's matrix is singular): with ``H =
+    R R'`` (formed here, ``n_L^2 (n_L + n_w)``), the dual is the
+    box-constrained least squares ``min_{-1 <= s <= 1} ||R^-1 (K_LL y - C M
+    s)||^2``, solved by BVLS (an exact active-set method); ``tau = H^-1
+    (K_LL y - C M s)``. None when ``H`` is singular."""
+    CM = C * m
+    R = _cholesky(K @ K + gamma * K + CM @ C.T)
+    if R is None:
+        return None
+    lower = R[0].T if not R[1] else R[0]
+    r = K @ y
+    F = scipy.linalg.solve_triangular(lower, np.column_stack([CM, r]), lower=True)
+    s = scipy.optimize.lsq_linear(F[:, :-1], F[:, -1], bounds=(-1.0, 1.0),
+                                  method="bvls", tol=1e-12).x
+    return scipy.linalg.cho_solve(R, r - CM @ s)
