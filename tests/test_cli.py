@@ -154,7 +154,7 @@ def test_top_level_help_describes_every_command(monkeypatch, capsys):
 def _files_in_help(command, monkeypatch, capsys):
     [line] = [line for line in help_text([command], monkeypatch, capsys).splitlines()
               if line.strip().startswith("--output")]
-    return set(re.findall(r"[\w.]+\.(?:csv|png|html)", line))
+    return set(re.findall(r"[\w.]+\.(?:csv|png|html|svg|pdf|tex)", line))
 
 
 def test_output_help_names_the_files_written(tmp_path, monkeypatch, capsys):

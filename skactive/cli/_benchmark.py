@@ -26,7 +26,8 @@ from ._strategies import (
 )
 
 REPORT_FILES = ("report.html", "aubc.csv", "aubc_repeats.csv", "curves.csv",
-                "win_tie_loss.csv", "ranks.csv", "protocol.csv", "aubc.tex")
+                "win_tie_loss.csv", "ranks.csv", "protocol.csv", "aubc.tex",
+                "curves.svg", "curves.pdf")
 
 
 def add_parser(commands):
@@ -124,7 +125,10 @@ def main(args):
         bench.write_report(output)
     except OSError as exc:
         raise cannot_write(exc, output) from None
-    print(f"\nwrote {', '.join(REPORT_FILES)} and the figures to {output}/")
+    written = [*REPORT_FILES, *(name for name in ("critical_difference.svg",
+                                                  "critical_difference.pdf")
+                                if (output / name).exists())]
+    print(f"\nwrote {', '.join(written)} to {output}/")
     return 0
 
 
