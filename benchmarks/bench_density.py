@@ -24,40 +24,20 @@ Strategies and settings:
 - ``US-C`` (margin of the task model) and ``Uniform``, the protocol's
   anchors, against their published values.
 
-The published mean ± std AUBC (Wdbc row) are from
-https://github.com/ariapoy/active-learning-benchmark, results/README.md.
-That file gives no computational time for these strategies, so the
-published-time column says n/a; the measured time per experiment (one
-strategy, one seed, the whole pool, one thread) is printed.
+The published mean ± std AUBC and time of one experiment (Wdbc row) are
+``_lu2023.PUBLISHED``, from https://github.com/ariapoy/active-learning-benchmark,
+results/README.md; the measured time per experiment (one strategy, one
+seed, the whole pool, one thread) is printed beside them.
 """
 
 import argparse
-import time
 import warnings
 
 import numpy as np
-from sklearn.datasets import load_breast_cancer
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC
+from _lu2023 import PUBLISHED, one_experiment, task_model
 from threadpoolctl import threadpool_limits
 
 from skactive import DensitySampler, RandomSampler, UncertaintySampler
-from skactive.experiment import run_experiment
-
-# Wdbc row of results/README.md, ariapoy/active-learning-benchmark
-# (commit 198ce75db73f46ae2e6a7c622b3a84626dc901b3): mean, std of the AUBC.
-PUBLISHED_AUBC = {
-    "Uniform": (0.9539, 0.013),
-    "US-C": (0.9652, 0.0103),
-    "DWUS": (0.9504, 0.0157),
-    "Graph": (0.954, 0.0123),
-    "InfoDensity": None,
-}
-
-
-def task_model(probability=False):
-    return SVC(kernel="rbf", gamma="auto", probability=probability)
 
 
 def samplers():
@@ -69,22 +49,6 @@ def samplers():
         "InfoDensity": DensitySampler(task_model(probability=True),
                                       uncertainty="margin"),
     }
-
-
-def one_seed(seed, name, sampler, budget=None):
-    """AUBC and seconds of one whole-pool experiment."""
-    X, y = load_breast_cancer(return_X_y=True)
-    X_pool, X_test, y_pool, y_test = train_test_split(
-        X, y, test_size=0.4, random_state=seed, stratify=y)
-    scaler = StandardScaler().fit(X_pool)
-    X_pool, X_test = scaler.transform(X_pool), scaler.transform(X_test)
-    start = time.perf_counter()
-    result = run_experiment(task_model(), {name: sampler}, X_pool, y_pool,
-                            X_test=X_test, y_test=y_test, initial_size=20,
-                            batch_size=1, budget=budget or y_pool.shape[0],
-                            n_repeats=1, random_state=seed)
-    seconds = time.perf_counter() - start
-    return float(result.aubc_per_repeat()[name][0]), seconds
 
 
 def main():
@@ -103,14 +67,14 @@ def main():
     print(f"{'strategy':<12} {'AUBC mean ± std':>18} {'published':>18} "
           f"{'s/experiment':>13} {'published time':>15}")
     for name, sampler in samplers().items():
-        runs = [one_seed(seed, name, sampler, budget) for seed in range(n_seeds)]
+        runs = [one_experiment(name, sampler, seed, budget) for seed in range(n_seeds)]
         aubc = np.array([area for area, _ in runs])
         seconds = np.mean([s for _, s in runs])
-        published = PUBLISHED_AUBC[name]
-        published = "n/a" if published is None else \
-            f"{published[0]:.4f} ± {published[1]:.4f}"
+        mean, std, p_seconds = PUBLISHED.get(name, (None, None, None))
+        published = "n/a" if mean is None else f"{mean:.4f} ± {std:.4f}"
+        p_time = "n/a" if p_seconds is None else f"{p_seconds:.1f}"
         print(f"{name:<12} {aubc.mean():>9.4f} ± {aubc.std(ddof=1):.4f} "
-              f"{published:>18} {seconds:>13.1f} {'n/a':>15}", flush=True)
+              f"{published:>18} {seconds:>13.1f} {p_time:>15}", flush=True)
 
 
 if __name__ == "__main__":
