@@ -77,25 +77,18 @@ def intercept_from_kkt(K, y, c, Cl, Ch, epsilon, tol=1e-5):
 def test_qp_is_the_dual_written_out():
     K = rbf(*[np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [0.5, 0.5]])] * 2)
     y = np.array([1.0, -1.0])
-    P, q, a, G, h = hintsvm_qp(K, y, Cl=2.0, Ch=0.5, epsilon=0.2)
-    # v = (coef_1, coef_2, coef_h1, coef_h2, t_1, t_2)
-    expected_P = np.zeros((6, 6))
-    expected_P[:4, :4] = K
-    assert_allclose(P, expected_P)
-    assert_allclose(q, [-1, 1, 0, 0, 0.2, 0.2])
-    assert_allclose(a, [1, 1, 1, 1, 0, 0])
-    expected_G = [[-1, 0, 0, 0, 0, 0],    # y_1 coef_1 >= 0
-                  [0, 1, 0, 0, 0, 0],     # y_2 coef_2 >= 0
-                  [1, 0, 0, 0, 0, 0],     # y_1 coef_1 <= Cl
-                  [0, -1, 0, 0, 0, 0],    # y_2 coef_2 <= Cl
-                  [0, 0, 1, 0, -1, 0],    # coef_h1 <= t_1
-                  [0, 0, 0, 1, 0, -1],
-                  [0, 0, -1, 0, -1, 0],   # -coef_h1 <= t_1
-                  [0, 0, 0, -1, 0, -1],
-                  [0, 0, 0, 0, 1, 0],     # t_1 <= Ch
-                  [0, 0, 0, 0, 0, 1]]
-    assert_allclose(G.toarray(), expected_G)
-    assert_allclose(h, [0, 0, 2, 2, 0, 0, 0, 0, 0.5, 0.5])
+    P, q, a, upper = hintsvm_qp(K, y, Cl=2.0, Ch=0.5, epsilon=0.2)
+    # u = (alpha_1, alpha_2, beta_1, beta_2, beta*_1, beta*_2), each variable
+    # the multiplier of one constraint of the primal, signed as its sample's
+    # coefficient: coef = (alpha_1, -alpha_2, beta*_1 - beta_1, beta*_2 - beta_2).
+    to_coef = np.array([[1, 0, 0, 0, 0, 0],
+                        [0, -1, 0, 0, 0, 0],
+                        [0, 0, -1, 0, 1, 0],
+                        [0, 0, 0, -1, 0, 1]], dtype=float)
+    assert_allclose(P, to_coef.T @ K @ to_coef)  # 1/2 u'Pu = 1/2 coef'K coef
+    assert_allclose(q, [-1, -1, 0.2, 0.2, 0.2, 0.2])
+    assert_allclose(a, to_coef.sum(axis=0))  # a'u = sum(coef)
+    assert_allclose(upper, [2, 2, 0.5, 0.5, 0.5, 0.5])
 
 
 @pytest.mark.parametrize("Cl, Ch, epsilon", [(1.0, 1.0, 0.1), (0.1, 10.0, 0.0)])
@@ -203,20 +196,20 @@ def test_single_class_ranks_at_random():
 
 
 def test_solver_failure_and_missing_solver_are_clear(monkeypatch):
-    import clarabel
+    import piqp
 
     K, y = np.eye(4) + 0.5, [1, -1]
-    default_settings = clarabel.DefaultSettings
+    dense_solver = piqp.DenseSolver
 
     def one_iteration():
-        settings = default_settings()
-        settings.max_iter = 1
-        return settings
+        solver = dense_solver()
+        solver.settings.max_iter = 1
+        return solver
 
-    monkeypatch.setattr(clarabel, "DefaultSettings", one_iteration)
-    with pytest.raises(RuntimeError, match="did not solve.*MaxIterations"):
+    monkeypatch.setattr(piqp, "DenseSolver", one_iteration)
+    with pytest.raises(RuntimeError, match="did not solve.*MAX_ITER"):
         solve_hintsvm(K, y)
-    monkeypatch.setitem(sys.modules, "clarabel", None)
+    monkeypatch.setitem(sys.modules, "piqp", None)
     with pytest.raises(ImportError, match=r'pip install "skactive\[qp\]"'):
         solve_hintsvm(K, y)
 

@@ -60,11 +60,11 @@ class HintSVMSampler(ChunkedSampler):
     the pool samples closest to this boundary: scores are :math:`-|f(x)|`.
 
     The dual problem (:func:`~skactive.acquisition.hintsvm_qp`) has one
-    variable per labeled sample and two per hint; it is solved by the
-    interior-point solver Clarabel
+    variable per labeled sample and two per hint, in a box, with one
+    equality; it is solved by PIQP's dense interior-point solver
     (:func:`~skactive.acquisition.solve_hintsvm`), in about
-    ``(n_labeled + 2 n_hints)^3`` operations, once per call of
-    :meth:`score_samples` or :meth:`select`.
+    ``(n_labeled + 2 n_hints)^3 / 3`` operations per iteration (some ten
+    iterations), once per call of :meth:`score_samples` or :meth:`select`.
 
     Binary classification only. The features must be numeric, or
     ``transformer`` maps the samples to numeric features (HintSVM is its own
