@@ -1,7 +1,7 @@
 """All of Lu, Li & Lin's strategies on their Wdbc protocol, next to their table.
 
 Run: ``python benchmarks/bench_lu2023.py [--strategies A,B] [--seeds N]
-[--n-jobs J] [--quick]``.
+[--n-jobs J] [--quick] [--results FILE]``.
 
 The protocol and the published numbers are in ``_lu2023.py`` (SVC rbf
 gamma="auto", 40 % test redrawn per seed, standardised on the pool, 20
@@ -12,6 +12,11 @@ re-benchmark"). Each experiment runs on one thread; ``--n-jobs`` runs seeds
 side by side (the time per experiment is then measured under that load:
 compare times from runs with the same ``--n-jobs``).
 
+``--results FILE`` keeps each finished experiment as one JSON line (strategy,
+seed, budget, AUBC, seconds) and skips those already in the file, so that a
+long run (EER's exact refits take tens of minutes per experiment) can be
+stopped and resumed; the table is printed from the file.
+
 For each strategy: the mean ± std AUBC over the seeds, the published mean
 ± std, whether ours is within one published std, the mean wall time of one
 experiment, the published time and the ratio of the two (their machine,
@@ -19,6 +24,8 @@ their implementations).
 """
 
 import argparse
+import json
+import os
 import time
 import warnings
 
@@ -104,6 +111,46 @@ def run(name, seed, budget):
         return one_experiment(name, samplers(seed)[name], seed, budget)
 
 
+def read_results(path):
+    """``{(strategy, seed, budget): (aubc, seconds)}`` from a results file; a
+    line cut short by a killed run is skipped."""
+    done = {}
+    if path is None or not os.path.exists(path):
+        return done
+    with open(path, encoding="utf-8") as file:
+        for line in file:
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            done[row["strategy"], row["seed"], row["budget"]] = (row["aubc"],
+                                                                 row["seconds"])
+    return done
+
+
+def append_result(path, name, seed, budget, aubc, seconds):
+    """One finished experiment, appended as one line and flushed to disk."""
+    row = {"strategy": name, "seed": seed, "budget": budget, "aubc": aubc,
+           "seconds": seconds, "skactive": skactive.__version__}
+    with open(path, "a", encoding="utf-8") as file:
+        file.write(json.dumps(row) + "\n")
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def run_strategy(name, seeds, budget, n_jobs, results):
+    """AUBC and seconds of each seed, run or read back from ``results``."""
+    done = read_results(results)
+    todo = [seed for seed in seeds if (name, seed, budget) not in done]
+    runs = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(run)(name, seed, budget) for seed in todo)
+    for seed, (aubc, seconds) in zip(todo, runs):
+        done[name, seed, budget] = (aubc, seconds)
+        if results is not None:
+            append_result(results, name, seed, budget, aubc, seconds)
+    return [done[name, seed, budget] for seed in seeds]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strategies", default=None,
@@ -113,6 +160,9 @@ def main(argv=None):
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--quick", action="store_true",
                         help="2 seeds and 60 labels: checks that it runs")
+    parser.add_argument("--results", default=None,
+                        help="JSON-lines file: keep each finished experiment, "
+                             "skip those already there (resume a long run)")
     args = parser.parse_args(argv)
     known = samplers(0)
     names = (args.strategies.split(",") if args.strategies
@@ -127,8 +177,7 @@ def main(argv=None):
     print(header())
     for name in names:
         start = time.perf_counter()
-        runs = Parallel(n_jobs=args.n_jobs)(
-            delayed(run)(name, seed, budget) for seed in seeds)
+        runs = run_strategy(name, seeds, budget, args.n_jobs, args.results)
         aubc = [area for area, _ in runs]
         seconds = float(np.mean([s for _, s in runs]))
         published = name if name in PUBLISHED else None
