@@ -16,8 +16,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+import skactive._samplers.density as density_module
 from skactive import DensitySampler
-from skactive._samplers.density import _in_canonical_order
 from skactive.acquisition import (
     cluster_label_probabilities,
     density_weighted_uncertainty,
@@ -299,11 +299,24 @@ def test_dwus_sampler_matches_the_functions_and_libacts_ranking():
     assert_array_equal(sampler.select(X_pool, 5), np.argsort(-libact_scores)[:5])
 
 
-def test_dwus_clusters_the_same_rows_whichever_are_labeled():
-    X, _ = data(60, 0)
-    moved = np.vstack([X[1:21], X[:1], X[21:]])  # sample 0 labeled last
-    assert_array_equal(_in_canonical_order(X), _in_canonical_order(moved))
-    assert_array_equal(_in_canonical_order(X), X[np.lexsort(X.T[::-1])])
+def test_dwus_clusters_the_same_rows_whichever_are_labeled(monkeypatch):
+    # libact's DWUS clusters once; here the pre-clustering of a round is
+    # computed on the rows sorted and kept for the next round's rows.
+    X, y = data(60, 0)
+    fresh = DensitySampler(strategy="dwus", n_clusters=4, random_state=0)
+    before = fresh.fit(X[:20], y[:20]).score_samples(X[20:])
+    kept = DensitySampler(strategy="dwus", n_clusters=4, random_state=0)
+    kept.fit(X[1:21], y[1:21]).score_samples(np.vstack([X[:1], X[21:]]))
+    calls = []
+    monkeypatch.setattr(density_module, "pre_clustering",
+                        lambda *a, **k: calls.append(1) or pre_clustering(*a, **k))
+    after = kept.fit(X[:20], y[:20]).score_samples(X[20:])
+    assert calls == []  # the same 60 rows: nothing recomputed
+    assert_array_equal(after, before)
+    kept.fit(X[:20], y[:20]).score_samples(X[20:59])  # one row fewer
+    assert calls == [1]
+    kept.set_params(sigma=0.2).fit(X[:20], y[:20]).score_samples(X[20:59])
+    assert calls == [1, 1]
 
 
 def test_pipelines_and_frozen_models():

@@ -230,14 +230,38 @@ def _blobs():
 def test_sampler_equals_the_function_on_the_stacked_tree():
     X, y, pool = _blobs()
     sampler = HierarchicalSampler(random_state=5).fit(X, y)
+    stacked = np.vstack([X, pool])
+    order = np.lexsort(stacked.T[::-1])  # the tree is built on the rows sorted
     children = AgglomerativeClustering(n_clusters=1, compute_full_tree=True).fit(
-        np.vstack([X, pool])).children_
-    labels = np.concatenate([y, np.full(len(pool), -1)])
-    expected = hierarchical_sampling(children, labels, 7, random_state=5) - 20
+        stacked[order]).children_
+    labels = np.concatenate([y, np.full(len(pool), -1)])[order]
+    expected = order[hierarchical_sampling(children, labels, 7, random_state=5)] - 20
     assert_array_equal(sampler.select(pool, 7), expected)
-    assert_allclose(sampler.score_samples(pool),
-                    hierarchical_probabilities(children, labels)[20:])
+    probabilities = np.empty(len(order))
+    probabilities[order] = hierarchical_probabilities(children, labels)
+    assert_allclose(sampler.score_samples(pool), probabilities[20:])
     assert_allclose(sampler.score_samples(pool).sum(), 1.0)
+
+
+def test_the_tree_is_built_once_for_the_same_rows(monkeypatch):
+    X, y, pool = _blobs()
+    fits = []
+    fit = AgglomerativeClustering.fit
+    monkeypatch.setattr(AgglomerativeClustering, "fit",
+                        lambda self, Z, y=None: fits.append(1) or fit(self, Z))
+    sampler = HierarchicalSampler(random_state=5).fit(X, y)
+    first = sampler.select(pool, 3)
+    # The next round: the first pick labeled, the same rows in another order.
+    moved = np.vstack([X, pool[first[:1]]])
+    rest = np.delete(pool, first[:1], axis=0)
+    sampler.fit(moved, np.append(y, 0)).select(rest, 3)
+    assert fits == [1]
+    # Not kept when the rows change.
+    sampler.fit(moved, np.append(y, 0)).select(rest[1:], 3)
+    assert fits == [1, 1]
+    fresh = HierarchicalSampler(random_state=5).fit(moved, np.append(y, 0))
+    assert_array_equal(fresh.select(rest, 3),
+                       sampler.fit(moved, np.append(y, 0)).select(rest, 3))
 
 
 def test_labels_of_any_type_and_a_transformer():

@@ -24,6 +24,7 @@ from ..acquisition import (
     mean_similarity,
     pre_clustering,
 )
+from ..utils._rows_cache import SameRowsCache, random_state_key
 from ..utils._selection import tie_seed
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from ..utils._validation import check_finite_target, check_one_label_per_sample
@@ -275,6 +276,8 @@ class DensitySampler(ChunkedSampler):
         if self.strategy == "dwus":
             self.classes_, self._encoded_y_ = np.unique(np.asarray(y),
                                                         return_inverse=True)
+            if getattr(self, "_rows_cache", None) is None:  # kept across fits
+                self._rows_cache = SameRowsCache()
         return self
 
     def _check_strategy_parameters(self, y):
@@ -381,16 +384,34 @@ class DensitySampler(ChunkedSampler):
     def _dwus(self, embeddings):
         joined = self._joined(embeddings)
         n_labeled = self.labeled_.shape[0]
-        kmeans = KMeans(n_clusters=min(self.n_clusters, joined.shape[0]),
-                        random_state=self.random_state)
-        centers = fit_kmeans(kmeans, _in_canonical_order(joined))[1]
-        posteriors, log_density = pre_clustering(joined, centers, sigma=self.sigma,
-                                                 max_iter=self.max_iter)
+        centers, posteriors, log_density = self._pre_clustering(joined)
         probabilities = self._cluster_models(posteriors[:n_labeled], centers)
         pool_log_density = log_density[n_labeled:]
         density = np.exp(pool_log_density - pool_log_density.max())
         return density_weighted_uncertainty(posteriors[n_labeled:], density,
                                             probabilities)
+
+    def _pre_clustering(self, joined):
+        """k-means centers, then the EM posteriors and log densities of the
+        rows of ``joined``, computed on its rows sorted (the same for any
+        order, as libact's DWUS clusters once) and kept for the next call on
+        the same rows: the pool and the labeled samples of the next round."""
+        def compute(rows):
+            kmeans = KMeans(n_clusters=min(self.n_clusters, rows.shape[0]),
+                            random_state=self.random_state)
+            centers = fit_kmeans(kmeans, rows)[1]
+            return (centers, *pre_clustering(rows, centers, sigma=self.sigma,
+                                             max_iter=self.max_iter))
+
+        if sp.issparse(joined):
+            return compute(joined)
+        key = (self.n_clusters, self.sigma, self.max_iter,
+               random_state_key(self.random_state))
+        (centers, posteriors, log_density), order = self._rows_cache.get(
+            joined, compute, key)
+        back = np.empty_like(order)
+        back[order] = np.arange(order.shape[0])
+        return centers, posteriors[back], log_density[back]
 
     def _cluster_models(self, posteriors, centers):
         """``P(y = +1 | k)`` of libact's binary model (the last class is
@@ -431,15 +452,6 @@ def _after_picks(density, graph, n_picked):
         neighbours = graph.indices[graph.indptr[index]:graph.indptr[index + 1]]
         density[neighbours] -= density[index]
     return density
-
-
-def _in_canonical_order(X):
-    """The rows of dense ``X`` sorted: k-means then sees the same data,
-    whichever rows are labeled, so a simulation clusters the same centers
-    at every round, as libact's DWUS clusters once."""
-    if sp.issparse(X):
-        return X
-    return X[np.lexsort(X.T[::-1])]
 
 
 def _uncertainty_chunk(X, *, estimator, function):

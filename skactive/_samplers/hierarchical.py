@@ -14,6 +14,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import validate_data
 
 from ..acquisition import hierarchical_probabilities, hierarchical_sampling
+from ..utils._rows_cache import SameRowsCache
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from ..utils._validation import check_one_label_per_sample
 from .chunked import ChunkedSampler, _inherit_input_tags
@@ -48,9 +49,12 @@ class HierarchicalSampler(ChunkedSampler):
     top of the scores.
 
     Cost: the tree over the labeled samples and the pool, O(n^2) memory and
-    O(n^2) to O(n^2 log n) time with Ward linkage, recomputed at every
-    :meth:`select`; then O(n) per pick. For pools beyond a few tens of
-    thousands, cluster a subsample or embeddings of lower dimension.
+    O(n^2) to O(n^2 log n) time with Ward linkage, built on the rows sorted
+    and kept for the next :meth:`select` on the same rows (the next round
+    of an experiment, where a pool sample joined the labeled ones: Google's
+    sampler also clusters once); then O(n) per pick. For pools beyond a few
+    tens of thousands, cluster a subsample or embeddings of lower
+    dimension.
 
     Parameters
     ----------
@@ -167,6 +171,8 @@ class HierarchicalSampler(ChunkedSampler):
         else:
             self.transformer_ = clone(self.transformer).fit(X, y)
         self.labeled_features_ = self._features(X)
+        if getattr(self, "_rows_cache", None) is None:  # kept across fits
+            self._rows_cache = SameRowsCache()
         return self
 
     def _validate_pool(self, X):
@@ -185,28 +191,37 @@ class HierarchicalSampler(ChunkedSampler):
         return X.toarray() if sp.issparse(X) else np.asarray(X)
 
     def _tree(self, X):
-        """The tree over labeled samples then pool, and the leaves' labels."""
+        """The tree over the labeled samples and the pool, its leaves sorted
+        (:class:`~skactive.utils._rows_cache.SameRowsCache`: the same tree
+        for the same rows in any order, built once while only the labels
+        change), the leaves' labels, and ``order``: leaf ``i`` is row
+        ``order[i]`` of the labeled samples then the pool."""
         features = np.vstack([self.labeled_features_, self._features(X)])
         n_pool = features.shape[0] - self.labeled_codes_.shape[0]
         labels = np.concatenate([self.labeled_codes_, np.full(n_pool, -1)])
         if features.shape[0] == 1:
-            return np.empty((0, 2), dtype=np.intp), labels
-        clustering = AgglomerativeClustering(n_clusters=1, linkage=self.linkage,
-                                             compute_full_tree=True)
-        return clustering.fit(features).children_, labels
+            return np.empty((0, 2), dtype=np.intp), labels, np.zeros(1, dtype=np.intp)
+
+        def build(rows):
+            return AgglomerativeClustering(n_clusters=1, linkage=self.linkage,
+                                           compute_full_tree=True).fit(rows).children_
+
+        children, order = self._rows_cache.get(features, build, key=self.linkage)
+        return children, labels[order], order
 
     def _score(self, X):
-        children, labels = self._tree(X)
-        probabilities = hierarchical_probabilities(
+        children, labels, order = self._tree(X)
+        probabilities = np.empty(order.shape[0])
+        probabilities[order] = hierarchical_probabilities(
             children, labels, beta=self.beta, n_classes=len(self.classes_))
         return probabilities[self.labeled_codes_.shape[0]:]
 
     def _select(self, X, batch_size):
-        children, labels = self._tree(X)
+        children, labels, order = self._tree(X)
         picks = hierarchical_sampling(children, labels, batch_size, beta=self.beta,
                                       n_classes=len(self.classes_),
                                       random_state=self.random_state)
-        return picks - self.labeled_codes_.shape[0]
+        return order[picks] - self.labeled_codes_.shape[0]
 
     def __skactive_tags__(self):
         return replace(super().__skactive_tags__(), ranking=False,
