@@ -273,13 +273,38 @@ def test_graph_density_sampler_counts_the_labeled_as_earlier_picks():
     sampler = DensitySampler(strategy="graph_density", n_neighbors=4,
                              random_state=0).fit(X)
     joined = np.vstack([X, X_pool])
-    density, graph = graph_density(joined, n_neighbors=4)
-    expected = graph_density_selection(density, graph, 5, selected=range(10),
-                                       random_state=0) - 10
+    order = np.lexsort(joined.T[::-1])  # the graph is built on the rows sorted
+    labeled = np.argsort(order)[:10]  # where the labeled rows went, in order
+    density, graph = graph_density(joined[order], n_neighbors=4)
+    expected = order[graph_density_selection(density, graph, 5, selected=labeled,
+                                             random_state=0)] - 10
     assert_array_equal(sampler.select(X_pool, 5), expected)
-    _, A = brute_graph(joined, 4, 1 / 3)
-    assert_array_equal(expected, np.array(brute_selection(density, A, 5,
-                                                          list(range(10)))) - 10)
+    _, A = brute_graph(joined[order], 4, 1 / 3)
+    brute = brute_selection(density, A, 5, list(labeled))
+    assert_array_equal(expected, order[np.array(brute)] - 10)
+    # The scores are the densities after the labeled picks, in the pool's order.
+    after = density.copy()
+    for index in labeled:
+        after[A[index]] -= after[index]
+    assert_allclose(sampler.score_samples(X_pool), after[np.argsort(order)][10:])
+    assert int(np.argmax(sampler.score_samples(X_pool))) == expected[0]
+
+
+def test_graph_is_built_once_for_the_same_rows(monkeypatch):
+    X, _ = data(10, 0)
+    X_pool, _ = data(30, 1)
+    builds = []
+    monkeypatch.setattr(density_module, "graph_density",
+                        lambda *a, **k: builds.append(1) or graph_density(*a, **k))
+    sampler = DensitySampler(strategy="graph_density", n_neighbors=4, random_state=0)
+    pick = sampler.fit(X).select(X_pool, 1)
+    moved, rest = np.vstack([X, X_pool[pick]]), np.delete(X_pool, pick, axis=0)
+    kept = sampler.fit(moved).select(rest, 3)
+    assert builds == [1]
+    fresh = DensitySampler(strategy="graph_density", n_neighbors=4, random_state=0)
+    assert_array_equal(fresh.fit(moved).select(rest, 3), kept)
+    sampler.set_params(n_neighbors=3).fit(moved).select(rest, 3)
+    assert len(builds) == 3
 
 
 def test_dwus_sampler_matches_the_functions_and_libacts_ranking():

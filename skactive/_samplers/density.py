@@ -276,8 +276,8 @@ class DensitySampler(ChunkedSampler):
         if self.strategy == "dwus":
             self.classes_, self._encoded_y_ = np.unique(np.asarray(y),
                                                         return_inverse=True)
-            if getattr(self, "_rows_cache", None) is None:  # kept across fits
-                self._rows_cache = SameRowsCache()
+        if getattr(self, "_rows_cache", None) is None:  # kept across fits
+            self._rows_cache = SameRowsCache()
         return self
 
     def _check_strategy_parameters(self, y):
@@ -340,8 +340,11 @@ class DensitySampler(ChunkedSampler):
         if self.strategy == "information_density":
             return self._information_density(X, embeddings)
         if self.strategy == "graph_density":
-            density, graph, n_labeled = self._graph(embeddings)
-            return _after_picks(density, graph, n_labeled)[n_labeled:]
+            density, graph, order = self._graph(embeddings)
+            n_labeled = self.labeled_.shape[0]
+            positions = _positions(order)
+            density = _after_picks(density, graph, positions[:n_labeled])
+            return density[positions][n_labeled:]
         return self._dwus(embeddings)
 
     def _select(self, X, batch_size):
@@ -350,11 +353,12 @@ class DensitySampler(ChunkedSampler):
                 X, top=(batch_size, tie_seed(self.random_state)))
         if self.strategy != "graph_density":
             return super()._select(X, batch_size)
-        density, graph, n_labeled = self._graph(self._embeddings(X))
+        density, graph, order = self._graph(self._embeddings(X))
+        n_labeled = self.labeled_.shape[0]
         picks = graph_density_selection(density, graph, batch_size,
-                                        selected=np.arange(n_labeled),
+                                        selected=_positions(order)[:n_labeled],
                                         random_state=self.random_state)
-        return picks - n_labeled
+        return order[picks] - n_labeled
 
     def _information_density(self, X, embeddings):
         n_features = getattr(self, "n_features_in_", 1)
@@ -376,10 +380,22 @@ class DensitySampler(ChunkedSampler):
         return np.vstack([self.labeled_, embeddings])
 
     def _graph(self, embeddings):
+        """The graph's densities and neighbourhoods over the labeled samples
+        and the pool, and ``order``: node ``i`` is row ``order[i]`` of the
+        labeled samples then the pool. Dense rows: built on the rows sorted
+        and kept for the next call on the same rows, as Google's sampler
+        builds its graph once."""
         joined = self._joined(embeddings)
-        density, graph = graph_density(joined, n_neighbors=self.n_neighbors,
-                                       gamma=self._gamma(joined))
-        return density, graph, self.labeled_.shape[0]
+
+        def build(rows):
+            return graph_density(rows, n_neighbors=self.n_neighbors,
+                                 gamma=self._gamma(rows))
+
+        if sp.issparse(joined):
+            return (*build(joined), np.arange(joined.shape[0]))
+        key = ("graph", self.n_neighbors, self.gamma)
+        (density, graph), order = self._rows_cache.get(joined, build, key)
+        return density, graph, order
 
     def _dwus(self, embeddings):
         joined = self._joined(embeddings)
@@ -409,8 +425,7 @@ class DensitySampler(ChunkedSampler):
                random_state_key(self.random_state))
         (centers, posteriors, log_density), order = self._rows_cache.get(
             joined, compute, key)
-        back = np.empty_like(order)
-        back[order] = np.arange(order.shape[0])
+        back = _positions(order)
         return centers, posteriors[back], log_density[back]
 
     def _cluster_models(self, posteriors, centers):
@@ -443,15 +458,22 @@ class DensitySampler(ChunkedSampler):
         return tags
 
 
-def _after_picks(density, graph, n_picked):
-    """The densities once the first ``n_picked`` samples were picked in order:
-    each pick's graph neighbours lose its current density (the state that
+def _after_picks(density, graph, picked):
+    """The densities once the nodes ``picked`` were picked in order: each
+    pick's graph neighbours lose its current density (the state that
     :func:`~skactive.acquisition.graph_density_selection` starts from)."""
     density = density.copy()
-    for index in range(n_picked):
+    for index in picked:
         neighbours = graph.indices[graph.indptr[index]:graph.indptr[index + 1]]
         density[neighbours] -= density[index]
     return density
+
+
+def _positions(order):
+    """Where each row went: ``order[_positions(order)[i]] == i``."""
+    positions = np.empty_like(order)
+    positions[order] = np.arange(order.shape[0])
+    return positions
 
 
 def _uncertainty_chunk(X, *, estimator, function):
