@@ -172,7 +172,7 @@ def test_pipeline_last_step_and_transformer_agree():
 
 def test_bad_inputs():
     X, y, X_pool = tiny()
-    with pytest.raises(ValueError, match="binary only.*3 classes"):
+    with pytest.raises(ValueError, match="binary classification, but y holds 3"):
         HintSVMSampler().fit(X, np.arange(len(y)) % 3)
     with pytest.raises(ValueError, match="Cl"):
         HintSVMSampler(Cl=0.0).fit(X, y)

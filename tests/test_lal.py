@@ -266,7 +266,7 @@ def test_single_class_ranks_at_random():
 
 
 @pytest.mark.parametrize("estimator, y_kind, error, match", [
-    (None, "three", ValueError, "binary classification; y has 3 classes"),
+    (None, "three", ValueError, "binary classification, but y holds 3 classes"),
     (None, "multilabel", ValueError, "one class label per sample"),
     (LogisticRegression(), "binary", TypeError, "describes a random forest"),
     (RandomForestClassifier(), "binary", ValueError, "oob_score=True"),

@@ -20,7 +20,7 @@ from ..acquisition import (
 from ..base import BaseSampler
 from ..utils._selection import tie_seed, top_k
 from ..utils._sklearn_compat import HasMethods, Interval, _fit_context, _num_samples
-from ..utils._validation import check_one_label_per_sample
+from ..utils._validation import binary_classes, check_one_label_per_sample
 from .chunked import _warn_single_class
 
 _BLOCK = 1024  # pool rows per block of the kernel's row sums
@@ -60,13 +60,7 @@ class _KernelQPSampler(BaseSampler):
         check_one_label_per_sample(
             y, name, "its model is a binary kernel least squares.")
         y = np.asarray(y)
-        self.classes_ = np.unique(y)
-        if self.classes_.shape[0] > 2:
-            raise ValueError(
-                f"{name} is for binary classification, but y holds "
-                f"{self.classes_.shape[0]} classes: use it one class against "
-                "the rest, or another sampler (UncertaintySampler, "
-                "DensitySampler).")
+        self.classes_ = binary_classes(y, name)
         self.transformer_ = None
         if self.transformer is not None:
             self.transformer_ = clone(self.transformer).fit(X, y)

@@ -26,7 +26,11 @@ from ..utils._sklearn_compat import (
     StrOptions,
     _fit_context,
 )
-from ..utils._validation import check_finite_target, check_one_label_per_sample
+from ..utils._validation import (
+    binary_classes,
+    check_finite_target,
+    check_one_label_per_sample,
+)
 from .chunked import ChunkedSampler, _inherit_input_tags, _warn_single_class
 
 _POSITIVE = Interval(Real, 0, None, closed="neither")
@@ -227,13 +231,7 @@ class HintSVMSampler(ChunkedSampler):
         check_one_label_per_sample(
             y, "HintSVMSampler", "it trains a binary support vector machine.")
         check_classification_targets(y)
-        self.classes_ = np.unique(np.asarray(y))
-        if self.classes_.shape[0] > 2:
-            raise ValueError(
-                f"HintSVMSampler is binary only, but y has "
-                f"{self.classes_.shape[0]} classes: HintSVM's boundary "
-                "separates two. Use UncertaintySampler or CommitteeSampler for "
-                "more classes, or label one class against the rest.")
+        self.classes_ = binary_classes(y, "HintSVMSampler")
         self.transformer_ = None
         if self.transformer is not None:
             self.transformer_ = clone(self.transformer).fit(X, y)

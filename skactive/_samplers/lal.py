@@ -21,7 +21,7 @@ from ..acquisition import fit_lal_regressor, forest_lal_features, load_lal_train
 from ..base import BaseSampler
 from ..utils._selection import tie_seed
 from ..utils._sklearn_compat import HasMethods, StrOptions, _fit_context
-from ..utils._validation import check_one_label_per_sample
+from ..utils._validation import binary_classes, check_one_label_per_sample
 from .chunked import _inherit_input_tags, _warn_single_class
 
 
@@ -200,12 +200,7 @@ class LALSampler(BaseSampler):
         self._validate_labeled(X, y)
         check_one_label_per_sample(
             y, "LALSampler", "its state features describe a binary forest.")
-        self.classes_ = np.unique(np.asarray(y))
-        if len(self.classes_) > 2:
-            raise ValueError(
-                f"LALSampler is for binary classification; y has "
-                f"{len(self.classes_)} classes. Use a one-vs-rest target, or "
-                "another sampler (UncertaintySampler, for example).")
+        self.classes_ = binary_classes(y, "LALSampler")
         if self.estimator is not None:
             _check_forest(_final_forest(self.estimator))
         self.positive_ = np.asarray(y) == self.classes_[-1]

@@ -17,7 +17,7 @@ from sklearn.utils.validation import validate_data
 
 from ..acquisition import quire_log_scores
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
-from ..utils._validation import check_one_label_per_sample
+from ..utils._validation import binary_classes, check_one_label_per_sample
 from .chunked import ChunkedSampler, _inherit_input_tags
 
 KERNELS = ("rbf", "laplacian", "linear", "poly")
@@ -257,13 +257,7 @@ class QUIRESampler(ChunkedSampler):
             self._validate_labeled(X, y)
         check_one_label_per_sample(y, "QUIRESampler",
                                    "QUIRE is for binary classification.")
-        self.classes_ = np.unique(y)
-        if self.classes_.shape[0] > 2:
-            raise ValueError(
-                f"QUIRESampler is for binary classification, but y holds "
-                f"{self.classes_.shape[0]} classes ({self.classes_[:5].tolist()}"
-                f"{'...' if self.classes_.shape[0] > 5 else ''}). For more "
-                "classes, use another sampler or label one class against the rest.")
+        self.classes_ = binary_classes(y, "QUIRESampler")
         signs = np.where(np.asarray(y) == self.classes_[-1], 1.0, -1.0)
         self.transformer_ = (None if self.transformer is None
                              else clone(self.transformer).fit(X, y))

@@ -134,3 +134,19 @@ def check_one_label_per_sample(y, who, why=""):
     if target not in ("binary", "multiclass"):
         raise ValueError(f"{who} takes one class label per sample, but y is "
                          f"{target!r}" + (f": {why}" if why else "."))
+
+
+def binary_classes(y, who):
+    """The classes of a binary sampler's ``y`` (one or two, sorted), or a
+    ValueError naming the sampler (``who``) and what to do instead. The
+    last class is the positive one (+1) of the samplers' models."""
+    classes = np.unique(np.asarray(y))
+    if classes.shape[0] > 2:
+        shown = ", ".join(map(repr, classes[:5].tolist()))
+        raise ValueError(
+            f"{who} is for binary classification, but y holds "
+            f"{classes.shape[0]} classes ({shown}"
+            f"{', ...' if classes.shape[0] > 5 else ''}). Label one class "
+            "against the rest, or use a multiclass sampler (UncertaintySampler, "
+            "CommitteeSampler).")
+    return classes
