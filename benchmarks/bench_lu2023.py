@@ -1,7 +1,7 @@
 """All of Lu, Li & Lin's strategies on their Wdbc protocol, next to their table.
 
 Run: ``python benchmarks/bench_lu2023.py [--strategies A,B] [--seeds N]
-[--n-jobs J] [--quick] [--results FILE]``.
+[--n-jobs J] [--quick] [--results FILE] [--summary CSV]``.
 
 The protocol and the published numbers are in ``_lu2023.py`` (SVC rbf
 gamma="auto", 40 % test redrawn per seed, standardised on the pool, 20
@@ -15,7 +15,11 @@ compare times from runs with the same ``--n-jobs``).
 ``--results FILE`` keeps each finished experiment as one JSON line (strategy,
 seed, budget, AUBC, seconds) and skips those already in the file, so that a
 long run (EER's exact refits take tens of minutes per experiment) can be
-stopped and resumed; the table is printed from the file.
+stopped and resumed; the table is printed from the file. ``--no-run`` runs
+nothing and prints the table of the experiments in the file (a strategy
+with fewer seeds there shows how many). ``--summary CSV`` writes the table
+as a CSV file (the user guide's page on Lu et al.'s strategies and its
+gallery example read ``doc/user_guide/lu2023_wdbc.csv``).
 
 For each strategy: the mean ± std AUBC over the seeds, the published mean
 ± std, whether ours is within one published std, the mean wall time of one
@@ -28,6 +32,7 @@ faster than the ceiling says.
 """
 
 import argparse
+import csv
 import json
 import os
 import time
@@ -142,10 +147,13 @@ def append_result(path, name, seed, budget, aubc, seconds):
         os.fsync(file.fileno())
 
 
-def run_strategy(name, seeds, budget, n_jobs, results):
-    """AUBC and seconds of each seed, run or read back from ``results``."""
+def run_strategy(name, seeds, budget, n_jobs, results, run_missing=True):
+    """AUBC and seconds of each seed, run or read back from ``results``
+    (only those read back when not ``run_missing``)."""
     done = read_results(results)
     todo = [seed for seed in seeds if (name, seed, budget) not in done]
+    if not run_missing:
+        seeds, todo = [seed for seed in seeds if seed not in todo], []
     runs = Parallel(n_jobs=n_jobs, return_as="generator")(
         delayed(run)(name, seed, budget) for seed in todo)
     for seed, (aubc, seconds) in zip(todo, runs):
@@ -153,6 +161,43 @@ def run_strategy(name, seeds, budget, n_jobs, results):
         if results is not None:
             append_result(results, name, seed, budget, aubc, seconds)
     return [done[name, seed, budget] for seed in seeds]
+
+
+SUMMARY_COLUMNS = ["strategy", "seeds", "aubc_mean", "aubc_std", "published_mean",
+                   "published_std", "within_one_std", "seconds", "published_seconds",
+                   "speed_up", "ceiling"]
+
+
+def summary_row(name, aubc, seconds, floor):
+    """One row of the ``--summary`` CSV file (published values blank when
+    Lu et al. have none)."""
+    aubc = np.asarray(aubc, dtype=float)
+    p_mean, p_std, p_seconds = PUBLISHED.get(name, (None, None, None))
+    row = {"strategy": name, "seeds": aubc.size}
+    if p_mean is not None:
+        row.update(published_mean=f"{p_mean:.4f}", published_std=f"{p_std:.4f}")
+    if p_seconds is not None:
+        row.update(published_seconds=f"{p_seconds:.1f}")
+    if aubc.size == 0:  # not run: the published numbers only
+        return row
+    mean, std = aubc.mean(), aubc.std(ddof=1) if aubc.size > 1 else float("nan")
+    row.update(aubc_mean=f"{mean:.4f}", aubc_std=f"{std:.4f}", seconds=f"{seconds:.2f}")
+    if p_mean is not None:
+        row.update(within_one_std="yes" if abs(mean - p_mean) <= p_std else "no")
+    if p_seconds is not None:
+        row.update(speed_up=f"{p_seconds / seconds:.1f}",
+                   ceiling=f"{p_seconds / floor:.1f}")
+    return row
+
+
+def write_summary(path, rows):
+    """The summary as CSV, written to a temporary file then moved in place."""
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, SUMMARY_COLUMNS, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(temporary, path)
 
 
 def main(argv=None):
@@ -167,7 +212,13 @@ def main(argv=None):
     parser.add_argument("--results", default=None,
                         help="JSON-lines file: keep each finished experiment, "
                              "skip those already there (resume a long run)")
+    parser.add_argument("--summary", default=None,
+                        help="write the table to this CSV file")
+    parser.add_argument("--no-run", action="store_true",
+                        help="run nothing: the table of the experiments in --results")
     args = parser.parse_args(argv)
+    if args.no_run and args.results is None:
+        parser.error("--no-run reads the experiments of --results: give the file")
     known = samplers(0)
     names = (args.strategies.split(",") if args.strategies
              else [n for n in known if n != "EER"])
@@ -179,10 +230,15 @@ def main(argv=None):
           f"{'60 labels' if budget else 'whole pool'}, batch 1, SVC rbf, "
           f"{args.n_jobs} experiment(s) at a time, one thread each")
     print(header(ceiling=True))
-    floor = None
+    floor, rows = None, []
     for name in ["Uniform"] + [n for n in names if n != "Uniform"]:
         start = time.perf_counter()
-        runs = run_strategy(name, seeds, budget, args.n_jobs, args.results)
+        runs = run_strategy(name, seeds, budget, args.n_jobs, args.results,
+                            run_missing=not args.no_run)
+        if not runs:
+            print(f"{name:<10} (no experiment in {args.results})")
+            rows.append(summary_row(name, [], None, floor))
+            continue
         aubc = [area for area, _ in runs]
         seconds = float(np.mean([s for _, s in runs]))
         floor = seconds if floor is None else floor
@@ -191,6 +247,9 @@ def main(argv=None):
         published = name if name in PUBLISHED else None
         print(table_row(name, aubc, seconds, published, floor_seconds=floor)
               + f"   ({time.perf_counter() - start:.0f} s for all seeds)", flush=True)
+        rows.append(summary_row(name, aubc, seconds, floor))
+    if args.summary:
+        write_summary(args.summary, rows)
 
 
 if __name__ == "__main__":
