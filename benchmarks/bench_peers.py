@@ -61,6 +61,19 @@ What it takes to run ALiPy 1.2.5 here (Python 3.11, numpy 2, scikit-learn
   skactive's shipped regressor is likewise fitted before timing.
 - The global numpy generator, which ALiPy's random strategies use, is
   seeded with the seed before each ALiPy experiment.
+- Not an error, but a change of behaviour: BMDR and SPAL accept a QP
+  solution only if ``type(result) == float``; cvxpy 1.9 returns a
+  ``numpy.float64``, so every selection QP is solved a second time without
+  the constraint ``sum(alpha) == batch_size``, and that relaxed solution
+  picks. Left as it is: it is what ``pip install alipy`` runs today.
+
+Why the deterministic picks differ (seed 0, first round): QUIRE, ALiPy
+copies libact's expression, not the paper's (see the QUIRE user guide);
+BMDR, ALiPy's first, constrained QP picks what skactive picks, its relaxed
+re-solve (above) another; SPAL, the same relaxation, and ALiPy keeps the
+pace at ``lambda_init`` (it stores ``lambda_pace`` and never uses it);
+Graph, skactive applies the initial labels as earlier picks (their
+neighbours lose density), ALiPy, as Google's code, only excludes them.
 
 libact, the other peer Lu et al. ran, does not install here: its C
 extension fails to compile, so it is not measured.
