@@ -1,7 +1,7 @@
 """ALiPy, the peer library, beside skactive on Lu, Li & Lin's Wdbc protocol.
 
-Run (ALiPy 1.2.5, cvxpy and ecos installed in the interpreter, skactive
-importable, e.g. from the repository root)::
+Run (ALiPy 1.2.5, cvxpy and ecos installed in the interpreter: ``pip install
+".[bench-alipy]"``; skactive importable, e.g. from the repository root)::
 
     PYTHONPATH=$PWD python benchmarks/bench_peers.py [--seeds N]
         [--budget ROUNDS] [--strategies A,B] [--quick] [--no-patch]
