@@ -163,9 +163,9 @@ def run_strategy(name, seeds, budget, n_jobs, results, run_missing=True):
     return [done[name, seed, budget] for seed in seeds]
 
 
-SUMMARY_COLUMNS = ["strategy", "seeds", "aubc_mean", "aubc_std", "published_mean",
-                   "published_std", "within_one_std", "seconds", "published_seconds",
-                   "speed_up", "ceiling"]
+SUMMARY_COLUMNS = ["strategy", "seeds", "AUBC mean", "AUBC std", "published mean",
+                   "published std", "within one std", "s / experiment",
+                   "published s", "speed-up", "ceiling"]
 
 
 def summary_row(name, aubc, seconds, floor):
@@ -175,18 +175,20 @@ def summary_row(name, aubc, seconds, floor):
     p_mean, p_std, p_seconds = PUBLISHED.get(name, (None, None, None))
     row = {"strategy": name, "seeds": aubc.size}
     if p_mean is not None:
-        row.update(published_mean=f"{p_mean:.4f}", published_std=f"{p_std:.4f}")
+        row.update({"published mean": f"{p_mean:.4f}", "published std": f"{p_std:.4f}"})
     if p_seconds is not None:
-        row.update(published_seconds=f"{p_seconds:.1f}")
+        row["published s"] = f"{p_seconds:.1f}"
     if aubc.size == 0:  # not run: the published numbers only
         return row
-    mean, std = aubc.mean(), aubc.std(ddof=1) if aubc.size > 1 else float("nan")
-    row.update(aubc_mean=f"{mean:.4f}", aubc_std=f"{std:.4f}", seconds=f"{seconds:.2f}")
+    mean = aubc.mean()
+    row.update({"AUBC mean": f"{mean:.4f}", "s / experiment": f"{seconds:.2f}",
+                # a single seed has no standard deviation: left blank
+                "AUBC std": f"{aubc.std(ddof=1):.4f}" if aubc.size > 1 else ""})
     if p_mean is not None:
-        row.update(within_one_std="yes" if abs(mean - p_mean) <= p_std else "no")
+        row["within one std"] = "yes" if abs(mean - p_mean) <= p_std else "no"
     if p_seconds is not None:
-        row.update(speed_up=f"{p_seconds / seconds:.1f}",
-                   ceiling=f"{p_seconds / floor:.1f}")
+        row.update({"speed-up": f"{p_seconds / seconds:.1f}x",
+                    "ceiling": f"{p_seconds / floor:.1f}x"})
     return row
 
 
