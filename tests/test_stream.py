@@ -21,7 +21,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils import _safe_indexing
 from sklearn.utils.estimator_checks import parametrize_with_checks
-from sklearn.utils.validation import _num_samples
+from sklearn.utils.validation import _num_samples, validate_data
 
 from skactive import StreamSampler
 from skactive.acquisition import (
@@ -584,6 +584,27 @@ def test_a_dataframe_reaches_a_column_transformer_unconverted(strategy):
     with pytest.raises(ValueError, match="(?i)column|feature"):
         sampler.decide(data.drop(columns=data.columns[0]).iloc[:5])
 
+
+
+@pytest.mark.parametrize("strategy", ["random", "periodic"])
+def test_model_free_rules_check_columns_as_validate_data_does(strategy):
+    # Their bare-array fast path says what validate_data says, and leaves
+    # the feature-name check of a frame-fitted sampler to it.
+    sampler = StreamSampler(_sgd(), strategy=strategy).fit(X_STREAM[:100],
+                                                            Y_STREAM[:100])
+    with pytest.raises(ValueError) as ours:
+        sampler.decide(X_STREAM[:10, :3])
+    with pytest.raises(ValueError) as theirs:
+        validate_data(sampler, X_STREAM[:10, :3], reset=False,
+                      skip_check_array=True)
+    assert str(ours.value) == str(theirs.value)
+    pd = pytest.importorskip("pandas")
+    columns = [f"x{i}" for i in range(X_STREAM.shape[1])]
+    sampler.fit(pd.DataFrame(X_STREAM[:100], columns=columns), Y_STREAM[:100])
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        sampler.decide(X_STREAM[:10])
+    with pytest.raises(NotFittedError):
+        StreamSampler(_sgd(), strategy=strategy).decide(X_STREAM[:10])
 
 def test_a_dataframe_pipeline_without_partial_fit_is_refitted_on_all_rows():
     X, y = _frame_stream()

@@ -291,6 +291,29 @@ class StreamSampler(BaseEstimator):
         check_consistent_length(X, y)
         return y
 
+    def _check_fitted(self):
+        """``check_is_fitted``, whose tags cost more than a model-free
+        decision on a small mini-batch, only when ``fit`` has not run."""
+        if not hasattr(self, "n_seen_"):
+            check_is_fitted(self)
+
+    def _check_columns(self, X):
+        """The feature count and names of samples that reach no estimator.
+
+        A bare array after a ``fit`` on an array only needs its width
+        checked; ``validate_data`` would first look for a dataframe, which
+        costs as much as a model-free decision on a mini-batch of 1,000.
+        """
+        if (type(X) is np.ndarray and X.ndim == 2
+                and not hasattr(self, "feature_names_in_")
+                and hasattr(self, "n_features_in_")):
+            if X.shape[1] != self.n_features_in_:
+                raise ValueError(
+                    f"X has {X.shape[1]} features, but {type(self).__name__} is "
+                    f"expecting {self.n_features_in_} features as input.")
+            return
+        validate_data(self, X, reset=False, skip_check_array=True)
+
     def _check_2d(self, X):
         """A 1-D ``X`` is one sample or a list of texts: the latter only when
         ``fit`` saw no features."""
@@ -356,7 +379,7 @@ class StreamSampler(BaseEstimator):
         ask : ndarray of shape (n_samples,), dtype=bool
             True for the samples whose label to request.
         """
-        check_is_fitted(self)
+        self._check_fitted()
         self._check_2d(X)
         n_samples = _num_samples(X)
         # The rules' parameters are the sampler's, validated by fit: the rules
@@ -377,11 +400,11 @@ class StreamSampler(BaseEstimator):
     def _decide_one_by_one(self, X, n_samples):
         """Rules that want each sample by itself; the budget manager caps them."""
         if self.strategy == "random":
-            validate_data(self, X, reset=False, skip_check_array=True)
+            self._check_columns(X)
             wanted = random_labeling(n_samples, self.budget,
                                      random_state=self._random)
         elif self.strategy == "periodic":
-            validate_data(self, X, reset=False, skip_check_array=True)
+            self._check_columns(X)
             wanted = periodic_labeling(n_samples, self.budget, n_seen=self.n_seen_)
         else:
             wanted = fixed_uncertainty(self._max_proba(X, n_samples),
@@ -452,7 +475,7 @@ class StreamSampler(BaseEstimator):
         self : object
             The sampler.
         """
-        check_is_fitted(self)
+        self._check_fitted()
         self._check_2d(X)
         y = column_or_1d(y, warn=True)
         check_consistent_length(X, y)

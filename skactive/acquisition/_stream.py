@@ -30,6 +30,7 @@ randomized variable threshold applied to the margin, for the samples whose
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import functools
 from fractions import Fraction
 from numbers import Integral, Real
 
@@ -525,10 +526,17 @@ def periodic_labeling(n_samples, budget, *, n_seen=0):
     >>> periodic_labeling(4, budget=0.25, n_seen=2)
     array([False,  True, False, False])
     """
-    rate = Fraction(budget).limit_denominator(10**6)
+    rate = _as_fraction(budget)
     t = np.arange(n_seen, n_seen + n_samples, dtype=np.int64)
     labeled_before = t * rate.numerator // rate.denominator
     return (t + 1) * rate.numerator // rate.denominator > labeled_before
+
+
+@functools.lru_cache(maxsize=64)
+def _as_fraction(budget):
+    """The nearest fraction to ``budget`` with a denominator up to 10**6;
+    kept, as it costs more than a mini-batch's periodic decisions."""
+    return Fraction(budget).limit_denominator(10**6)
 
 
 @validate_params(
