@@ -3,7 +3,7 @@
 import numpy as np
 from numpy.testing import assert_array_equal
 
-from skactive.utils._rows_cache import SameRowsCache, random_state_key
+from skactive.utils._rows_cache import SameRowsCache, inverse_order, random_state_key
 
 
 def test_same_rows_in_any_order_reuse_the_value():
@@ -41,3 +41,23 @@ def test_a_generator_is_never_the_same_key():
     assert random_state_key(3) == 3 and random_state_key(None) is None
     rng = np.random.RandomState(0)
     assert random_state_key(rng) != random_state_key(rng)
+
+
+def test_inverse_order_undoes_the_sort():
+    X = np.array([[3.0], [1.0], [2.0], [0.0]])
+    _, order = SameRowsCache().get(X, lambda rows: None)
+    assert_array_equal(order, [3, 1, 2, 0])
+    assert_array_equal(inverse_order(order), [3, 1, 2, 0])
+    order = np.array([2, 0, 3, 1])
+    assert_array_equal(inverse_order(order), [1, 3, 0, 2])
+    assert_array_equal(order[inverse_order(order)], np.arange(4))
+
+
+def test_kept_by_makes_one_cache_per_estimator():
+    class Holder:
+        pass
+
+    first, second = Holder(), Holder()
+    cache = SameRowsCache.kept_by(first)
+    assert SameRowsCache.kept_by(first) is cache
+    assert SameRowsCache.kept_by(second) is not cache

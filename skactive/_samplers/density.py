@@ -24,7 +24,7 @@ from ..acquisition import (
     mean_similarity,
     pre_clustering,
 )
-from ..utils._rows_cache import SameRowsCache, random_state_key
+from ..utils._rows_cache import SameRowsCache, inverse_order, random_state_key
 from ..utils._selection import tie_seed
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from ..utils._validation import check_finite_target, check_one_label_per_sample
@@ -276,8 +276,7 @@ class DensitySampler(ChunkedSampler):
         if self.strategy == "dwus":
             self.classes_, self._encoded_y_ = np.unique(np.asarray(y),
                                                         return_inverse=True)
-        if getattr(self, "_rows_cache", None) is None:  # kept across fits
-            self._rows_cache = SameRowsCache()
+        SameRowsCache.kept_by(self)
         return self
 
     def _check_strategy_parameters(self, y):
@@ -342,7 +341,7 @@ class DensitySampler(ChunkedSampler):
         if self.strategy == "graph_density":
             density, graph, order = self._graph(embeddings)
             n_labeled = self.labeled_.shape[0]
-            positions = _positions(order)
+            positions = inverse_order(order)
             density = _after_picks(density, graph, positions[:n_labeled])
             return density[positions][n_labeled:]
         return self._dwus(embeddings)
@@ -356,7 +355,7 @@ class DensitySampler(ChunkedSampler):
         density, graph, order = self._graph(self._embeddings(X))
         n_labeled = self.labeled_.shape[0]
         picks = graph_density_selection(density, graph, batch_size,
-                                        selected=_positions(order)[:n_labeled],
+                                        selected=inverse_order(order)[:n_labeled],
                                         random_state=self.random_state)
         return order[picks] - n_labeled
 
@@ -425,7 +424,7 @@ class DensitySampler(ChunkedSampler):
                random_state_key(self.random_state))
         (centers, posteriors, log_density), order = self._rows_cache.get(
             joined, compute, key)
-        back = _positions(order)
+        back = inverse_order(order)
         return centers, posteriors[back], log_density[back]
 
     def _cluster_models(self, posteriors, centers):
@@ -467,13 +466,6 @@ def _after_picks(density, graph, picked):
         neighbours = graph.indices[graph.indptr[index]:graph.indptr[index + 1]]
         density[neighbours] -= density[index]
     return density
-
-
-def _positions(order):
-    """Where each row went: ``order[_positions(order)[i]] == i``."""
-    positions = np.empty_like(order)
-    positions[order] = np.arange(order.shape[0])
-    return positions
 
 
 def _uncertainty_chunk(X, *, estimator, function):

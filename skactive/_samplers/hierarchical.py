@@ -171,8 +171,7 @@ class HierarchicalSampler(ChunkedSampler):
         else:
             self.transformer_ = clone(self.transformer).fit(X, y)
         self.labeled_features_ = self._features(X)
-        if getattr(self, "_rows_cache", None) is None:  # kept across fits
-            self._rows_cache = SameRowsCache()
+        SameRowsCache.kept_by(self)
         return self
 
     def _validate_pool(self, X):

@@ -22,6 +22,15 @@ class SameRowsCache:
     def __init__(self):
         self._rows = self._key = self._value = None
 
+    @classmethod
+    def kept_by(cls, estimator):
+        """The cache of ``estimator``, made at its first fit and kept by
+        later fits (it is private state, not a fitted attribute)."""
+        cache = getattr(estimator, "_rows_cache", None)
+        if cache is None:
+            cache = estimator._rows_cache = cls()
+        return cache
+
     def get(self, X, compute, key=()):
         """``(compute(sorted_rows), order)``, ``sorted_rows = X[order]``.
 
@@ -53,6 +62,13 @@ class SameRowsCache:
         if not same:
             self._rows, self._key, self._value = rows, key, compute(rows)
         return self._value, order
+
+
+def inverse_order(order):
+    """Where each row went: ``order[inverse_order(order)[i]] == i``."""
+    positions = np.empty_like(order)
+    positions[order] = np.arange(order.shape[0])
+    return positions
 
 
 def random_state_key(random_state):
