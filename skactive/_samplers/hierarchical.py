@@ -10,8 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import column_or_1d, validate_data
 
 from ..acquisition import hierarchical_probabilities, hierarchical_sampling
 from ..utils._rows_cache import SameRowsCache
@@ -163,9 +162,8 @@ class HierarchicalSampler(ChunkedSampler):
             self._validate_labeled(X, y)
         check_one_label_per_sample(y, "HierarchicalSampler",
                                    "the pruning is labeled by classes.")
-        encoder = LabelEncoder().fit(y)
-        self.classes_ = encoder.classes_
-        self.labeled_codes_ = encoder.transform(y)
+        self.classes_, self.labeled_codes_ = np.unique(column_or_1d(y, warn=True),
+                                                       return_inverse=True)
         if self.transformer is None:
             self.transformer_ = None
         else:

@@ -66,6 +66,11 @@ def label_proportion_bounds(counts):
     counts = check_array(counts, dtype=np.float64, input_name="counts")
     if (counts < 0).any():
         raise ValueError("counts must be non-negative: they count labels.")
+    return _bounds(counts)
+
+
+def _bounds(counts):
+    """:func:`label_proportion_bounds` of checked counts."""
     n = counts.sum(axis=1, keepdims=True)
     seen = n[:, 0] > 0
     p = np.divide(counts, n, out=np.zeros_like(counts), where=n > 0)
@@ -117,6 +122,11 @@ def admissible_labels(lower, upper, *, beta=2.0):
     if lower.shape != upper.shape:
         raise ValueError(f"lower has shape {lower.shape} but upper has shape "
                          f"{upper.shape}: pass the two bounds of the same clusters.")
+    return _admissible(lower, upper, beta)
+
+
+def _admissible(lower, upper, beta):
+    """:func:`admissible_labels` of checked bounds."""
     if lower.shape[1] == 1:
         return np.ones(lower.shape, dtype=bool)
     alternative = 1.0 - upper
@@ -128,13 +138,16 @@ def admissible_labels(lower, upper, *, beta=2.0):
 
 
 def _check_tree(children, labels, n_classes):
-    labels = check_array(labels, ensure_2d=False, dtype=None, input_name="labels")
+    # Integer arrays (a sampler's own tree and codes) need no conversion.
+    if not (isinstance(labels, np.ndarray) and labels.dtype.kind == "i"):
+        labels = check_array(labels, ensure_2d=False, dtype=None, input_name="labels")
     if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
         raise ValueError("labels must be a 1d array of integer class codes, "
                          "-1 for an unlabeled leaf.")
     n_leaves = labels.shape[0]
-    children = check_array(children, dtype=None, ensure_min_samples=0,
-                           input_name="children")
+    if not (isinstance(children, np.ndarray) and children.dtype.kind == "i"):
+        children = check_array(children, dtype=None, ensure_min_samples=0,
+                               input_name="children")
     expected = (n_leaves - 1, 2)
     if children.shape != expected or not np.issubdtype(children.dtype, np.integer):
         raise ValueError(
@@ -258,9 +271,9 @@ def hierarchical_pruning(children, labels, *, beta=2.0, n_classes=None):
 def _pruning(children, labels, beta, n_classes):
     levels = _levels(children)
     counts, sizes = _counts_and_sizes(children, labels, n_classes, levels)
-    lower, upper = label_proportion_bounds(counts)
+    lower, upper = _bounds(counts)
     best, split, majority = _best_splits(
-        children, counts, sizes, admissible_labels(lower, upper, beta=beta), levels)
+        children, counts, sizes, _admissible(lower, upper, beta), levels)
     n_leaves = labels.shape[0]
     root = 2 * n_leaves - 2
     root_label = best[root] if best[root] >= 0 else majority[root]
