@@ -146,6 +146,8 @@ def test_sampler_mcm_uses_the_labeled_margin_as_threshold():
                                    candidates=pool_margins < labeled, random_state=0)
     assert_array_equal(sampler.select(X[30:], 4), expected)
     assert np.allclose(sampler.score_samples(X[30:]), -pool_margins)
+    informative = MarginClusterSampler(SVC(), strategy="cluster_proportions")
+    assert informative.fit(X[:30], y[:30]).labeled_margin_ is None  # no threshold
 
 
 def test_pipeline_clusters_the_features_its_model_sees():

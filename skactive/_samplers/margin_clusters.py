@@ -116,7 +116,8 @@ class MarginClusterSampler(ChunkedSampler):
         a single class (the pool is then ranked in random order).
 
     labeled_margin_ : float or None
-        The smallest margin among the labeled samples (MCM's threshold).
+        The smallest margin among the labeled samples (MCM's threshold);
+        None for ``"cluster_proportions"``, which has no threshold.
 
     n_clusters_ : int
         Clusters of ``"cluster_proportions"``.
@@ -212,7 +213,8 @@ class MarginClusterSampler(ChunkedSampler):
         self.response_method_ = ("decision_function"
                                  if hasattr(final, "decision_function")
                                  else "predict_proba")
-        self.labeled_margin_ = float(np.min(self._margins(X)))
+        if self.strategy == "cluster_mean":
+            self.labeled_margin_ = float(np.min(self._margins(X)))
         return self
 
     def _inner_validates(self):
