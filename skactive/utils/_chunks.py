@@ -89,6 +89,11 @@ def map_chunks(func, X, *, row_bytes, chunk_size=None, n_jobs=None,
 def _run_tasks(func, tasks, n_jobs, top, kwargs, keep):
     """Each task's chunk results, in parallel; the tasks whose worker process
     lacked the kept arguments are run again, with them."""
+    if len(tasks) == 1 and effective_n_jobs(n_jobs) == 1:
+        # joblib would run the one task here too, after its dispatch (a few
+        # hundred microseconds, as much as scoring a small pool).
+        kept = None if keep is None else _Kept(*keep, send=True)
+        return [_run_group(func, *tasks[0], top, kwargs, kept)]
     send = keep is None or keep[0] not in _SENT
 
     def run(indices, send):
