@@ -130,6 +130,9 @@ def check_finite_target(y):
 def check_one_label_per_sample(y, who, why=""):
     """Refuse a ``y`` that is not one class label per sample (binary or
     multiclass), naming the sampler (``who``) and, after a colon, ``why``."""
+    if (isinstance(y, np.ndarray) and y.ndim == 1 and y.size
+            and y.dtype.kind in "biuU"):
+        return  # integer, boolean or string codes: type_of_target's answer
     target = type_of_target(y, input_name="y", raise_unknown=True)
     if target not in ("binary", "multiclass"):
         raise ValueError(f"{who} takes one class label per sample, but y is "
