@@ -308,7 +308,8 @@ class DiversitySampler(ChunkedSampler):
             self.n_clusters_ = self._frozen_centers().shape[0]
         elif self.n_clusters is not None:
             self.n_clusters_ = self.n_clusters
-        elif y is not None and type_of_target(y) == "multilabel-indicator":
+        elif (y is not None and np.ndim(y) == 2  # 1-D labels are never multilabel
+              and type_of_target(y) == "multilabel-indicator"):
             self.n_clusters_ = int(np.asarray(y).shape[1])  # one per label
         elif y is not None and _num_samples(y) > 0:
             self.n_clusters_ = int(np.unique(np.asarray(y)).shape[0])
