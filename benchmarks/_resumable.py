@@ -55,7 +55,8 @@ def whole_pool(name, sampler, estimator, X_pool, y_pool, X_test, y_test, *,
     """
     final = budget or y_pool.shape[0]
     seeds = np.random.SeedSequence([random_state, 0]).generate_state(4)
-    identity = {"name": name, "sampler": repr(sampler), "n_pool": int(y_pool.shape[0]),
+    identity = {"name": name, "sampler": _settings(sampler),
+                "n_pool": int(y_pool.shape[0]),
                 "final": int(final), "initial_size": initial_size,
                 "random_state": random_state}
     run = _load(state, identity)
@@ -112,6 +113,14 @@ def same_as_run_experiment(name, sampler, estimator, X_pool, y_pool, X_test, y_t
     return (np.array_equal(n_labeled, run["n_labeled"])
             and np.array_equal(scores[0], run["scores"])
             and area == result.aubc_per_repeat()[name][0])
+
+
+def _settings(sampler):
+    """The sampler's repr without ``n_jobs``, on which no pick depends: a
+    run may resume with more or fewer processes."""
+    if "n_jobs" in sampler.get_params(deep=False):
+        sampler = clone(sampler).set_params(n_jobs=None)
+    return repr(sampler)
 
 
 def _load(path, identity):
