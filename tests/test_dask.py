@@ -513,7 +513,10 @@ def test_nullable_string_columns_with_missing_values_reach_the_pipeline(
 def test_a_scatter_that_meets_a_restarting_worker_is_tried_again():
     # Under load, the next select after a worker's death scattered the model
     # while the nanny was restarting it: CommClosedError (an OSError), and
-    # the select failed although the cluster was recovering.
+    # the select failed although the cluster was recovering. With no worker
+    # running for two seconds, the scheduler refuses the scatter with
+    # "TimeoutError: No valid workers found": three quick attempts were not
+    # enough under a load of 5 on two cores. It now tries until a deadline.
     from skactive.utils._dask import _scatter
 
     class Client:
@@ -523,13 +526,15 @@ def test_a_scatter_that_meets_a_restarting_worker_is_tried_again():
         def scatter(self, values, broadcast, hash):
             if self.failures:
                 self.failures -= 1
-                raise distributed.comm.CommClosedError("Stream is closed")
+                if self.failures % 2:
+                    raise distributed.comm.CommClosedError("Stream is closed")
+                raise TimeoutError("No valid workers found")
             return values
 
         def wait_for_workers(self, n_workers, timeout):
             self.waits += 1
 
-    client = Client(failures=2)
-    assert _scatter(client, "model") == "model" and client.waits == 2
-    with pytest.raises(distributed.comm.CommClosedError):
-        _scatter(Client(failures=3), "model")
+    client = Client(failures=5)
+    assert _scatter(client, "model") == "model" and client.waits == 5
+    with pytest.raises(OSError):
+        _scatter(Client(failures=10**9), "model", timeout=0.3)

@@ -8,6 +8,7 @@ dask collection, which means the user has imported it already.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import sys
+import time
 import uuid
 from functools import partial
 
@@ -136,21 +137,28 @@ def shared(value):
                    traverse=False)
 
 
-def _scatter(client, value, attempts=3):
+def _scatter(client, value, timeout=60.0):
     """``value`` scattered to every worker, as one future.
 
     A worker that a nanny is restarting (after it died) closes the
-    connection of a scatter in flight (``CommClosedError``, an OSError):
-    then wait for a worker and try again, a few times.
+    connection of a scatter in flight (``CommClosedError``), and while no
+    worker runs, the scheduler gives up on a scatter after two seconds
+    (``TimeoutError: No valid workers found``); both are OSErrors. Then
+    wait for a running worker and try again, until ``timeout`` seconds
+    have passed: on a loaded machine a restart takes longer than a few
+    quick attempts.
     """
-    for attempt in range(attempts):
+    deadline = time.monotonic() + timeout
+    while True:
         try:
             # In a list, so that a tuple is scattered whole, as one future.
             return client.scatter([value], broadcast=True, hash=False)[0]
         except OSError:
-            if attempt == attempts - 1:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 raise
-            client.wait_for_workers(1, timeout=60)
+            time.sleep(min(0.1, remaining))  # not a tight loop of failures
+            client.wait_for_workers(1, timeout=remaining)
 
 
 def with_shared(value, func, /):
