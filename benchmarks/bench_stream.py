@@ -223,7 +223,7 @@ def speed_table(X, y, budget, their_density_samples):
         # A rule that needs the model cannot decide faster than the model's
         # predict_proba: the most any implementation can gain over theirs.
         ceiling = (f"{(n_decided / statistics.median(floor)) / rates[0][1]:8.1f}x"
-                   if strategy not in ("random", "periodic") else f"{'-':>9}")
+                   if strategy not in ("random", "periodic") else f"{'none':>9}")
         columns = [f"{a:10,.0f} {b:10,.0f} {a / b:8.1f}x" for a, b in rates]
         print(f"{strategy:<32} {columns[0]} {ceiling} {columns[1]} "
               f"{ours[0][2]:12,d} {their_labels:8,d}{note}")
