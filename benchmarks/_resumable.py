@@ -12,12 +12,14 @@ times over all sittings, not the wall clock between them.
 """
 
 import json
+import subprocess
 import time
 from pathlib import Path
 
 import numpy as np
 from sklearn.base import clone
 
+import skactive
 from skactive.experiment import aubc, run_experiment
 from skactive.experiment._loop import _initial_set
 from skactive.utils._files import atomic_write
@@ -64,6 +66,10 @@ def whole_pool(name, sampler, estimator, X_pool, y_pool, X_test, y_test, *,
         initial = _initial_set(y_pool, initial_size, int(seeds[1]))
         run = {**identity, "initial": initial.tolist(), "picked": [], "n_labeled": [],
                "scores": [], "seconds": 0.0, "sampler_seconds": 0.0}
+    # Each sitting says which code it ran from which round: a run resumed
+    # after a change of skactive shows it.
+    run.setdefault("sittings", []).append(
+        {"code": _code_version(), "from_round": len(run["picked"])})
     labeled = np.zeros(y_pool.shape[0], dtype=bool)
     labeled[run["initial"] + run["picked"]] = True
     sampler = clone(sampler)
@@ -113,6 +119,23 @@ def same_as_run_experiment(name, sampler, estimator, X_pool, y_pool, X_test, y_t
     return (np.array_equal(n_labeled, run["n_labeled"])
             and np.array_equal(scores[0], run["scores"])
             and area == result.aubc_per_repeat()[name][0])
+
+
+def _code_version():
+    """skactive's version and, in a git checkout, its commit (with
+    ``+dirty`` for uncommitted changes to the package)."""
+    root = str(Path(skactive.__file__).resolve().parent.parent)
+
+    def git(*args):
+        return subprocess.run(["git", "-C", root, *args], capture_output=True,
+                              text=True, check=True).stdout.strip()
+
+    try:
+        commit, dirty = git("rev-parse", "--short", "HEAD"), git(
+            "status", "--porcelain", "skactive")
+    except (OSError, subprocess.CalledProcessError):
+        return skactive.__version__
+    return f"{skactive.__version__} {commit}{'+dirty' if dirty else ''}"
 
 
 def _settings(sampler):

@@ -68,7 +68,9 @@ def large(name, state_folder, budget=None):
     print(f"{name}: 5,000-sample pool, {run['n_labeled'][-1]:,} labels, {rounds:,} "
           f"rounds: AUBC {area:.4f}; {run['seconds']:.0f} s, of which the "
           f"sampler's fit + select {run['sampler_seconds']:.0f} s "
-          f"({run['sampler_seconds'] / rounds:.2f} s per round)", flush=True)
+          f"({run['sampler_seconds'] / rounds:.2f} s per round); sittings: "
+          + ", ".join(f"{sitting['code']} from round {sitting['from_round']}"
+                      for sitting in run.get("sittings", [])), flush=True)
 
 
 def main():
