@@ -16,13 +16,16 @@ https://github.com/ariapoy/active-learning-benchmark (commit 5ef0bdb): the
 experiment, their machine and implementations).
 """
 
+import contextlib
 import time
+import warnings
 
 import numpy as np
 from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
+from threadpoolctl import threadpool_limits
 
 from skactive.experiment import run_experiment
 
@@ -49,6 +52,15 @@ PUBLISHED = {
     "LAL": (0.9613, 0.0106, 31 * 60 + 4.656),
     "Full": (0.9841, 0.0065, None),
 }
+
+
+@contextlib.contextmanager
+def one_thread():
+    """One BLAS thread, as Lu et al. time an experiment, and scikit-learn
+    1.9's deprecation warning of their ``SVC(probability=True)`` silenced."""
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        yield
 
 
 def task_model(probability=False):

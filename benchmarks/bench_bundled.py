@@ -28,15 +28,13 @@ not finished) is printed at the end; ``--no-run`` only prints it.
 
 import argparse
 import json
-import warnings
 from pathlib import Path
 
 import numpy as np
-from _lu2023 import task_model
+from _lu2023 import one_thread, task_model
 from _resumable import whole_pool
 from bench_lu2023 import samplers
 from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine
-from threadpoolctl import threadpool_limits
 
 from skactive.experiment import aubc, get_protocol
 
@@ -59,8 +57,7 @@ def experiment(dataset, name, folder, eer_jobs):
     sampler = samplers(SEED)[name]
     if name == "EER":
         sampler.set_params(n_jobs=eer_jobs)
-    with threadpool_limits(1), warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # SVC(probability=True)
+    with one_thread():
         return whole_pool(name, sampler, task_model(), X_pool, y_pool, X_test,
                           y_test, random_state=SEED,
                           state=Path(folder) / f"{dataset}-{name}.json",

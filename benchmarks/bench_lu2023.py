@@ -36,15 +36,13 @@ import csv
 import json
 import os
 import time
-import warnings
 
 import numpy as np
-from _lu2023 import PUBLISHED, header, one_experiment, table_row, task_model
+from _lu2023 import PUBLISHED, header, one_experiment, one_thread, table_row, task_model
 from joblib import Parallel, delayed
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
-from threadpoolctl import threadpool_limits
 
 import skactive
 from skactive import (
@@ -115,8 +113,7 @@ def samplers(seed):
 
 def run(name, seed, budget):
     """One experiment of one strategy, on one thread."""
-    with threadpool_limits(1), warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # SVC(probability=True)
+    with one_thread():
         return one_experiment(name, samplers(seed)[name], seed, budget)
 
 

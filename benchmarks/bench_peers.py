@@ -85,14 +85,12 @@ import collections.abc
 import os
 import tempfile
 import time
-import warnings
 
 import numpy as np
-from _lu2023 import PUBLISHED, task_model, wdbc_split
+from _lu2023 import PUBLISHED, one_thread, task_model, wdbc_split
 from bench_lu2023 import samplers
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.linear_model import LogisticRegression
-from threadpoolctl import threadpool_limits
 
 from skactive.acquisition import load_lal_training_set
 from skactive.experiment import aubc
@@ -281,8 +279,7 @@ def main(argv=None):
           f"published s: Lu et al.'s whole experiment (321 rounds); one thread; "
           f"{os.cpu_count()} cores")
     print(header(), flush=True)
-    with threadpool_limits(1), warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # SVC(probability=True)
+    with one_thread():
         lal_selector = _lal_selector() if "LAL" in names else None
         if "LAL" in names:  # skactive's shipped regressor, fitted once
             X, _, y, _ = wdbc_split(0)
