@@ -5,19 +5,19 @@ Run: ``python benchmarks/bench_floors.py [--seed S] [--eer-every K]``.
 An experiment of Lu, Li & Lin's protocol (``_lu2023.py``) fits the task
 model, ``SVC(kernel="rbf", gamma="auto")``, on 322 growing labeled sets (20
 initial labels, then one more per round) and scores it on the test set;
-every strategy pays that, whatever its implementation. Some strategies are also defined by models of their own
-that must be fitted on the labeled set and asked for the pool's
-probabilities every round (Lu et al.'s ``src/config.py``): US-NC a logistic
-regression, QBC a committee of four, HintSVM its quadratic program (over
-the labeled samples and half the unlabeled pool as hints, solved by PIQP
-as ``HintSVMSampler`` solves it, its kernel matrix computed untimed), ALBL
-two logistic regressions and HintSVM's program, EER an
-``SVC(probability=True)`` refitted for every candidate and every label.
-This script runs exactly that work in a bare loop, with nothing else, on the
-labeled sets of one uniform-sampling experiment (one thread), and prints
-for each strategy the published time, this floor, and their ratio: the
-largest speed-up over the published time that the protocol and the
-strategy's definition allow on this machine. A strategy whose ratio is
+every strategy pays that, whatever its implementation. Some strategies are
+also defined by models of their own, fitted on the labeled set and asked
+for the pool's probabilities every round (Lu et al.'s ``src/config.py``):
+US-NC a logistic regression, QBC a committee of four, HintSVM its
+quadratic program (the labeled samples and half the unlabeled pool as
+hints, solved by PIQP as ``HintSVMSampler`` solves it, its kernel matrix
+computed untimed), ALBL two logistic regressions and HintSVM's program,
+EER an ``SVC(probability=True)`` refitted for every candidate and every
+label. This script runs exactly that work in a bare loop, with nothing
+else, on the labeled sets of one uniform-sampling experiment (one thread),
+and prints for each strategy the published time, this floor, and their
+ratio: the largest speed-up over the published time that the protocol and
+the strategy's definition allow on this machine. A strategy whose ratio is
 below 20 cannot be 20 times faster than published here, however it is
 implemented.
 

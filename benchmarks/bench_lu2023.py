@@ -1,7 +1,7 @@
 """All of Lu, Li & Lin's strategies on their Wdbc protocol, next to their table.
 
 Run: ``python benchmarks/bench_lu2023.py [--strategies A,B] [--seeds N]
-[--n-jobs J] [--quick] [--results FILE] [--summary CSV]``.
+[--first-seed S] [--n-jobs J] [--quick] [--results FILE] [--summary CSV]``.
 
 The protocol and the published numbers are in ``_lu2023.py`` (SVC rbf
 gamma="auto", 40 % test redrawn per seed, standardised on the pool, 20
@@ -205,6 +205,9 @@ def main(argv=None):
                         help="comma-separated names of Lu et al. (default: all "
                              "but EER, whose exact refits take minutes per experiment)")
     parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="run seeds first-seed .. first-seed + seeds - 1: "
+                             "two processes on disjoint seeds can share --results")
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--quick", action="store_true",
                         help="2 seeds and 60 labels: checks that it runs")
@@ -224,7 +227,8 @@ def main(argv=None):
     unknown = [n for n in names if n not in known]
     if unknown:
         parser.error(f"unknown strategies {unknown}: choose among {list(known)}")
-    seeds, budget = (range(2), 60) if args.quick else (range(args.seeds), None)
+    seeds, budget = ((range(2), 60) if args.quick else
+                     (range(args.first_seed, args.first_seed + args.seeds), None))
     print(f"Wdbc (load_breast_cancer), {len(seeds)} seeds, "
           f"{'60 labels' if budget else 'whole pool'}, batch 1, SVC rbf, "
           f"{args.n_jobs} experiment(s) at a time, one thread each")
