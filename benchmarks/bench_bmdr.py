@@ -9,8 +9,8 @@ exactly.) One thread (threadpoolctl).
 
 --large runs the whole-pool protocol on a 5,000-sample pool
 (make_classification, 20 features): about 5,000 rounds, each refitting
-the sampler from scratch (its n_L^3 factorizations grow with the labels),
-hours per strategy. It runs round by round (``_resumable.whole_pool``,
+the sampler (which extends the factors of its labeled kernel, n_L^2 per
+new label), hours per strategy. It runs round by round (``_resumable.whole_pool``,
 checked first against ``run_experiment`` on a small pool) and keeps its
 state in ``--state``, a folder: stopped and started again, it goes on from
 the last saved round, and the seconds it prints are the rounds' own,

@@ -8,6 +8,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.linalg import cho_factor
 from scipy.optimize import minimize
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.pipeline import make_pipeline
@@ -313,3 +314,53 @@ def test_every_input(Sampler, input_name):
         with_mean=input_name not in ("csr", "text")))
     sampler = Sampler(transformer, gamma_kernel=0.1, random_state=0)
     check_select_returns_distinct_indices(sampler, X, y, X_pool)
+
+
+@pytest.mark.parametrize("Sampler", [BMDRSampler, SPALSampler])
+def test_refits_on_more_labels_extend_the_kernel_exactly(Sampler):
+    # An experiment's fits: the last labeled rows plus new picks, in any
+    # order; then fewer rows, and changed values. Each fit of one kept
+    # sampler gives what a fresh sampler gives.
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    rng = np.random.default_rng(0)
+    kept = Sampler(gamma_kernel=0.5, random_state=0)
+    fits = [rng.permutation(n) for n in (10, 11, 14, 20)] + [np.arange(12)]
+    changed = X.copy()
+    changed[0] += 1.0
+    for rows, data in [(r, X) for r in fits] + [(np.arange(20), changed)]:
+        pool = np.setdiff1d(np.arange(60), rows)
+        kept.fit(data[rows], y[rows])
+        fresh = clone(kept).fit(data[rows], y[rows])
+        assert_allclose(kept.coef_, fresh.coef_, rtol=1e-9, atol=1e-12)
+        assert_allclose(kept.score_samples(data[pool]),
+                        fresh.score_samples(data[pool]), rtol=1e-6, atol=1e-9)
+        assert_array_equal(kept.select(data[pool], batch_size=2),
+                           fresh.select(data[pool], batch_size=2))
+    # the growing fits were extensions: the kernel kept the first fit's rows
+    assert kept._labeled_kernel.rows.shape[0] == 20
+
+
+def test_extended_factors_are_the_fresh_ones():
+    from skactive._samplers.bmdr import _LabeledKernel
+
+    X, _ = make_classification(n_samples=30, n_features=4, random_state=1)
+    y = np.where(np.arange(30) % 2, 1.0, -1.0)
+    grown = _LabeledKernel()
+    grown.fit(X[:12], y[:12], 0.5, 0.1)
+    order = grown.fit(X[::-1], y[::-1], 0.5, 0.1)  # the 12 first rows kept first
+    assert_array_equal(X[::-1][order][:12], X[:12])
+    assert_array_equal(grown.y_signed, y[::-1][order])
+    K = rbf_kernel(X[::-1][order], gamma=0.5)
+    assert_allclose(grown.K, K)
+    for (U, lower), A in [(grown.ridge, K + 0.1 * np.eye(30)), (grown.kernel, K)]:
+        assert not lower and U.flags.f_contiguous  # LAPACK reads it as it is
+        assert_allclose(U.T @ U, A, atol=1e-10)
+        assert_allclose(U, np.triu(U))
+    # a repeated sample makes K singular (its factor None, or rounding's)
+    with_twin = np.vstack([X, X[:1]])
+    grown.fit(with_twin, np.append(y, y[0]), 0.5, 0.1)
+    assert grown.rows.shape[0] == 31
+    assert_allclose(grown.ridge[0].T @ grown.ridge[0],
+                    rbf_kernel(grown.rows, gamma=0.5) + 0.1 * np.eye(31), atol=1e-10)
+    # fewer rows: factored afresh, in the order given
+    assert_array_equal(grown.fit(X[:5], y[:5], 0.5, 0.1), np.arange(5))

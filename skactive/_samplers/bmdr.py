@@ -8,6 +8,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.utils import check_array
@@ -24,6 +25,112 @@ from ..utils._validation import binary_classes, check_one_label_per_sample
 from .chunked import _warn_single_class
 
 _BLOCK = 1024  # pool rows per block of the kernel's row sums
+
+
+class _LabeledKernel:
+    """The RBF kernel of the labeled samples and the Cholesky factors of
+    ``K + gamma I`` and ``K``, kept by a sampler between its fits.
+
+    An experiment fits the sampler again after each round on the same
+    labeled samples plus the new picks, in any order. When a fit's rows hold
+    every row of the last one (the same values, as a multiset), the kernel
+    and its factors are extended by the new rows, ``O(n_L^2 k)`` for ``k``
+    new rows, instead of recomputed in ``O(n_L^3)``; the rows are then kept
+    in the kernel's order: the last fit's first, the new ones after. Any
+    other fit (fewer rows, other values, other parameters) starts again.
+    The factors are those of the same matrices, so they agree with a fresh
+    factorization to rounding.
+    """
+
+    def __init__(self):
+        self.rows = self.key = None
+
+    @classmethod
+    def kept_by(cls, sampler):
+        """The sampler's cache, made at its first fit (private state, not a
+        fitted attribute: ``clone`` gives a new sampler an empty one)."""
+        cache = getattr(sampler, "_labeled_kernel", None)
+        if cache is None:
+            cache = sampler._labeled_kernel = cls()
+        return cache
+
+    def fit(self, X, y_signed, gamma_kernel, gamma):
+        """Kernel and factors for the rows of ``X``: ``order``, such that
+        ``X[order]`` are the rows in the kernel's order."""
+        key = (X.shape[1], float(gamma_kernel), float(gamma))
+        order = None
+        if key == self.key and not sp.issparse(X):
+            order = self._extension(X)
+        if order is not None and order.shape[0] > self.rows.shape[0]:
+            new = X[order[self.rows.shape[0]:]]
+            B = rbf_kernel(self.rows, new, gamma=gamma_kernel)
+            C = rbf_kernel(new, gamma=gamma_kernel)
+            ridge = _extend_cholesky(self.ridge, B, C + gamma * np.eye(C.shape[0]))
+            if ridge is None:  # lost to rounding: factor afresh
+                order = None
+            else:
+                self.ridge, self.kernel = ridge, _extend_cholesky(self.kernel, B, C)
+                self.K = _bordered(self.K, B, B.T, C)
+        if order is None:
+            order = np.arange(X.shape[0])
+            self.K = rbf_kernel(X, gamma=gamma_kernel)
+            self.ridge = _cholesky(self.K + gamma * np.eye(X.shape[0]))
+            self.kernel = _cholesky(self.K)
+        self.rows, self.key = X[order], key
+        self.y_signed = y_signed[order]
+        return order
+
+    def _extension(self, X):
+        """``order`` putting the kept rows first, in their order, then the
+        new ones; None when ``X`` does not hold every kept row."""
+        if self.rows is None or X.shape[0] < self.rows.shape[0]:
+            return None
+        where = {}
+        for i, row in enumerate(X):
+            where.setdefault(row.tobytes(), []).append(i)
+        kept = []
+        for row in self.rows:
+            found = where.get(row.tobytes())
+            if not found:
+                return None
+            kept.append(found.pop(0))
+        new = np.setdiff1d(np.arange(X.shape[0]), kept)  # sorted
+        return np.concatenate([np.asarray(kept, dtype=np.intp), new])
+
+
+def _cholesky(A):
+    """``cho_solve``'s ``(U, False)`` for ``A = U' U``: ``U`` the transpose
+    of a C-ordered lower factor, so Fortran-ordered and read by LAPACK
+    without a copy. None when ``A`` is not positive definite."""
+    try:
+        lower = scipy.linalg.cholesky(A, lower=True, check_finite=False)
+    except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+        return None
+    return np.ascontiguousarray(lower).T, False
+
+
+def _extend_cholesky(factor, B, C):
+    """The factor of ``[[A, B], [B', C]]`` from ``A``'s; None when ``A``'s
+    is None or the bordered matrix is not positive definite."""
+    if factor is None:
+        return None
+    L = factor[0].T  # A's lower factor, C-ordered
+    L21 = scipy.linalg.solve_triangular(L, B, lower=True, check_finite=False).T
+    schur = _cholesky(C - L21 @ L21.T)
+    if schur is None:
+        return None
+    return _bordered(L, 0.0, L21, schur[0].T).T, False
+
+
+def _bordered(A, B, D, C):
+    """``[[A, B], [D, C]]``, written into one new array."""
+    n, k = A.shape[0], C.shape[0]
+    out = np.empty((n + k, n + k))
+    out[:n, :n] = A
+    out[:n, n:] = B
+    out[n:, :n] = D
+    out[n:, n:] = C
+    return out
 
 
 class _KernelQPSampler(BaseSampler):
@@ -70,15 +177,15 @@ class _KernelQPSampler(BaseSampler):
         if self.classes_.shape[0] < 2:
             _warn_single_class()
             return self
-        K = rbf_kernel(self.X_labeled_, gamma=self.gamma_kernel)
-        self.kernel_labeled_ = K
-        self._ridge_factor = scipy.linalg.cho_factor(
-            K + self.gamma * np.eye(K.shape[0]))
-        try:
-            self._kernel_factor = scipy.linalg.cho_factor(K)
-        except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
-            self._kernel_factor = None  # K singular: the model step solves H
-        self.coef_ = scipy.linalg.cho_solve(self._ridge_factor, self.y_signed_)
+        labeled = _LabeledKernel.kept_by(self)
+        order = labeled.fit(self.X_labeled_, self.y_signed_, self.gamma_kernel,
+                            self.gamma)
+        # the model in the kernel's order (the last fit's rows first), coef_
+        # in the order of X
+        self._coef = scipy.linalg.cho_solve(labeled.ridge, labeled.y_signed,
+                                            check_finite=False)
+        self.coef_ = np.empty_like(self._coef)
+        self.coef_[order] = self._coef
         return self
 
     def _features(self, X):
@@ -98,7 +205,7 @@ class _KernelQPSampler(BaseSampler):
         for start in range(0, n_pool, _BLOCK):
             sums[start:start + _BLOCK] = rbf_kernel(
                 Z[start:start + _BLOCK], Z, gamma=self.gamma_kernel).sum(axis=1)
-        return (rbf_kernel(Z, self.X_labeled_, gamma=self.gamma_kernel), sums,
+        return (rbf_kernel(Z, self._labeled_kernel.rows, gamma=self.gamma_kernel), sums,
                 lambda idx: rbf_kernel(Z, Z[idx], gamma=self.gamma_kernel))
 
     def _select_qp(self, kernels, decision, batch_size, easiness=None, start=None):
@@ -130,11 +237,12 @@ class _KernelQPSampler(BaseSampler):
         """The model refitted with the worst-case loss on weighted pool samples
         (weights below 1e-6, the solver's noise, left out)."""
         used = np.flatnonzero(weights > 1e-6)
+        labeled = self._labeled_kernel
         factors = None
-        if self._kernel_factor is not None:  # no n_L^3 work per step
-            factors = (self._ridge_factor, self._kernel_factor)
+        if labeled.kernel is not None:  # no n_L^3 work per step
+            factors = (labeled.ridge, labeled.kernel)
         return worst_case_kernel_least_squares(
-            self.kernel_labeled_, self.y_signed_, K_UL[used].T, weights[used],
+            labeled.K, labeled.y_signed, K_UL[used].T, weights[used],
             gamma=self.gamma, factors=factors)
 
     def __skactive_tags__(self):
@@ -175,8 +283,10 @@ class BMDRSampler(_KernelQPSampler):
     compares. Cost per call: the pool kernel's row sums (:math:`n_u^2`
     time, by blocks), the QP on a working set of kernel columns, exact by
     its KKT conditions (:math:`|F|^3` per active-set step, :math:`|F|` the
-    weights strictly between 0 and 1), and :math:`n_L^3` in :meth:`fit`
-    (see the user guide, :ref:`bmdr`).
+    weights strictly between 0 and 1), and :math:`n_L^3` in :meth:`fit`,
+    or :math:`n_L^2` per new sample when the labeled samples are the last
+    fit's plus new ones, as in an experiment (see the user guide,
+    :ref:`bmdr`).
 
     Parameters
     ----------
@@ -258,7 +368,7 @@ class BMDRSampler(_KernelQPSampler):
     def _selection_weights(self, X, batch_size):
         kernels = self._kernels(X)
         K_UL = kernels[0]
-        coef, previous, start = self.coef_, None, None
+        coef, previous, start = self._coef, None, None
         for _ in range(self.max_iter):
             alpha, working = self._select_qp(kernels, K_UL @ coef, batch_size,
                                              start=start)
