@@ -504,8 +504,9 @@ def test_two_processes_teaching_and_saving_lose_no_label(tmp_path):
 
 
 def _save_forever(path, X, ready, stall):
-    """The child of the kill test: relabel three samples and save, forever;
-    with ``stall``, stop inside the first write, the state half on disk."""
+    """The child of the kill test: relabel three samples and save, forever,
+    saying when the first save is whole; with ``stall``, stop inside the
+    first write, the state half on disk."""
     pool = LabelingPool.load(path, X)
     if stall:
         def fsync(fd):
@@ -514,11 +515,14 @@ def _save_forever(path, X, ready, stall):
 
         os.fsync = fsync  # in the forked child only
     os.write(ready, b"r")
-    k = pool.labels_[0]
+    k, said = pool.labels_[0], stall
     while True:
         k += 1
         pool.relabel([0, 1, 2], [k, k, k])
         pool.save(path)
+        if not said:  # the first save is whole
+            os.write(ready, b"s")
+            said = True
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
@@ -545,6 +549,9 @@ def test_a_kill_during_save_leaves_the_old_or_the_new_state(tmp_path):
         if stall:
             assert os.read(read, 1) == b"w"
         else:
+            # one save whole before the kill (on a loaded machine a save of
+            # 20,000 samples can take longer than the random wait)
+            assert os.read(read, 1) == b"s"
             time.sleep(rng.uniform(0, 0.5))
         os.close(read)
         os.kill(pid, signal.SIGKILL)
