@@ -122,6 +122,23 @@ def test_working_set_gives_the_full_qp(weighted):
         assert np.argmax(alpha) == np.argmax(full)
         if beta == 5.0:  # the losses pick a few: the working set stays small
             assert working.size < n_u
+        # P itself (held whole), from no start and from another problem's
+        # solution: the same weights
+        w = np.ones(n_u) if weights is None else weights
+        whole, everyone = solve_selection_qp_working_set(P, q, batch_size=b,
+                                                         weights=weights)
+        assert _kkt_violation(P, q, whole, w, b) < 1e-7 * np.abs(q).max()
+        assert_allclose(whole, full, atol=1e-5)
+        assert_array_equal(everyone, np.arange(n_u))
+        other = solve_selection_qp_working_set(P, q[::-1].copy(), batch_size=b,
+                                               weights=weights)
+        for quadratic in (P, partial(np.take, P, axis=1)):
+            started, _ = solve_selection_qp_working_set(
+                quadratic, q, batch_size=b, weights=weights, start=other)
+            assert _kkt_violation(P, q, started, w, b) < 1e-7 * np.abs(q).max()
+            assert_allclose(started, full, atol=1e-5)
+    with pytest.raises(ValueError, match="P has shape"):
+        solve_selection_qp_working_set(np.eye(3), q, batch_size=1)
 
 
 def test_active_set_meets_the_kkt_conditions():
@@ -364,3 +381,21 @@ def test_extended_factors_are_the_fresh_ones():
                     rbf_kernel(grown.rows, gamma=0.5) + 0.1 * np.eye(31), atol=1e-10)
     # fewer rows: factored afresh, in the order given
     assert_array_equal(grown.fit(X[:5], y[:5], 0.5, 0.1), np.arange(5))
+
+
+@pytest.mark.parametrize("Sampler", [BMDRSampler, SPALSampler])
+def test_pool_kernel_whole_or_by_columns(Sampler):
+    # The pool's kernel held whole (within working_memory) or by blocks of
+    # rows and columns on demand (a tiny working_memory): the same scores,
+    # the same pick; twice the same call, the same result.
+    from sklearn import config_context
+
+    X, y = make_classification(n_samples=240, n_features=5, random_state=3)
+    sampler = Sampler(gamma_kernel=0.2, random_state=0).fit(X[:10], y[:10])
+    whole = sampler.score_samples(X[10:])
+    assert_array_equal(sampler.score_samples(X[10:]), whole)
+    with config_context(working_memory=0.01):
+        by_columns = sampler.score_samples(X[10:])
+        pick = sampler.select(X[10:], batch_size=1)
+    assert_allclose(by_columns, whole, atol=1e-7)
+    assert_array_equal(pick, sampler.select(X[10:], batch_size=1))

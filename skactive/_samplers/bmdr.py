@@ -3,12 +3,14 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from collections import namedtuple
 from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
+from sklearn import get_config
 from sklearn.base import clone
 from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.utils import check_array
@@ -133,6 +135,9 @@ def _bordered(A, B, D, C):
     return out
 
 
+_PoolKernels = namedtuple("_PoolKernels", "labeled sums quadratic")
+
+
 class _KernelQPSampler(BaseSampler):
     """What BMDR and SPAL share: the kernel model on the labeled samples, and
     the alternation between the selection QP and the model step."""
@@ -197,29 +202,37 @@ class _KernelQPSampler(BaseSampler):
         return self.transformer_ is not None
 
     def _kernels(self, X):
-        """``K_UL``, the row sums of ``K_UU`` and ``idx -> K_UU[:, idx]``: the
-        pool's kernel is never held whole (rows summed by blocks)."""
+        """The pool's ``K_UL``, the row sums of ``K_UU``, and the
+        selection QP's quadratic term ``P = beta / 2 K_UU``: the matrix,
+        when it fits in scikit-learn's ``working_memory``, else ``idx ->
+        P[:, idx]`` (the pool's kernel never held whole: its rows summed by
+        blocks, its columns computed when the QP asks for them)."""
         Z = self._features(X)
         n_pool = _num_samples(Z)
+        K_UL = rbf_kernel(Z, self._labeled_kernel.rows, gamma=self.gamma_kernel)
+        scale = 0.5 * self._mmd_weight()
+        if 8 * n_pool ** 2 <= get_config()["working_memory"] * 2 ** 20:
+            P = rbf_kernel(Z, gamma=self.gamma_kernel)
+            sums = P.sum(axis=1)
+            P *= scale
+            return _PoolKernels(K_UL, sums, P)
         sums = np.empty(n_pool)
         for start in range(0, n_pool, _BLOCK):
             sums[start:start + _BLOCK] = rbf_kernel(
                 Z[start:start + _BLOCK], Z, gamma=self.gamma_kernel).sum(axis=1)
-        return (rbf_kernel(Z, self._labeled_kernel.rows, gamma=self.gamma_kernel), sums,
-                lambda idx: rbf_kernel(Z, Z[idx], gamma=self.gamma_kernel))
+        return _PoolKernels(K_UL, sums, lambda idx: scale * rbf_kernel(
+            Z, Z[idx], gamma=self.gamma_kernel))
 
     def _select_qp(self, kernels, decision, batch_size, easiness=None, start=None):
-        """The selection QP on a working set (exact: see
+        """The selection QP (exact: see
         :func:`~skactive.acquisition.solve_selection_qp_working_set`):
         ``(alpha, working set)``."""
-        K_UL, sums, columns = kernels
-        scale = 0.5 * self._mmd_weight()
-        q = bmdr_linear_term(K_UL.sum(axis=1), sums, decision,
-                              n_labeled=K_UL.shape[1], batch_size=batch_size,
-                              beta=self._mmd_weight(), easiness=easiness)
+        q = bmdr_linear_term(kernels.labeled.sum(axis=1), kernels.sums, decision,
+                             n_labeled=kernels.labeled.shape[1],
+                             batch_size=batch_size, beta=self._mmd_weight(),
+                             easiness=easiness)
         return solve_selection_qp_working_set(
-            lambda idx: scale * columns(idx), q, batch_size=batch_size,
-            weights=easiness, start=start)
+            kernels.quadratic, q, batch_size=batch_size, weights=easiness, start=start)
 
     def _score(self, X):
         if self.coef_ is None:
@@ -280,9 +293,10 @@ class BMDRSampler(_KernelQPSampler):
 
     The method brings its own model (a kernel least squares), so it takes no
     classifier; ``transformer`` maps any input to the features its kernel
-    compares. Cost per call: the pool kernel's row sums (:math:`n_u^2`
-    time, by blocks), the QP on a working set of kernel columns, exact by
-    its KKT conditions (:math:`|F|^3` per active-set step, :math:`|F|` the
+    compares. Cost per call: the pool's kernel (:math:`n_u^2` time; held
+    whole when it fits in scikit-learn's ``working_memory``, else summed by
+    blocks of rows and the QP solved on a working set of its columns), the
+    QP exact by its KKT conditions (:math:`|F|^3` per active-set step, :math:`|F|` the
     weights strictly between 0 and 1), and :math:`n_L^3` in :meth:`fit`,
     or :math:`n_L^2` per new sample when the labeled samples are the last
     fit's plus new ones, as in an experiment (see the user guide,
@@ -367,7 +381,7 @@ class BMDRSampler(_KernelQPSampler):
 
     def _selection_weights(self, X, batch_size):
         kernels = self._kernels(X)
-        K_UL = kernels[0]
+        K_UL = kernels.labeled
         coef, previous, start = self._coef, None, None
         for _ in range(self.max_iter):
             alpha, working = self._select_qp(kernels, K_UL @ coef, batch_size,

@@ -147,7 +147,7 @@ class SPALSampler(_KernelQPSampler):
 
     def _selection_weights(self, X, batch_size):
         kernels = self._kernels(X)
-        K_UL = kernels[0]
+        K_UL = kernels.labeled
         coef, previous, start = self._coef, None, None
         easiness = np.ones(K_UL.shape[0])
         for _ in range(self.max_iter):

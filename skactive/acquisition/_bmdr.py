@@ -324,7 +324,7 @@ def _box_sum_qp(P, q, batch_size, weights, with_sum):
 
 
 @validate_params(
-    {"kernel_columns": [callable], "q": ["array-like"],
+    {"kernel_columns": [callable, "array-like"], "q": ["array-like"],
      "batch_size": [Interval(Integral, 1, None, closed="left")],
      "weights": ["array-like", None], "start": [tuple, None]},
     prefer_skip_nested_validation=True,
@@ -343,13 +343,16 @@ def solve_selection_qp_working_set(kernel_columns, q, *, batch_size, weights=Non
     = P[:, idx]`` are ever formed. Each restricted problem is solved
     exactly by a primal-dual active-set method (Cholesky factors of the
     free weights' block), or by Clarabel when a block is singular or the
-    method does not settle.
+    method does not settle. When ``P`` is held whole anyway, pass it
+    instead of its columns: the active sets then run on the whole
+    problem, starting with the first working set's samples free, and no
+    column is copied.
 
     Parameters
     ----------
-    kernel_columns : callable
+    kernel_columns : callable or array-like of shape (n_pool, n_pool)
         ``kernel_columns(idx)`` returns ``P[:, idx]``, shape ``(n_pool,
-        len(idx))``.
+        len(idx))``; or ``P`` itself.
 
     q : array-like of shape (n_pool,)
         Linear term.
@@ -362,7 +365,9 @@ def solve_selection_qp_working_set(kernel_columns, q, *, batch_size, weights=Non
 
     start : tuple, default=None
         ``(alpha, S)`` returned by a previous call on a similar problem:
-        warm-starts the working set and the active sets.
+        warm-starts the working set and the active sets. It changes the
+        path; the solution only where there are several (``P`` singular,
+        as when two samples are the same).
 
     Returns
     -------
@@ -394,6 +399,18 @@ def solve_selection_qp_working_set(kernel_columns, q, *, batch_size, weights=Non
     if start is not None:  # the previous solution's bounds
         guess = np.where(start[0] <= 0, -1, np.where(start[0] >= 1, 1, 0))
         start = start[1]
+    if not callable(columns):  # P itself: active sets on the whole pool
+        P = check_array(columns, dtype=np.float64, input_name="kernel_columns")
+        if P.shape != (n, n):
+            raise ValueError(f"P has shape {P.shape}; pass one row and one column "
+                             f"per sample of q ({n}).")
+        if start is None:  # free: the first working set's samples; the rest at 0
+            guess[:] = -1
+            guess[_initial_working_set(q, weights, batch_size, with_sum, None)] = 0
+        args = (P, q, batch_size, weights, with_sum)
+        solved = _active_set_qp(*args, tol=tol, state=guess)
+        alpha, _ = _box_sum_qp(*args) if solved is None else solved
+        return np.round(np.clip(alpha, 0.0, 1.0), 8), np.arange(n)
     working = _initial_working_set(q, weights, batch_size, with_sum, start)
     block = columns(working)
     while True:
