@@ -62,6 +62,9 @@ def whole_pool(name, sampler, estimator, X_pool, y_pool, X_test, y_test, *,
                 "final": int(final), "initial_size": initial_size,
                 "random_state": random_state}
     run = _load(state, identity)
+    if (run is not None and len(run["scores"]) == len(run["picked"]) + 1
+            and run["n_labeled"][-1] >= final):  # done: nothing to add, no sitting
+        return aubc(run["n_labeled"], run["scores"]), run
     if run is None:
         initial = _initial_set(y_pool, initial_size, int(seeds[1]))
         run = {**identity, "initial": initial.tolist(), "picked": [], "n_labeled": [],
