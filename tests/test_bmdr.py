@@ -155,18 +155,26 @@ def test_active_set_meets_the_kkt_conditions():
 
 
 def test_block_solver_iterative_and_direct():
-    # Large blocks go to conjugate gradients, to rounding; a singular block
-    # that stalls them falls back to the factor, which refuses it.
+    # Large blocks go to conjugate gradients, to rounding, on a copy of the
+    # block or (most samples free) on P itself; a singular block that
+    # stalls them falls back to the factor, which refuses it.
     rng = np.random.RandomState(1)
-    F, rhs = rng.randn(30, 30), rng.randn(30)
-    block = np.eye(30) + 0.01 * F @ F.T
-    exact = np.linalg.solve(block, rhs)
-    for direct in (2, 400):
-        assert_allclose(_block_solver(block, direct=direct)(rhs), exact, rtol=1e-10)
-    singular = np.ones((30, 30))
-    assert _block_solver(singular) is None
-    with pytest.raises(np.linalg.LinAlgError, match="singular"):
-        _block_solver(singular, direct=2)(rhs)
+    F = rng.randn(40, 40)
+    P = np.eye(40) + 0.01 * F @ F.T
+    for n_free in (40, 36, 12):  # all, most (P itself), a few (a copy)
+        free = np.zeros(40, dtype=bool)
+        free[rng.permutation(40)[:n_free]] = True
+        rhs = rng.randn(n_free)
+        exact = np.linalg.solve(P[np.ix_(free, free)], rhs)
+        for direct in (2, 400):
+            assert_allclose(_block_solver(P, free, direct=direct)(rhs), exact,
+                            rtol=1e-10)
+    singular, everyone = np.ones((30, 30)), np.ones(30, dtype=bool)
+    assert _block_solver(singular, everyone) is None
+    for n_free in (30, 10):
+        free = np.arange(30) < n_free
+        with pytest.raises(np.linalg.LinAlgError, match="singular"):
+            _block_solver(singular, free, direct=2)(rng.randn(n_free))
 
 
 @pytest.mark.parametrize("n_weighted", [1, 3, 12])

@@ -490,7 +490,7 @@ def _free_solve(P, q, batch_size, weights, with_sum, state):
         nu = float(np.max(gradient[at_one] / weights[at_one])) if with_sum and \
             at_one.any() else 0.0
         return alpha, nu
-    solve = _block_solver(P[np.ix_(free, free)])
+    solve = _block_solver(P, free)
     if solve is None:
         return None
     try:
@@ -509,28 +509,50 @@ def _free_solve(P, q, batch_size, weights, with_sum, state):
     return alpha, nu
 
 
-def _block_solver(block, direct=400):
-    """``rhs -> block^-1 rhs`` for a positive definite block: a Cholesky
-    factor, or, for a block larger than ``direct`` (``|F|^3`` work),
-    conjugate gradients to rounding (``|F|^2`` per iteration, few when the
-    block is well conditioned, as a kernel near the identity is), the
-    factor again when they stall. None when the block is singular."""
+def _block_solver(P, free, direct=400):
+    """``rhs -> P_FF^-1 rhs`` for the positive definite block of ``P`` on
+    the ``free`` samples (a boolean mask): a Cholesky factor of the block,
+    or, for a block larger than ``direct`` (``|F|^3`` work), conjugate
+    gradients to rounding (``|F|^2`` per iteration, few when the block is
+    well conditioned, as a kernel near the identity is), the factor again
+    when they stall. When three quarters of the samples or more are free,
+    the gradients multiply by ``P`` itself, its bound samples' entries
+    zeroed, rather than by a copy of the block: the copy would cost more
+    than the products. None when the block is singular."""
+    n, size = free.shape[0], int(np.count_nonzero(free))
+    block = []
+
     def factored():
+        if not block:
+            block.append(P[np.ix_(free, free)])
         try:
-            factor = scipy.linalg.cho_factor(block)
+            factor = scipy.linalg.cho_factor(block[0])
         except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
             return None
         return lambda rhs: scipy.linalg.cho_solve(factor, rhs)
 
-    if block.shape[0] <= direct:
+    if size <= direct:
         return factored()
+    if 4 * size >= 3 * n:
+        def product(v):
+            full = np.zeros(n)
+            full[free] = np.ravel(v)
+            return (P @ full)[free]
+
+        operator = scipy.sparse.linalg.LinearOperator((size, size), matvec=product,
+                                                      dtype=np.float64)
+    else:
+        block.append(P[np.ix_(free, free)])
+        operator = block[0]
     fallback = []
 
     def iterative(rhs):
         if not fallback:
-            x, info = scipy.sparse.linalg.cg(block, rhs, rtol=1e-13, atol=0.0,
-                                             maxiter=100)
-            if info == 0:
+            # a singular block breaks the gradients down: the factor decides
+            with np.errstate(divide="ignore", invalid="ignore"):
+                x, info = scipy.sparse.linalg.cg(operator, rhs, rtol=1e-13,
+                                                 atol=0.0, maxiter=100)
+            if info == 0 and np.all(np.isfinite(x)):
                 return x
             fallback.append(factored())
         if fallback[0] is None:
