@@ -1,7 +1,7 @@
 """Every strategy of Lu, Li & Lin on the four largest bundled classification sets.
 
 Run: ``python benchmarks/bench_bundled.py [--state FOLDER] [--datasets A,B]
-[--strategies A,B] [--eer-jobs J] [--no-run]``.
+[--strategies A,B] [--eer-jobs J] [--no-run] [--summary CSV]``.
 
 Lu et al.'s reference implementations did not finish EER, VR, BMDR, SPAL
 and QUIRE on their larger data sets within their time limit. This runs all
@@ -23,11 +23,16 @@ dominate (about 10^6 ``SVC(probability=True)`` fits on digits): it runs
 last within each data set, and ``--eer-jobs`` refits its candidates on
 that many processes (its picks do not depend on it). One thread per
 process. The table (AUBC and seconds per experiment, ``...`` for a run
-not finished) is printed at the end; ``--no-run`` only prints it.
+not finished) is printed at the end; ``--no-run`` only prints it, and
+``--summary CSV`` writes it as the CSV file the user guide includes
+(``--no-run --state benchmarks/results/bundled --summary
+doc/user_guide/lu2023_bundled.csv``).
 """
 
 import argparse
+import csv
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -70,25 +75,43 @@ def saved(folder, dataset, name):
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
+def cells(run):
+    """``(AUBC, seconds)`` of a saved run as printed; a run not finished
+    says how far it is, with no time."""
+    if run is None:
+        return "", ""
+    if run["n_labeled"] and run["n_labeled"][-1] == run["final"]:
+        return f"{aubc(run['n_labeled'], run['scores']):.4f}", f"{run['seconds']:.1f}"
+    labels = run["n_labeled"][-1] if run["n_labeled"] else 0
+    return f"... {labels}/{run['final']} labels", ""
+
+
 def table(folder, datasets, names):
     """AUBC and seconds of every saved run; ``...`` for one not finished."""
     print(f"{'strategy':<10}" + "".join(f"{d:>24}" for d in datasets))
     for name in names:
-        cells = []
+        row = []
         for dataset in datasets:
-            run = saved(folder, dataset, name)
-            if run is None:
-                cells.append("")
-            elif run["n_labeled"] and run["n_labeled"][-1] == run["final"]:
-                area = aubc(run["n_labeled"], run["scores"])
-                cells.append(f"{area:.4f} {run['seconds']:9.1f} s")
-            else:
-                labels = run["n_labeled"][-1] if run["n_labeled"] else 0
-                cells.append(f"... {labels}/{run['final']} labels")
-        print(f"{name:<10}" + "".join(f"{cell:>24}" for cell in cells), flush=True)
+            area, seconds = cells(saved(folder, dataset, name))
+            row.append(f"{area} {seconds:>9} s" if seconds else area)
+        print(f"{name:<10}" + "".join(f"{cell:>24}" for cell in row), flush=True)
 
 
-def main():
+def write_summary(path, folder, datasets, names):
+    """The table as CSV (an AUBC and a seconds column per data set),
+    written to a temporary file then moved in place."""
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["strategy"] + [f"{dataset} {column}" for dataset in datasets
+                                        for column in ("AUBC", "s")])
+        for name in names:
+            writer.writerow([name] + [cell for dataset in datasets
+                                      for cell in cells(saved(folder, dataset, name))])
+    os.replace(temporary, path)
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--state", default="bench_bundled_state",
                         help="folder of the resumable runs")
@@ -98,7 +121,9 @@ def main():
     parser.add_argument("--eer-jobs", type=int, default=1)
     parser.add_argument("--no-run", action="store_true",
                         help="print the table of the saved runs only")
-    args = parser.parse_args()
+    parser.add_argument("--summary", default=None,
+                        help="also write the table to this CSV file")
+    args = parser.parse_args(argv)
     known = list(samplers(SEED))
     names = args.strategies.split(",") if args.strategies else known
     unknown = [n for n in names if n not in known]
@@ -113,6 +138,8 @@ def main():
                 print(f"{dataset:<14} {name:<10} AUBC {area:.4f} "
                       f"{run['seconds']:9.1f} s", flush=True)
     table(args.state, datasets, names)
+    if args.summary:
+        write_summary(args.summary, args.state, datasets, names)
 
 
 if __name__ == "__main__":
