@@ -193,6 +193,35 @@ def test_fast_model_steps_against_the_reference(n_weighted):
                     atol=1e-6)
 
 
+@pytest.mark.parametrize("heavy", [False, True])
+def test_many_weighted_samples_by_signs_or_bvls(heavy, monkeypatch):
+    # More weighted samples than labeled ones: light weights leave every
+    # weighted f_j != 0, and the dual's solution is the signs of f, found
+    # without BVLS; heavy weights near labeled samples pull f to 0 there,
+    # the signs do not settle and BVLS solves the dual. Both give the
+    # reference's model.
+    import scipy.optimize
+
+    calls = []
+    bvls = scipy.optimize.lsq_linear
+    monkeypatch.setattr(scipy.optimize, "lsq_linear",
+                        lambda *a, **k: calls.append(1) or bvls(*a, **k))
+    rng = np.random.RandomState(3)
+    X, U = rng.randn(4, 2), rng.randn(9, 2)
+    U[:3] = X[:3] + 0.01 * rng.randn(3, 2)
+    y = np.sign(rng.randn(4))
+    m = rng.uniform(1, 20, 9) if heavy else rng.uniform(0.01, 0.1, 9)
+    K, C = rbf_kernel(X, gamma=0.5), rbf_kernel(X, U, gamma=0.5)
+    tau = _worst_case_kls_many(K, y, C, m, 0.1)
+    assert len(calls) == heavy
+    reference = worst_case_kernel_least_squares(K, y, C, m, gamma=0.1)
+    assert_allclose(C.T @ tau, C.T @ reference, atol=1e-8)
+    by_bvls = _worst_case_kls_many(K, y, C, m, 0.1, max_sign_steps=0)
+    assert_allclose(C.T @ tau, C.T @ by_bvls, atol=1e-10)
+    if not heavy:
+        assert np.all(np.abs(C.T @ tau) > 1e-6)
+
+
 def test_model_step_against_a_direct_minimization():
     X_l, y, X_u = _problem(2)
     K, C = rbf_kernel(X_l), rbf_kernel(X_l, X_u[:3])

@@ -670,8 +670,11 @@ def worst_case_kernel_least_squares(kernel_labeled, y, kernel_labeled_weighted,
         then no ``n_labeled^3`` work is done here. The step is a Woodbury
         update with the weighted samples' columns, its dual solved by active
         sets; with more weighted samples than labeled ones (where the dual's
-        matrix is singular) the dual is solved as a box-constrained least
-        squares by BVLS. None solves ``H`` and the dual with Clarabel.
+        matrix is singular) the dual is a box-constrained least squares,
+        whose solution is usually the signs of ``f`` on the weighted
+        samples: found by a few sign steps and checked by its KKT
+        conditions, else solved by BVLS. None solves ``H`` and the dual
+        with Clarabel.
 
     Returns
     -------
@@ -783,19 +786,34 @@ def _dual_signs(quadratic, linear):
     return np.clip(s, -1.0, 1.0)
 
 
-def _worst_case_kls_many(K, y, C, m, gamma):
+def _worst_case_kls_many(K, y, C, m, gamma, max_sign_steps=20):
     """:func:`worst_case_kernel_least_squares` for many weighted samples
     (more than labeled ones, where its dual's matrix is singular): with ``H =
-    R R'`` (formed here, ``n_L^2 (n_L + n_w)``), the dual is the
-    box-constrained least squares ``min_{-1 <= s <= 1} ||R^-1 (K_LL y - C M
-    s)||^2``, solved by BVLS (an exact active-set method); ``tau = H^-1
-    (K_LL y - C M s)``. None when ``H`` is singular."""
+    R R'`` (formed here, ``n_L^2 (n_L + n_w)``), ``tau = H^-1 (K_LL y - C M
+    s)`` for ``s`` solving the dual, the box-constrained least squares
+    ``min_{-1 <= s <= 1} ||R^-1 (K_LL y - C M s)||^2``.
+
+    The dual's gradient in ``s_j`` is ``-2 m_j f_j`` (``f = C' tau``), so
+    ``s`` is optimal when each ``s_j`` is ``sign(f_j)``, or ``f_j`` is 0:
+    usually every weighted sample has ``f_j != 0`` and ``s`` is a sign
+    vector. It is found first by ``s <- sign(f)``, from the signs of the
+    model without the weighted losses, for at most ``max_sign_steps`` steps
+    (``n_L n_w`` each), and kept only where those conditions hold; else the
+    dual is solved by BVLS (an exact active-set method, a least squares per
+    step). None when ``H`` is singular."""
     CM = C * m
     R = _cholesky(K @ K + gamma * K + CM @ C.T)
     if R is None:
         return None
-    lower = R[0].T if not R[1] else R[0]
     r = K @ y
+    signs = np.where(C.T @ scipy.linalg.cho_solve(R, r) < 0, -1.0, 1.0)
+    for _ in range(max_sign_steps):
+        tau = scipy.linalg.cho_solve(R, r - CM @ signs)
+        f = C.T @ tau
+        if np.all(signs * f >= -1e-12 * max(1.0, float(np.abs(f).max()))):
+            return tau  # the dual's KKT conditions hold
+        signs = np.where(f < 0, -1.0, np.where(f > 0, 1.0, signs))
+    lower = R[0].T if not R[1] else R[0]
     F = scipy.linalg.solve_triangular(lower, np.column_stack([CM, r]), lower=True)
     s = scipy.optimize.lsq_linear(F[:, :-1], F[:, -1], bounds=(-1.0, 1.0),
                                   method="bvls", tol=1e-12).x
