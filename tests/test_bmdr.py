@@ -222,6 +222,29 @@ def test_many_weighted_samples_by_signs_or_bvls(heavy, monkeypatch):
         assert np.all(np.abs(C.T @ tau) > 1e-6)
 
 
+@pytest.mark.parametrize("heavy", [False, True])
+def test_factored_model_step_by_signs_or_active_sets(heavy, monkeypatch):
+    # Fewer weighted samples than labeled ones (the Woodbury path): the
+    # same sign steps first, the dual's active sets only when they fail.
+    import skactive.acquisition._bmdr as bmdr_module
+
+    calls = []
+    dual_signs = bmdr_module._dual_signs
+    monkeypatch.setattr(bmdr_module, "_dual_signs",
+                        lambda *a: calls.append(1) or dual_signs(*a))
+    rng = np.random.RandomState(5)
+    X, U = rng.randn(8, 2), rng.randn(4, 2)
+    U[:2] = X[:2] + 0.01 * rng.randn(2, 2)
+    y = np.sign(rng.randn(8))
+    m = rng.uniform(5, 20, 4) if heavy else rng.uniform(0.01, 0.1, 4)
+    K, C = rbf_kernel(X, gamma=0.5), rbf_kernel(X, U, gamma=0.5)
+    factors = (cho_factor(K + 0.1 * np.eye(8)), cho_factor(K))
+    tau = worst_case_kernel_least_squares(K, y, C, m, gamma=0.1, factors=factors)
+    assert len(calls) == heavy
+    reference = worst_case_kernel_least_squares(K, y, C, m, gamma=0.1)
+    assert_allclose(C.T @ tau, C.T @ reference, atol=1e-7)
+
+
 def test_model_step_against_a_direct_minimization():
     X_l, y, X_u = _problem(2)
     K, C = rbf_kernel(X_l), rbf_kernel(X_l, X_u[:3])

@@ -750,8 +750,10 @@ def _worst_case_kls_factored(ridge, kernel, coef, C, m):
 
     ``H = A + B B'`` with ``A = K_LL (K_LL + gamma I)`` and ``B = C M^1/2``;
     by Woodbury, with ``W = A^-1 B`` and ``S = I + B'W``: ``H^-1 K_LL y =
-    coef - W S^-1 B' coef`` and ``H^-1 C M = W S^-1 M^1/2``, so the dual's
-    terms are ``M^1/2 (S - I) S^-1 M^1/2`` and ``-M B' H^-1 K_LL y``.
+    coef - W S^-1 B' coef`` and ``H^-1 C M s = W S^-1 M^1/2 s``. The dual's
+    solution is first sought among sign vectors (:func:`_sign_steps`);
+    else its terms ``M^1/2 (S - I) S^-1 M^1/2`` and ``-M B' H^-1 K_LL y``
+    are formed and it is solved by :func:`_dual_signs`.
     """
     if m.shape[0] == 0:
         return coef.copy()
@@ -759,15 +761,41 @@ def _worst_case_kls_factored(ridge, kernel, coef, C, m):
     B = C * root
     W = scipy.linalg.cho_solve(ridge, scipy.linalg.cho_solve(kernel, B))
     S = np.eye(m.shape[0]) + B.T @ W
-    solved = scipy.linalg.solve(S, np.column_stack([B.T @ coef, np.eye(m.shape[0])]),
-                                assume_a="pos")
-    fitted = coef - W @ solved[:, 0]                      # H^-1 K_LL y
-    toward = W @ solved[:, 1:] * root                     # H^-1 C M
-    quadratic = root[:, None] * (S - np.eye(m.shape[0])) @ solved[:, 1:] * root
+    S_factor = scipy.linalg.cho_factor(S)
+    fitted = coef - W @ scipy.linalg.cho_solve(S_factor, B.T @ coef)  # H^-1 K_LL y
+    tau = _sign_steps(
+        lambda signs: fitted - W @ scipy.linalg.cho_solve(S_factor, root * signs),
+        C, C.T @ fitted)
+    if tau is not None:
+        return tau
+    solved = scipy.linalg.cho_solve(S_factor, np.eye(m.shape[0]))  # S^-1
+    toward = W @ solved * root                            # H^-1 C M
+    quadratic = root[:, None] * (S - np.eye(m.shape[0])) @ solved * root
     quadratic = 0.5 * (quadratic + quadratic.T)
     linear = -root * (B.T @ fitted)
     s = _dual_signs(quadratic, linear)
     return fitted - toward @ s
+
+
+def _sign_steps(tau_of, C, decision, max_steps=20):
+    """The model step's ``tau`` when its dual's solution is a sign vector,
+    else None.
+
+    The dual, ``min_{-1 <= s <= 1} (K_LL y - C M s)' H^-1 (K_LL y - C M
+    s)``, has gradient ``-2 m_j f_j`` in ``s_j``, ``f = C' tau(s)`` and
+    ``tau(s) = H^-1 (K_LL y - C M s)``; so ``s`` is optimal when ``s_j f_j
+    >= 0`` for every weighted sample (``s_j = sign(f_j)``, or ``f_j = 0``),
+    as is usual when no weighted sample sits on the boundary. Starting
+    from the signs of ``decision``, ``s <- sign(f)`` at most ``max_steps``
+    times, each checked by that condition (to rounding)."""
+    signs = np.where(decision < 0, -1.0, 1.0)
+    for _ in range(max_steps):
+        tau = tau_of(signs)
+        f = C.T @ tau
+        if np.all(signs * f >= -1e-12 * max(1.0, float(np.abs(f).max()))):
+            return tau  # the dual's KKT conditions hold
+        signs = np.where(f < 0, -1.0, np.where(f > 0, 1.0, signs))
+    return None
 
 
 def _dual_signs(quadratic, linear):
@@ -791,28 +819,19 @@ def _worst_case_kls_many(K, y, C, m, gamma, max_sign_steps=20):
     (more than labeled ones, where its dual's matrix is singular): with ``H =
     R R'`` (formed here, ``n_L^2 (n_L + n_w)``), ``tau = H^-1 (K_LL y - C M
     s)`` for ``s`` solving the dual, the box-constrained least squares
-    ``min_{-1 <= s <= 1} ||R^-1 (K_LL y - C M s)||^2``.
-
-    The dual's gradient in ``s_j`` is ``-2 m_j f_j`` (``f = C' tau``), so
-    ``s`` is optimal when each ``s_j`` is ``sign(f_j)``, or ``f_j`` is 0:
-    usually every weighted sample has ``f_j != 0`` and ``s`` is a sign
-    vector. It is found first by ``s <- sign(f)``, from the signs of the
-    model without the weighted losses, for at most ``max_sign_steps`` steps
-    (``n_L n_w`` each), and kept only where those conditions hold; else the
-    dual is solved by BVLS (an exact active-set method, a least squares per
-    step). None when ``H`` is singular."""
+    ``min_{-1 <= s <= 1} ||R^-1 (K_LL y - C M s)||^2``: among sign vectors
+    first (:func:`_sign_steps`, ``n_L n_w`` per step; usually enough), else
+    by BVLS (an exact active-set method, a least squares per step). None
+    when ``H`` is singular."""
     CM = C * m
     R = _cholesky(K @ K + gamma * K + CM @ C.T)
     if R is None:
         return None
     r = K @ y
-    signs = np.where(C.T @ scipy.linalg.cho_solve(R, r) < 0, -1.0, 1.0)
-    for _ in range(max_sign_steps):
-        tau = scipy.linalg.cho_solve(R, r - CM @ signs)
-        f = C.T @ tau
-        if np.all(signs * f >= -1e-12 * max(1.0, float(np.abs(f).max()))):
-            return tau  # the dual's KKT conditions hold
-        signs = np.where(f < 0, -1.0, np.where(f > 0, 1.0, signs))
+    tau = _sign_steps(lambda signs: scipy.linalg.cho_solve(R, r - CM @ signs), C,
+                      C.T @ scipy.linalg.cho_solve(R, r), max_steps=max_sign_steps)
+    if tau is not None:
+        return tau
     lower = R[0].T if not R[1] else R[0]
     F = scipy.linalg.solve_triangular(lower, np.column_stack([CM, r]), lower=True)
     s = scipy.optimize.lsq_linear(F[:, :-1], F[:, -1], bounds=(-1.0, 1.0),
