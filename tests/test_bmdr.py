@@ -193,56 +193,43 @@ def test_fast_model_steps_against_the_reference(n_weighted):
                     atol=1e-6)
 
 
+@pytest.mark.parametrize("path", ["woodbury", "many"])
 @pytest.mark.parametrize("heavy", [False, True])
-def test_many_weighted_samples_by_signs_or_bvls(heavy, monkeypatch):
-    # More weighted samples than labeled ones: light weights leave every
-    # weighted f_j != 0, and the dual's solution is the signs of f, found
-    # without BVLS; heavy weights near labeled samples pull f to 0 there,
-    # the signs do not settle and BVLS solves the dual. Both give the
+def test_model_step_by_signs_or_its_dual_solver(path, heavy, monkeypatch):
+    # Light weights leave every weighted f_j != 0: the dual's solution is
+    # the signs of f, found without its solver. Heavy weights on samples
+    # next to labeled ones pull f to 0 there: the signs do not settle and
+    # the solver runs (active sets on the Woodbury path, with fewer
+    # weighted samples than labeled ones; BVLS with more). Both give the
     # reference's model.
     import scipy.optimize
 
-    calls = []
-    bvls = scipy.optimize.lsq_linear
-    monkeypatch.setattr(scipy.optimize, "lsq_linear",
-                        lambda *a, **k: calls.append(1) or bvls(*a, **k))
-    rng = np.random.RandomState(3)
-    X, U = rng.randn(4, 2), rng.randn(9, 2)
-    U[:3] = X[:3] + 0.01 * rng.randn(3, 2)
-    y = np.sign(rng.randn(4))
-    m = rng.uniform(1, 20, 9) if heavy else rng.uniform(0.01, 0.1, 9)
-    K, C = rbf_kernel(X, gamma=0.5), rbf_kernel(X, U, gamma=0.5)
-    tau = _worst_case_kls_many(K, y, C, m, 0.1)
-    assert len(calls) == heavy
-    reference = worst_case_kernel_least_squares(K, y, C, m, gamma=0.1)
-    assert_allclose(C.T @ tau, C.T @ reference, atol=1e-8)
-    by_bvls = _worst_case_kls_many(K, y, C, m, 0.1, max_sign_steps=0)
-    assert_allclose(C.T @ tau, C.T @ by_bvls, atol=1e-10)
-    if not heavy:
-        assert np.all(np.abs(C.T @ tau) > 1e-6)
-
-
-@pytest.mark.parametrize("heavy", [False, True])
-def test_factored_model_step_by_signs_or_active_sets(heavy, monkeypatch):
-    # Fewer weighted samples than labeled ones (the Woodbury path): the
-    # same sign steps first, the dual's active sets only when they fail.
     import skactive.acquisition._bmdr as bmdr_module
 
-    calls = []
-    dual_signs = bmdr_module._dual_signs
-    monkeypatch.setattr(bmdr_module, "_dual_signs",
-                        lambda *a: calls.append(1) or dual_signs(*a))
-    rng = np.random.RandomState(5)
-    X, U = rng.randn(8, 2), rng.randn(4, 2)
-    U[:2] = X[:2] + 0.01 * rng.randn(2, 2)
-    y = np.sign(rng.randn(8))
-    m = rng.uniform(5, 20, 4) if heavy else rng.uniform(0.01, 0.1, 4)
+    woodbury = path == "woodbury"
+    n_labeled, n_weighted, near, seed, heaviest = {
+        "woodbury": (8, 4, 2, 5, 5), "many": (4, 9, 3, 3, 1)}[path]
+    solver = {"woodbury": (bmdr_module, "_dual_signs"),
+              "many": (scipy.optimize, "lsq_linear")}[path]
+    calls, original = [], getattr(*solver)
+    monkeypatch.setattr(*solver, lambda *a, **k: calls.append(1) or original(*a, **k))
+    rng = np.random.RandomState(seed)
+    X, U = rng.randn(n_labeled, 2), rng.randn(n_weighted, 2)
+    U[:near] = X[:near] + 0.01 * rng.randn(near, 2)
+    y = np.sign(rng.randn(n_labeled))
+    m = rng.uniform(heaviest, 20, n_weighted) if heavy else rng.uniform(0.01, 0.1,
+                                                                        n_weighted)
     K, C = rbf_kernel(X, gamma=0.5), rbf_kernel(X, U, gamma=0.5)
-    factors = (cho_factor(K + 0.1 * np.eye(8)), cho_factor(K))
-    tau = worst_case_kernel_least_squares(K, y, C, m, gamma=0.1, factors=factors)
+    if woodbury:
+        factors = (cho_factor(K + 0.1 * np.eye(n_labeled)), cho_factor(K))
+        tau = worst_case_kernel_least_squares(K, y, C, m, gamma=0.1, factors=factors)
+    else:
+        tau = _worst_case_kls_many(K, y, C, m, 0.1)
     assert len(calls) == heavy
     reference = worst_case_kernel_least_squares(K, y, C, m, gamma=0.1)
     assert_allclose(C.T @ tau, C.T @ reference, atol=1e-7)
+    if not heavy:
+        assert np.all(np.abs(C.T @ tau) > 1e-6)
 
 
 def test_model_step_against_a_direct_minimization():
