@@ -668,13 +668,13 @@ def worst_case_kernel_least_squares(kernel_labeled, y, kernel_labeled_weighted,
         ``(scipy.linalg.cho_factor(K_LL + gamma I),
         scipy.linalg.cho_factor(K_LL))``, made once and reused across calls:
         then no ``n_labeled^3`` work is done here. The step is a Woodbury
-        update with the weighted samples' columns, its dual solved by active
-        sets; with more weighted samples than labeled ones (where the dual's
-        matrix is singular) the dual is a box-constrained least squares,
-        whose solution is usually the signs of ``f`` on the weighted
-        samples: found by a few sign steps and checked by its KKT
-        conditions, else solved by BVLS. None solves ``H`` and the dual
-        with Clarabel.
+        update with the weighted samples' columns; with more weighted
+        samples than labeled ones (where the dual's matrix is singular),
+        ``H`` is formed and factored instead. Either way the dual's
+        solution is usually the signs of ``f`` on the weighted samples:
+        found by a few sign steps and checked by its KKT conditions, else
+        solved by active sets (Woodbury) or as a box-constrained least
+        squares by BVLS. None solves ``H`` and the dual with Clarabel.
 
     Returns
     -------
