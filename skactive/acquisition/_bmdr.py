@@ -814,7 +814,7 @@ def _dual_signs(quadratic, linear):
     return np.clip(s, -1.0, 1.0)
 
 
-def _worst_case_kls_many(K, y, C, m, gamma, max_sign_steps=20):
+def _worst_case_kls_many(K, y, C, m, gamma):
     """:func:`worst_case_kernel_least_squares` for many weighted samples
     (more than labeled ones, where its dual's matrix is singular): with ``H =
     R R'`` (formed here, ``n_L^2 (n_L + n_w)``), ``tau = H^-1 (K_LL y - C M
@@ -829,7 +829,7 @@ def _worst_case_kls_many(K, y, C, m, gamma, max_sign_steps=20):
         return None
     r = K @ y
     tau = _sign_steps(lambda signs: scipy.linalg.cho_solve(R, r - CM @ signs), C,
-                      C.T @ scipy.linalg.cho_solve(R, r), max_steps=max_sign_steps)
+                      C.T @ scipy.linalg.cho_solve(R, r))
     if tau is not None:
         return tau
     lower = R[0].T if not R[1] else R[0]
