@@ -21,6 +21,7 @@ from ..acquisition import (
     worst_case_kernel_least_squares,
 )
 from ..base import BaseSampler
+from ..utils._rows_cache import KeptCache
 from ..utils._selection import tie_seed, top_k
 from ..utils._sklearn_compat import HasMethods, Interval, _fit_context, _num_samples
 from ..utils._validation import binary_classes, check_one_label_per_sample
@@ -29,7 +30,7 @@ from .chunked import _warn_single_class
 _BLOCK = 1024  # pool rows per block of the kernel's row sums
 
 
-class _LabeledKernel:
+class _LabeledKernel(KeptCache):
     """The RBF kernel of the labeled samples and the Cholesky factors of
     ``K + gamma I`` and ``K``, kept by a sampler between its fits.
 
@@ -44,17 +45,10 @@ class _LabeledKernel:
     factorization to rounding.
     """
 
+    attribute = "_labeled_kernel"
+
     def __init__(self):
         self.rows = self.key = None
-
-    @classmethod
-    def kept_by(cls, sampler):
-        """The sampler's cache, made at its first fit (private state, not a
-        fitted attribute: ``clone`` gives a new sampler an empty one)."""
-        cache = getattr(sampler, "_labeled_kernel", None)
-        if cache is None:
-            cache = sampler._labeled_kernel = cls()
-        return cache
 
     def fit(self, X, y_signed, gamma_kernel, gamma):
         """Kernel and factors for the rows of ``X``: ``order``, such that

@@ -5,7 +5,25 @@
 import numpy as np
 
 
-class SameRowsCache:
+class KeptCache:
+    """Private state a sampler keeps between its fits, in the attribute
+    named by the subclass's ``attribute``."""
+
+    attribute = None
+
+    @classmethod
+    def kept_by(cls, estimator):
+        """The cache of ``estimator``, made at its first fit and kept by
+        later fits (private state, not a fitted attribute: ``clone`` gives a
+        new estimator an empty one)."""
+        cache = getattr(estimator, cls.attribute, None)
+        if cache is None:
+            cache = cls()
+            setattr(estimator, cls.attribute, cache)
+        return cache
+
+
+class SameRowsCache(KeptCache):
     """The last value computed from a dense matrix, reused for the same rows.
 
     Some samplers compute something from the labeled samples and the pool
@@ -19,17 +37,10 @@ class SameRowsCache:
     implementations compute it once per experiment.
     """
 
+    attribute = "_rows_cache"
+
     def __init__(self):
         self._rows = self._key = self._value = None
-
-    @classmethod
-    def kept_by(cls, estimator):
-        """The cache of ``estimator``, made at its first fit and kept by
-        later fits (it is private state, not a fitted attribute)."""
-        cache = getattr(estimator, "_rows_cache", None)
-        if cache is None:
-            cache = estimator._rows_cache = cls()
-        return cache
 
     def get(self, X, compute, key=()):
         """``(compute(sorted_rows), order)``, ``sorted_rows = X[order]``.
